@@ -1,0 +1,52 @@
+// Time as the engine sees it. Everything that waits, limits or times out takes a Clock&, so tests
+// drive time with ManualClock and never sleep.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+namespace corebot::core {
+
+using Duration = std::chrono::steady_clock::duration;
+using TimePoint = std::chrono::steady_clock::time_point;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Monotonic time, for scheduling and limits.
+  [[nodiscard]] virtual TimePoint now() const = 0;
+  // Wall-clock time, for timestamps shown to people and stored in documents.
+  [[nodiscard]] virtual std::chrono::system_clock::time_point wall() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  [[nodiscard]] TimePoint now() const override { return std::chrono::steady_clock::now(); }
+  [[nodiscard]] std::chrono::system_clock::time_point wall() const override {
+    return std::chrono::system_clock::now();
+  }
+  // The process-wide instance; stateless, so sharing it is safe.
+  static SystemClock& instance();
+};
+
+// A clock that moves only when told to. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(TimePoint start = TimePoint{} + std::chrono::hours(1)) : now_(start.time_since_epoch().count()) {}
+  [[nodiscard]] TimePoint now() const override { return TimePoint{Duration{now_.load()}}; }
+  [[nodiscard]] std::chrono::system_clock::time_point wall() const override {
+    return std::chrono::system_clock::time_point{
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(Duration{now_.load()})};
+  }
+  void advance(Duration d) { now_ += d.count(); }
+
+ private:
+  std::atomic<Duration::rep> now_;
+};
+
+// Milliseconds since an arbitrary epoch; handy for logs and JSON.
+inline long long to_millis(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+}  // namespace corebot::core

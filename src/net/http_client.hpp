@@ -1,0 +1,61 @@
+// An asynchronous HTTP client: libcurl's multi interface (keep-alive pool, HTTP/2 when offered,
+// TLS, multipart, proxies, timeouts). Completions are delivered on the EventLoop thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/event_loop.hpp"
+#include "net/http_types.hpp"
+
+namespace corebot::net {
+
+struct HttpClientOptions {
+  std::string proxy;                // e.g. "http://host:3128" or "socks5h://host:1080"; empty: none
+  std::size_t max_connections_per_host = 64;
+  std::string user_agent = "corebot/0.1";
+  bool verify_tls = true;
+};
+
+struct HttpClientRequest {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+  std::string body;           // sent when parts is empty
+  std::string content_type;   // for body
+  std::vector<MultipartPart> parts;  // non-empty: sent as multipart/form-data
+  std::chrono::milliseconds timeout{30000};  // whole request, connect included
+};
+
+struct HttpClientResponse {
+  int status = 0;  // 0 means a transport error, see error
+  Headers headers;
+  std::string body;
+  std::string error;  // curl's message when status == 0
+};
+
+class HttpClient {
+ public:
+  HttpClient(EventLoop& loop, HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  using Callback = std::function<void(HttpClientResponse)>;
+  // Starts the request; `done` runs once on the loop thread. Thread-safe.
+  void send(HttpClientRequest request, Callback done);
+  // Requests started and not yet completed.
+  [[nodiscard]] std::size_t in_flight() const;
+  // Aborts everything in flight (their callbacks get status 0, error "cancelled") and stops.
+  void shutdown();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace corebot::net
