@@ -25,7 +25,8 @@ class EventLoop {
   void run();
   // Runs ready handlers for at most `limit`, then returns; for tests.
   void run_for(std::chrono::milliseconds limit);
-  // Makes run() return as soon as possible. Thread-safe.
+  // Makes run() return as soon as possible. Thread-safe. Final: afterwards run() and run_for()
+  // return at once, so a stop() that races ahead of run() on another thread is not lost.
   void stop();
   [[nodiscard]] bool stopped() const;
 
@@ -33,6 +34,7 @@ class EventLoop {
   void post(std::function<void()> fn);
 
   // Runs fn once after `delay` (real time) on the loop thread, unless cancelled first.
+  // Thread-safe, as is cancel(). An exception escaping fn (or a posted fn) is logged and dropped.
   TimerId after(std::chrono::steady_clock::duration delay, std::function<void()> fn);
   // Cancels a pending timer; a no-op when it already ran or was cancelled.
   void cancel(TimerId id);
@@ -46,7 +48,8 @@ class EventLoop {
 };
 
 // Calls `on_signal(signo)` on the loop thread when SIGINT or SIGTERM arrives. Keep the returned
-// object alive for as long as signals should be watched.
+// object alive for as long as signals should be watched; create and destroy it on the loop thread
+// (or while the loop is not running).
 class SignalWatch {
  public:
   SignalWatch(EventLoop& loop, std::function<void(int)> on_signal);

@@ -1,5 +1,11 @@
 // An asynchronous HTTP client: libcurl's multi interface (keep-alive pool, HTTP/2 when offered,
 // TLS, multipart, proxies, timeouts). Completions are delivered on the EventLoop thread.
+//
+// Threading: send(), in_flight() and shutdown() may be called from any thread. The transfers run
+// on a worker thread of the client's own; callbacks are posted to the loop, so destroy (or
+// shutdown()) the client before its EventLoop, and keep the loop running to receive callbacks.
+// Response header names are lower-case; only the final response's headers are kept. Redirects
+// are not followed. Bodies are decompressed (Accept-Encoding is sent).
 #pragma once
 
 #include <chrono>
@@ -15,7 +21,7 @@
 namespace corebot::net {
 
 struct HttpClientOptions {
-  std::string proxy;                // e.g. "http://host:3128" or "socks5h://host:1080"; empty: none
+  std::string proxy;  // e.g. "http://host:3128" or "socks5h://host:1080"; empty: none
   std::size_t max_connections_per_host = 64;
   std::string user_agent = "corebot/0.1";
   bool verify_tls = true;
@@ -25,10 +31,10 @@ struct HttpClientRequest {
   std::string method = "GET";
   std::string url;
   Headers headers;
-  std::string body;           // sent when parts is empty
-  std::string content_type;   // for body
-  std::vector<MultipartPart> parts;  // non-empty: sent as multipart/form-data
-  std::chrono::milliseconds timeout{30000};  // whole request, connect included
+  std::string body;                          // sent when parts is empty
+  std::string content_type;                  // for body
+  std::vector<MultipartPart> parts;          // non-empty: sent as multipart/form-data
+  std::chrono::milliseconds timeout{30000};  // whole request, connect included; 0: none
 };
 
 struct HttpClientResponse {
@@ -50,7 +56,8 @@ class HttpClient {
   void send(HttpClientRequest request, Callback done);
   // Requests started and not yet completed.
   [[nodiscard]] std::size_t in_flight() const;
-  // Aborts everything in flight (their callbacks get status 0, error "cancelled") and stops.
+  // Aborts everything in flight (their callbacks get status 0, error "cancelled") and stops;
+  // later send()s are cancelled the same way. Blocks until the worker thread has ended.
   void shutdown();
 
  private:

@@ -1,7 +1,15 @@
 // An asynchronous HTTP/1.1 server (keep-alive, body size limit, timeouts) on the EventLoop.
 // Used by the sandbox, the webhook receiver and the admin/health endpoints.
+//
+// Threading: construct, start(), stop() and destroy on the loop thread, or while the loop is not
+// running; the server must be destroyed before its EventLoop. Handlers run on the loop thread.
+// Requests on one connection are handled one at a time: the next request is read only after the
+// previous response was written. A body over max_body_bytes gets 413 and a malformed request 400,
+// after which the connection is closed; a handler that throws gets 500.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,13 +22,15 @@ namespace corebot::net {
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;                      // 0 picks a free port; see HttpServer::port()
+  std::uint16_t port = 0;  // 0 picks a free port; see HttpServer::port()
   std::size_t max_body_bytes = 50 * 1024 * 1024;
-  std::chrono::seconds idle_timeout{75};       // keep-alive connections idle longer are closed
+  std::chrono::seconds idle_timeout{75};  // keep-alive connections idle longer are closed
 };
 
-// Called exactly once per request, on the loop thread. May be called later (long polling).
-// Calling it after the connection closed is safe and does nothing.
+// Answers one request; may be called later (long polling) and from any thread (it hops to the
+// loop). Only the first call counts. Calling it after the connection closed does nothing. While
+// a request waits for its answer no timeout applies and a client that hangs up is noticed only
+// when the answer is written, so a handler that never answers keeps the connection open.
 using Respond = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(HttpRequest, Respond)>;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,8 @@ struct HttpRequest {
   std::string query;   // raw query string without '?'
   Headers headers;
   std::string body;
-  std::string remote_address;
+  std::string remote_address;  // the peer's IP address, without the port
+  std::uint16_t remote_port = 0;
 
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const {
     return find_header(headers, name);
@@ -47,8 +49,9 @@ std::string url_encode(std::string_view s);
 // One part of a multipart/form-data body.
 struct MultipartPart {
   std::string name;
-  std::string filename;      // empty for plain fields
-  std::string content_type;  // empty means text/plain for fields, application/octet-stream for files
+  std::string filename;  // empty for plain fields
+  // Empty means text/plain for fields and application/octet-stream for files.
+  std::string content_type;
   std::string data;
 };
 

@@ -1,0 +1,223 @@
+#include "net/http_types.hpp"
+
+#include <cstddef>
+
+namespace corebot::net {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Parameters of a header value such as `form-data; name="a"; filename="b.txt"`. Quoted values
+// may contain ';' and backslash escapes. Returns nullopt on an unterminated quote.
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+std::optional<Params> parse_params(std::string_view s) {
+  Params out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == ';')) ++i;
+    if (i >= s.size()) break;
+    const std::size_t name_start = i;
+    while (i < s.size() && s[i] != '=' && s[i] != ';') ++i;
+    std::string name(trim(s.substr(name_start, i - name_start)));
+    for (char& c : name) c = lower(c);
+    std::string value;
+    if (i < s.size() && s[i] == '=') {
+      ++i;
+      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+      if (i < s.size() && s[i] == '"') {
+        ++i;
+        bool closed = false;
+        while (i < s.size()) {
+          if (s[i] == '\\' && i + 1 < s.size()) {
+            value += s[i + 1];
+            i += 2;
+          } else if (s[i] == '"') {
+            closed = true;
+            ++i;
+            break;
+          } else {
+            value += s[i++];
+          }
+        }
+        if (!closed) return std::nullopt;
+      } else {
+        const std::size_t value_start = i;
+        while (i < s.size() && s[i] != ';') ++i;
+        value = std::string(trim(s.substr(value_start, i - value_start)));
+      }
+    }
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+const std::string* find_param(const Params& params, std::string_view name) {
+  for (const auto& [key, value] : params) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+// Parses one part (headers, blank line, data) into `part`. False when malformed.
+bool parse_part(std::string_view raw, MultipartPart& part) {
+  // Every form-data part needs a Content-Disposition header, so a part without headers is bad.
+  const std::size_t header_end = raw.find("\r\n\r\n");
+  if (header_end == std::string_view::npos) return false;
+  std::string_view headers = raw.substr(0, header_end);
+  part.data = std::string(raw.substr(header_end + 4));
+  bool has_disposition = false;
+  while (!headers.empty()) {
+    const std::size_t eol = headers.find("\r\n");
+    const std::string_view line = headers.substr(0, eol);
+    headers = eol == std::string_view::npos ? std::string_view{} : headers.substr(eol + 2);
+    if (line.empty()) continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return false;
+    const std::string_view name = trim(line.substr(0, colon));
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (iequals(name, "content-disposition")) {
+      const std::size_t semi = value.find(';');
+      if (!iequals(trim(value.substr(0, semi)), "form-data")) return false;
+      if (semi == std::string_view::npos) return false;
+      auto params = parse_params(value.substr(semi + 1));
+      if (!params) return false;
+      const std::string* field_name = find_param(*params, "name");
+      if (field_name == nullptr) return false;
+      part.name = *field_name;
+      if (const std::string* filename = find_param(*params, "filename")) part.filename = *filename;
+      has_disposition = true;
+    } else if (iequals(name, "content-type")) {
+      part.content_type = std::string(value);
+    }
+  }
+  return has_disposition;
+}
+
+}  // namespace
+
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) return std::string_view(value);
+  }
+  return std::nullopt;
+}
+
+std::string url_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%' && i + 2 < s.size()) {
+      const int hi = hex_value(s[i + 1]);
+      const int lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (c == '+' && plus_is_space) ? ' ' : c;
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (const char c : s) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace_back(url_decode(pair), std::string{});
+    } else {
+      out.emplace_back(url_decode(pair.substr(0, eq)), url_decode(pair.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<MultipartPart>> parse_multipart(std::string_view content_type,
+                                                          std::string_view body) {
+  const std::size_t semi = content_type.find(';');
+  if (!iequals(trim(content_type.substr(0, semi)), "multipart/form-data")) return std::nullopt;
+  if (semi == std::string_view::npos) return std::nullopt;
+  const auto params = parse_params(content_type.substr(semi + 1));
+  if (!params) return std::nullopt;
+  const std::string* boundary = find_param(*params, "boundary");
+  // RFC 2046 caps boundaries at 70 characters; longer ones only come from broken clients.
+  if (boundary == nullptr || boundary->empty() || boundary->size() > 70) return std::nullopt;
+
+  const std::string delimiter = "--" + *boundary;
+  const std::string inner_delimiter = "\r\n" + delimiter;
+
+  // The first delimiter may follow a preamble, which is ignored.
+  std::size_t pos;
+  if (body.substr(0, delimiter.size()) == delimiter) {
+    pos = delimiter.size();
+  } else {
+    const std::size_t found = body.find(inner_delimiter);
+    if (found == std::string_view::npos) return std::nullopt;
+    pos = found + inner_delimiter.size();
+  }
+
+  std::vector<MultipartPart> parts;
+  while (true) {
+    // `pos` is just past a delimiter: either the closing "--" or the end of the delimiter line.
+    if (body.substr(pos, 2) == "--") return parts;
+    while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
+    if (body.substr(pos, 2) != "\r\n") return std::nullopt;
+    pos += 2;
+    const std::size_t next = body.find(inner_delimiter, pos);
+    if (next == std::string_view::npos) return std::nullopt;  // no closing delimiter
+    MultipartPart part;
+    if (!parse_part(body.substr(pos, next - pos), part)) return std::nullopt;
+    parts.push_back(std::move(part));
+    pos = next + inner_delimiter.size();
+  }
+}
+
+}  // namespace corebot::net
