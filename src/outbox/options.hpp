@@ -1,0 +1,80 @@
+// Priority classes and the knobs of the outbox. Defaults follow Telegram's published limits
+// (30 messages/s per bot, ~1 message/s per private chat, 20 messages/min per group).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace corebot::outbox {
+
+// Strict order at every send slot: a lower class only gets a slot no higher class can use.
+enum class Priority {
+  kInteractive,   // a reply to something a user just did: messages, edits, callback answers
+  kAdmin,         // answers and reports for bot owners
+  kNotification,  // a single message the bot starts on its own
+  kBulk,          // mailings; uses every slot the other classes leave free
+};
+inline constexpr std::size_t kPriorityCount = 4;
+
+[[nodiscard]] constexpr std::size_t index_of(Priority p) { return static_cast<std::size_t>(p); }
+// "interactive", "admin", "notification", "bulk": the label used in metrics and logs.
+[[nodiscard]] std::string_view to_string(Priority p);
+
+struct OutboxOptions {
+  // --- Global budget (calls Telegram rate-limits: send/copy/forward/edit/delete messages) ---
+  double global_rate = 30.0;  // calls per second without allow_paid_broadcast
+  double global_burst = 1.0;  // calls that may leave back to back after an idle period
+  // 0 disables paid broadcasts. When > 0 (Telegram allows up to 1000), bulk calls of methods that
+  // accept it carry `allow_paid_broadcast: true` and may use this higher budget; every rate-limited
+  // call also draws from it, so the bot's total stays under it. Telegram charges Stars for this.
+  double paid_broadcast_rate = 0.0;
+
+  // --- Per-chat limits (chat_id > 0: private; < 0: group, supergroup or channel) ---
+  double private_chat_rate = 1.0;   // messages per second to one private chat
+  double private_chat_burst = 3.0;  // messages that may leave back to back
+  int group_limit = 20;             // messages per group per group_window
+  core::Duration group_window = std::chrono::minutes(1);
+  bool count_group_edits = true;  // edits and deletions in groups count toward group_limit
+
+  // --- 429 Too Many Requests ---
+  core::Duration default_retry_after = std::chrono::seconds(1);  // when a 429 carries none
+  int max_rate_limited_retries = 10;  // 429s one call may absorb before it is reported failed
+  // When 429s reach `flood_chats` distinct chats within `flood_window`, the whole outbox pauses
+  // for the largest retry_after seen, and the global rate is multiplied by `flood_backoff` (not
+  // below `flood_min_factor` of the configured rate). It then grows back by `flood_recovery_step`
+  // (a fraction of the configured rate) every `flood_recovery_interval`.
+  core::Duration flood_window = std::chrono::seconds(1);
+  int flood_chats = 3;
+  double flood_backoff = 0.5;
+  double flood_min_factor = 0.0625;
+  double flood_recovery_step = 0.125;
+  core::Duration flood_recovery_interval = std::chrono::seconds(5);
+
+  // --- 5xx and transport errors ---
+  int max_attempts = 5;  // attempts in total, the first one included
+  core::Duration retry_base = std::chrono::milliseconds(500);  // delay before the 2nd attempt
+  core::Duration retry_max = std::chrono::seconds(30);         // cap of the exponential delay
+  std::uint64_t rng_seed = 0x5eedc0ffeeULL;                    // jitter; fixed for tests
+
+  // --- Concurrency (requests in flight) ---
+  // Target in flight = rate x observed latency x headroom (Little's law), within [min, max].
+  std::size_t min_in_flight = 4;
+  std::size_t max_in_flight = 128;
+  double concurrency_headroom = 2.0;
+  core::Duration initial_latency = std::chrono::milliseconds(250);  // before the first sample
+  double latency_smoothing = 0.2;  // weight of a new sample in the moving average
+  // Long polls hold a request open for tens of seconds by design: they bypass the cap, are not
+  // latency samples and do not hold up drain().
+  std::vector<std::string> uncapped_methods = {"getUpdates"};
+
+  // How often idle per-chat state (limiter history of chats with nothing queued) is dropped.
+  core::Duration chat_gc_interval = std::chrono::minutes(1);
+};
+
+}  // namespace corebot::outbox

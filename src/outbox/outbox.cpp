@@ -1,0 +1,183 @@
+#include "outbox/outbox.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace corebot::outbox {
+
+Outbox::Outbox(Executor& executor, const core::Clock& clock, Transport transport,
+               OutboxOptions options)
+    : executor_(executor),
+      clock_(clock),
+      transport_(std::move(transport)),
+      scheduler_(std::move(options)) {}
+
+Outbox::Outbox(std::unique_ptr<Executor> executor, const core::Clock& clock, Transport transport,
+               OutboxOptions options)
+    : owned_executor_(std::move(executor)),
+      executor_(*owned_executor_),
+      clock_(clock),
+      transport_(std::move(transport)),
+      scheduler_(std::move(options)) {}
+
+Outbox::~Outbox() {
+  if (timer_) executor_.cancel(*timer_);
+}
+
+void Outbox::post(std::function<void()> fn) {
+  executor_.post([token = std::weak_ptr<char>(alive_), fn = std::move(fn)] {
+    if (!token.expired()) fn();
+  });
+}
+
+void Outbox::submit(OutboxCall call) {
+  const bool refuse = closed_ || (draining_ && call.priority == Priority::kBulk);
+  if (refuse) {
+    metrics_.record(call.priority, CallOutcome::kRejected, {});
+    if (call.done) {
+      post([done = std::move(call.done), closed = closed_] {
+        done(outbox_error(closed ? kOutboxClosed : kOutboxDraining));
+      });
+    }
+    return;
+  }
+  Job job;
+  job.priority = call.priority;
+  job.chat_id = call.chat_id;
+  job.deadline = call.deadline;
+  job.request = std::move(call.request);
+  const JobId id = scheduler_.enqueue(std::move(job));
+  pending_.emplace(id, Pending{std::move(call.done), clock_.now()});
+  pump();
+}
+
+void Outbox::set_blocked_handler(std::function<void(std::int64_t)> handler) {
+  on_blocked_ = std::move(handler);
+}
+
+void Outbox::pump() {
+  // Transports and `done` callbacks may re-enter (answer synchronously, submit more): loop
+  // instead of recursing.
+  if (pumping_) {
+    repump_ = true;
+    return;
+  }
+  pumping_ = true;
+  core::TimePoint now;
+  do {
+    repump_ = false;
+    now = clock_.now();
+    for (Job& job : scheduler_.take_expired(now)) {
+      report(job, outbox_error(kDeadlineExceeded), CallOutcome::kDeadline);
+    }
+    while (auto job = scheduler_.next(now)) start(std::move(*job));
+    check_drain(now);
+  } while (repump_);
+  pumping_ = false;
+  arm_timer(now);
+}
+
+void Outbox::start(Job job) {
+  const JobId id = job.id;
+  transport_(std::move(job.request),
+             [this, id, token = std::weak_ptr<char>(alive_)](telegram::ApiResult result) {
+               if (!token.expired()) on_result(id, std::move(result));
+             });
+}
+
+void Outbox::on_result(JobId id, telegram::ApiResult result) {
+  if (auto finished = scheduler_.on_done(id, result, clock_.now())) {
+    CallOutcome outcome = CallOutcome::kSent;
+    if (finished->blocked) {
+      outcome = CallOutcome::kBlocked;
+    } else if (!finished->result.ok) {
+      outcome = finished->result.error.error_code == kOutboxErrorCode &&
+                        finished->result.error.description == kDeadlineExceeded
+                    ? CallOutcome::kDeadline
+                    : CallOutcome::kFailed;
+    }
+    report(finished->job, finished->result, outcome);
+    if (finished->blocked && on_blocked_ && finished->job.chat_id) {
+      on_blocked_(*finished->job.chat_id);
+    }
+  }
+  pump();
+}
+
+void Outbox::report(const Job& job, const telegram::ApiResult& result, CallOutcome outcome) {
+  auto it = pending_.find(job.id);
+  if (it == pending_.end()) return;
+  Pending pending = std::move(it->second);
+  pending_.erase(it);
+  metrics_.record(job.priority, outcome, clock_.now() - pending.submitted);
+  if (pending.done) pending.done(result);
+}
+
+void Outbox::drain(core::Duration limit, std::function<void(std::vector<OutboxCall>)> done) {
+  if (draining_ || closed_) return;
+  draining_ = true;
+  drain_deadline_ = clock_.now() + limit;
+  drain_done_ = std::move(done);
+  scheduler_.pause(Priority::kBulk, true);
+  post([this] { pump(); });
+}
+
+void Outbox::check_drain(core::TimePoint now) {
+  if (closed_) {
+    // Retries that came back after closing have nowhere to go.
+    for (Job& job : scheduler_.take_queued()) {
+      report(job, outbox_error(kOutboxClosed), CallOutcome::kFailed);
+    }
+    return;
+  }
+  if (!draining_) return;
+  const bool busy =
+      scheduler_.queued(Priority::kInteractive) > 0 || scheduler_.queued(Priority::kAdmin) > 0 ||
+      scheduler_.queued(Priority::kNotification) > 0 || scheduler_.in_flight_capped() > 0;
+  if (busy && now < drain_deadline_) return;
+  closed_ = true;
+  for (std::size_t p = 0; p < kPriorityCount; ++p) {
+    scheduler_.pause(static_cast<Priority>(p), true);
+  }
+  std::vector<OutboxCall> left;
+  for (Job& job : scheduler_.take_queued()) {
+    OutboxCall call;
+    call.request = std::move(job.request);
+    call.priority = job.priority;
+    call.chat_id = job.chat_id;
+    call.deadline = job.deadline;
+    if (auto it = pending_.find(job.id); it != pending_.end()) {
+      call.done = std::move(it->second.done);
+      pending_.erase(it);
+    }
+    metrics_.record(job.priority, CallOutcome::kRejected, {});
+    left.push_back(std::move(call));
+  }
+  auto done = std::move(drain_done_);
+  drain_done_ = nullptr;
+  if (done) {
+    post([done = std::move(done), left = std::move(left)]() mutable { done(std::move(left)); });
+  }
+}
+
+void Outbox::arm_timer(core::TimePoint now) {
+  std::optional<core::TimePoint> wake = scheduler_.next_wake(now);
+  if (draining_ && !closed_ && (!wake || drain_deadline_ < *wake)) wake = drain_deadline_;
+  if (timer_ && wake && *wake == timer_at_) return;
+  if (timer_) {
+    executor_.cancel(*timer_);
+    timer_.reset();
+  }
+  if (!wake) return;
+  timer_at_ = *wake;
+  timer_ = executor_.after(std::max(*wake - now, core::Duration::zero()),
+                           [this, token = std::weak_ptr<char>(alive_)] {
+                             if (token.expired()) return;
+                             timer_.reset();
+                             pump();
+                           });
+}
+
+std::string Outbox::metrics_text() const { return metrics_.render(scheduler_.stats()); }
+
+}  // namespace corebot::outbox

@@ -1,0 +1,369 @@
+#include "outbox/outbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "outbox/manual_executor.hpp"
+
+namespace corebot::outbox {
+namespace {
+
+using namespace std::chrono_literals;
+
+telegram::ApiResult ok() {
+  telegram::ApiResult r;
+  r.ok = true;
+  r.result = true;
+  return r;
+}
+
+telegram::ApiResult error(int code, std::string description,
+                          std::optional<int> retry_after = std::nullopt) {
+  telegram::ApiResult r;
+  r.error.error_code = code;
+  r.error.description = std::move(description);
+  r.error.retry_after = retry_after;
+  return r;
+}
+
+// Records every request; answers ok at once when `auto_ok`, else waits for the test.
+struct FakeTransport {
+  struct Call {
+    telegram::ApiRequest request;
+    std::function<void(telegram::ApiResult)> reply;
+    core::TimePoint at;
+  };
+  core::ManualClock& clock;
+  bool auto_ok = false;
+  std::vector<Call> calls;
+
+  Transport fn() {
+    return [this](telegram::ApiRequest request, std::function<void(telegram::ApiResult)> reply) {
+      calls.push_back(Call{std::move(request), auto_ok ? nullptr : reply, clock.now()});
+      if (auto_ok) reply(ok());
+    };
+  }
+  std::int64_t chat(std::size_t i) const {
+    return calls.at(i).request.params.at("chat_id").as_int64();
+  }
+};
+
+struct Reports {
+  std::vector<telegram::ApiResult> results;
+  std::function<void(const telegram::ApiResult&)> sink() {
+    return [this](const telegram::ApiResult& r) { results.push_back(r); };
+  }
+};
+
+OutboxCall message(std::int64_t chat, Priority p = Priority::kInteractive,
+                   std::function<void(const telegram::ApiResult&)> done = nullptr) {
+  OutboxCall c;
+  c.request.method = "sendMessage";
+  c.request.params["chat_id"] = chat;
+  c.request.params["text"] = "hello";
+  c.priority = p;
+  c.done = std::move(done);
+  return c;
+}
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  core::ManualClock clock_;
+  ManualExecutor executor_{clock_};
+  FakeTransport transport_{clock_};
+  OutboxOptions options_;
+  std::unique_ptr<Outbox> outbox_;
+
+  Outbox& make() {
+    outbox_ = std::make_unique<Outbox>(executor_, clock_, transport_.fn(), options_);
+    return *outbox_;
+  }
+};
+
+TEST_F(OutboxTest, SendsAndReportsOnce) {
+  auto& box = make();
+  Reports reports;
+  box.submit(message(1, Priority::kInteractive, reports.sink()));
+  ASSERT_EQ(transport_.calls.size(), 1u);
+  EXPECT_EQ(transport_.calls[0].request.method, "sendMessage");
+  EXPECT_TRUE(reports.results.empty());
+  transport_.calls[0].reply(ok());
+  ASSERT_EQ(reports.results.size(), 1u);
+  EXPECT_TRUE(reports.results[0].ok);
+  executor_.advance(1min);
+  EXPECT_EQ(reports.results.size(), 1u);
+  EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kSent), 1u);
+}
+
+TEST_F(OutboxTest, ReplyOvertakesARunningMailingWithinOneSlot) {
+  transport_.auto_ok = true;
+  auto& box = make();
+  Reports bulk;
+  for (int i = 0; i < 1000; ++i) box.submit(message(1000 + i, Priority::kBulk, bulk.sink()));
+  executor_.advance(340ms);  // mid-slot: sends went at 0, 33.3, ..., 333.3 ms
+  const std::size_t sent_before = transport_.calls.size();
+  EXPECT_EQ(sent_before, 11u);
+  const auto submitted = clock_.now();
+  Reports reply;
+  box.submit(message(7, Priority::kInteractive, reply.sink()));
+  executor_.advance(34ms);
+  ASSERT_EQ(reply.results.size(), 1u);
+  bool found = false;
+  for (std::size_t i = sent_before; i < transport_.calls.size(); ++i) {
+    if (transport_.chat(i) == 7) {
+      found = true;
+      EXPECT_LE(transport_.calls[i].at - submitted, 34ms);
+      EXPECT_EQ(i, sent_before);  // the very next slot
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(OutboxTest, MailingRunsAtFullRateEndToEnd) {
+  transport_.auto_ok = true;
+  auto& box = make();
+  Reports reports;
+  const auto t0 = clock_.now();
+  for (int i = 0; i < 60; ++i) box.submit(message(i + 1, Priority::kBulk, reports.sink()));
+  executor_.advance(2s);
+  ASSERT_EQ(reports.results.size(), 60u);
+  EXPECT_LE(transport_.calls.back().at - t0, 2s);
+  EXPECT_GE(transport_.calls.back().at - t0, 1960ms);
+  EXPECT_EQ(executor_.pending_timers(), 0u);  // nothing left to wake up for
+}
+
+TEST_F(OutboxTest, RetryAfterIsWaitedOutExactly) {
+  auto& box = make();
+  Reports reports;
+  box.submit(message(1, Priority::kInteractive, reports.sink()));
+  transport_.calls[0].reply(error(429, "Too Many Requests: retry after 3", 3));
+  EXPECT_TRUE(reports.results.empty());
+  executor_.advance(3s - 1ns);
+  EXPECT_EQ(transport_.calls.size(), 1u);
+  executor_.advance(1ns);
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[1].reply(ok());
+  ASSERT_EQ(reports.results.size(), 1u);
+  EXPECT_TRUE(reports.results[0].ok);
+  EXPECT_NE(box.metrics_text().find("corebot_outbox_rate_limited_total 1"), std::string::npos);
+}
+
+TEST_F(OutboxTest, ServerErrorRetriedThenReported) {
+  options_.max_attempts = 3;
+  auto& box = make();
+  Reports reports;
+  box.submit(message(1, Priority::kInteractive, reports.sink()));
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(transport_.calls.size(), i + 1);
+    transport_.calls[i].reply(error(500, "Internal Server Error"));
+    executor_.advance(options_.retry_max);
+  }
+  EXPECT_EQ(transport_.calls.size(), 3u);
+  ASSERT_EQ(reports.results.size(), 1u);
+  EXPECT_EQ(reports.results[0].error.error_code, 500);
+}
+
+TEST_F(OutboxTest, QueuedCallDroppedAtDeadline) {
+  options_.private_chat_burst = 1;
+  auto& box = make();
+  transport_.auto_ok = true;
+  Reports first;
+  Reports late;
+  box.submit(message(1, Priority::kInteractive, first.sink()));
+  auto call = message(1, Priority::kInteractive, late.sink());
+  call.deadline = clock_.now() + 200ms;
+  box.submit(std::move(call));
+  executor_.advance(200ms);
+  ASSERT_EQ(late.results.size(), 1u);
+  EXPECT_EQ(late.results[0].error.error_code, kOutboxErrorCode);
+  EXPECT_EQ(late.results[0].error.description, kDeadlineExceeded);
+  executor_.advance(5s);
+  EXPECT_EQ(transport_.calls.size(), 1u);
+  EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kDeadline), 1u);
+}
+
+TEST_F(OutboxTest, BlockedUserIsReportedDistinctly) {
+  auto& box = make();
+  std::vector<std::int64_t> blocked;
+  box.set_blocked_handler([&](std::int64_t chat) { blocked.push_back(chat); });
+  Reports reports;
+  box.submit(message(55, Priority::kNotification, reports.sink()));
+  box.submit(message(56, Priority::kNotification, reports.sink()));
+  executor_.advance(1s);
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[0].reply(error(403, "Forbidden: bot was blocked by the user"));
+  transport_.calls[1].reply(error(400, "Bad Request: chat not found"));
+  ASSERT_EQ(reports.results.size(), 2u);
+  EXPECT_EQ(blocked, std::vector<std::int64_t>{55});
+  EXPECT_EQ(box.metrics().count(Priority::kNotification, CallOutcome::kBlocked), 1u);
+  EXPECT_EQ(box.metrics().count(Priority::kNotification, CallOutcome::kFailed), 1u);
+  executor_.advance(1min);
+  EXPECT_EQ(transport_.calls.size(), 2u);  // final: never retried
+}
+
+TEST_F(OutboxTest, PaidBroadcastFlagReachesTheTransport) {
+  options_.paid_broadcast_rate = 1000;
+  auto& box = make();
+  transport_.auto_ok = true;
+  box.submit(message(1, Priority::kBulk));
+  box.submit(message(2, Priority::kInteractive));
+  executor_.advance(1s);
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  for (const auto& c : transport_.calls) {
+    const bool bulk = c.request.params.at("chat_id").as_int64() == 1;
+    EXPECT_EQ(c.request.params.contains("allow_paid_broadcast"), bulk);
+  }
+}
+
+TEST_F(OutboxTest, DrainFinishesRepliesAndHandsBackTheMailing) {
+  options_.private_chat_burst = 1;
+  transport_.auto_ok = true;
+  auto& box = make();
+  Reports replies;
+  for (int i = 0; i < 3; ++i) box.submit(message(1, Priority::kInteractive, replies.sink()));
+  Reports bulk;
+  for (int i = 0; i < 5; ++i) box.submit(message(100 + i, Priority::kBulk, bulk.sink()));
+  EXPECT_EQ(transport_.calls.size(), 1u);  // chat 1's first reply; the rest wait for limits
+
+  std::optional<std::vector<OutboxCall>> left;
+  box.drain(10s, [&](std::vector<OutboxCall> calls) { left = std::move(calls); });
+  EXPECT_TRUE(box.draining());
+  Reports refused;
+  box.submit(message(200, Priority::kBulk, refused.sink()));
+  executor_.run_ready();
+  ASSERT_EQ(refused.results.size(), 1u);
+  EXPECT_EQ(refused.results[0].error.description, kOutboxDraining);
+
+  executor_.advance(2s);
+  EXPECT_EQ(replies.results.size(), 3u);
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ((*left)[i].priority, Priority::kBulk);
+    EXPECT_EQ((*left)[i].chat_id, static_cast<std::int64_t>(100 + i));
+    EXPECT_TRUE((*left)[i].done);
+  }
+  EXPECT_TRUE(bulk.results.empty());  // handed back, not reported
+  EXPECT_EQ(transport_.calls.size(), 3u);
+  EXPECT_TRUE(box.closed());
+
+  Reports after;
+  box.submit(message(1, Priority::kInteractive, after.sink()));
+  executor_.run_ready();
+  ASSERT_EQ(after.results.size(), 1u);
+  EXPECT_EQ(after.results[0].error.description, kOutboxClosed);
+}
+
+TEST_F(OutboxTest, DrainStopsAtItsTimeLimit) {
+  auto& box = make();  // the transport never answers by itself
+  Reports reports;
+  box.submit(message(1, Priority::kInteractive, reports.sink()));
+  box.submit(message(1, Priority::kAdmin, reports.sink()));  // waits for chat 1's call
+  std::optional<std::vector<OutboxCall>> left;
+  box.drain(1s, [&](std::vector<OutboxCall> calls) { left = std::move(calls); });
+  executor_.advance(999ms);
+  EXPECT_FALSE(left);
+  executor_.advance(1ms);
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].priority, Priority::kAdmin);
+  // The request in flight still reports when it ends.
+  transport_.calls[0].reply(ok());
+  ASSERT_EQ(reports.results.size(), 1u);
+  EXPECT_TRUE(reports.results[0].ok);
+  EXPECT_EQ(transport_.calls.size(), 1u);
+}
+
+TEST_F(OutboxTest, UnlimitedCallsBypassTheBudget) {
+  options_.global_rate = 1;
+  transport_.auto_ok = true;
+  auto& box = make();
+  box.submit(message(1));
+  box.submit(message(2));  // waits a second for the global budget
+  OutboxCall answer;
+  answer.request.method = "answerCallbackQuery";
+  answer.request.params["callback_query_id"] = "42";
+  box.submit(std::move(answer));
+  OutboxCall poll;
+  poll.request.method = "getUpdates";
+  box.submit(std::move(poll));
+  ASSERT_EQ(transport_.calls.size(), 3u);
+  EXPECT_EQ(transport_.calls[1].request.method, "answerCallbackQuery");
+  EXPECT_EQ(transport_.calls[2].request.method, "getUpdates");
+  executor_.advance(1s);
+  EXPECT_EQ(transport_.calls.size(), 4u);
+}
+
+TEST_F(OutboxTest, DoneMaySubmitMore) {
+  transport_.auto_ok = true;
+  auto& box = make();
+  int chain = 0;
+  std::function<void(const telegram::ApiResult&)> again = [&](const telegram::ApiResult&) {
+    if (++chain < 5) box.submit(message(chain + 1, Priority::kInteractive, again));
+  };
+  box.submit(message(1, Priority::kInteractive, again));
+  executor_.advance(1s);
+  EXPECT_EQ(chain, 5);
+  EXPECT_EQ(transport_.calls.size(), 5u);
+}
+
+TEST_F(OutboxTest, AnswersAfterDestructionAreIgnored) {
+  make();
+  Reports reports;
+  outbox_->submit(message(1, Priority::kInteractive, reports.sink()));
+  outbox_->submit(message(2, Priority::kBulk, reports.sink()));
+  ASSERT_GE(transport_.calls.size(), 1u);
+  outbox_.reset();
+  transport_.calls[0].reply(ok());
+  executor_.advance(10s);
+  EXPECT_TRUE(reports.results.empty());
+}
+
+TEST_F(OutboxTest, OwnsAnExecutorAndCountsWhatIsUnreported) {
+  struct Forwarding final : Executor {
+    explicit Forwarding(Executor& to) : to_(to) {}
+    void post(std::function<void()> fn) override { to_.post(std::move(fn)); }
+    TimerId after(core::Duration d, std::function<void()> fn) override {
+      return to_.after(d, std::move(fn));
+    }
+    void cancel(TimerId id) override { to_.cancel(id); }
+    Executor& to_;
+  };
+  Outbox box(std::make_unique<Forwarding>(executor_), clock_, transport_.fn(), options_);
+  box.submit(message(1));
+  box.submit(message(1));
+  EXPECT_EQ(box.size(), 2u);
+  transport_.calls[0].reply(ok());
+  EXPECT_EQ(box.size(), 1u);
+  executor_.advance(1s);
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[1].reply(ok());
+  EXPECT_EQ(box.size(), 0u);
+}
+
+TEST_F(OutboxTest, MetricsText) {
+  transport_.auto_ok = true;
+  auto& box = make();
+  box.submit(message(1, Priority::kInteractive));
+  box.submit(message(2, Priority::kBulk));
+  box.submit(message(3, Priority::kBulk));
+  const std::string text = box.metrics_text();
+  EXPECT_NE(text.find("# TYPE corebot_outbox_queued gauge"), std::string::npos);
+  EXPECT_NE(text.find("corebot_outbox_queued{class=\"bulk\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("corebot_outbox_sent_total{class=\"interactive\"} 1"), std::string::npos);
+  EXPECT_NE(
+      text.find("corebot_outbox_call_duration_seconds_bucket{class=\"interactive\",le=\"0.05\"} 1"),
+      std::string::npos);
+  EXPECT_NE(text.find("corebot_outbox_call_duration_seconds_count{class=\"bulk\"} 0"),
+            std::string::npos);
+  // Little's law: 30/s x smoothed latency (250 ms decayed by one instant answer) x 2 = 12.
+  EXPECT_NE(text.find("corebot_outbox_in_flight_limit 12\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace corebot::outbox

@@ -1,0 +1,181 @@
+// The outbox's decision logic: which queued call may start now, and when to look again. Pure: no
+// I/O, no threads, no clock of its own (every call takes `now`), so it is tested step by step.
+//
+// Rules (docs/outbox.md has the long form):
+// - Strict priority: at each start the highest class with an eligible call wins; lower classes
+//   get only slots the higher ones cannot use (work-conserving).
+// - Within a class, chats take turns (round-robin), each chat's calls in FIFO order.
+// - A chat has at most one rate-limited call in flight; a retried call keeps its place at the
+//   head of its chat's queue, so order survives retries.
+// - Rate-limited calls need the global budget (and the paid one when enabled) plus their chat's
+//   budget (private: token bucket; group: sliding window). Other calls need neither.
+// - 429: the chat waits retry_after; 429s across several chats pause everything and cut the
+//   global rate, which then recovers step by step. 5xx/transport: jittered exponential backoff.
+//
+// Threading: not thread-safe; the Outbox uses it from the loop thread only.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <queue>
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "outbox/job.hpp"
+#include "outbox/options.hpp"
+#include "outbox/rate_limit.hpp"
+#include "telegram/api_call.hpp"
+
+namespace corebot::outbox {
+
+// A call that will not be tried again, with the result to report to its caller.
+struct Finished {
+  Job job;
+  telegram::ApiResult result;
+  bool blocked = false;  // 403 "bot was blocked by the user"
+};
+
+struct SchedulerStats {
+  std::array<std::size_t, kPriorityCount> queued{};  // waiting, not in flight
+  std::size_t in_flight = 0;                         // all calls started and not done
+  std::size_t in_flight_limit = 0;                   // current adaptive cap
+  double rate = 0;                                   // effective global calls/s now
+  double rate_factor = 1;                            // < 1 while backed off after 429s
+  core::Duration latency{};                          // smoothed request latency
+  std::uint64_t rate_limited = 0;                    // 429 answers
+  std::uint64_t global_backoffs = 0;                 // times the global rate was cut
+  std::array<std::uint64_t, kPriorityCount> retries{};
+  std::size_t chats = 0;  // chats with limiter state
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(OutboxOptions options);
+
+  // Queues a call and returns its id (job.id is overwritten). job.kind and, when absent,
+  // job.chat_id are derived from the request.
+  JobId enqueue(Job job);
+
+  // The call to start now, or nullopt when nothing may start before next_wake(). The returned
+  // copy carries `allow_paid_broadcast` when it applies; the scheduler keeps the job until
+  // on_done(). Call take_expired(now) first, so no expired call is started.
+  [[nodiscard]] std::optional<Job> next(core::TimePoint now);
+
+  // When a waiting call may become startable (a chat or retry delay ends, the global budget
+  // refills, a deadline passes). nullopt: only on_done() or enqueue() can change anything.
+  // Returns `now` until next() has returned nullopt since the last change (enqueue, on_done, a
+  // start), so callers cannot sleep through work that is ready.
+  [[nodiscard]] std::optional<core::TimePoint> next_wake(core::TimePoint now) const;
+
+  // Feeds back the answer for a started call. Returns the final outcome, or nullopt when the
+  // call was queued again for a retry (or the id is unknown).
+  [[nodiscard]] std::optional<Finished> on_done(JobId id, const telegram::ApiResult& result,
+                                                core::TimePoint now);
+
+  // Removes and returns queued calls whose deadline has passed (not calls in flight: when such
+  // a call fails retryably after its deadline, on_done reports "deadline exceeded").
+  [[nodiscard]] std::vector<Job> take_expired(core::TimePoint now);
+
+  // A paused class keeps its queue but starts nothing (drain pauses kBulk).
+  void pause(Priority priority, bool paused);
+  // Removes and returns every queued call (of one class, or all), in submission order.
+  [[nodiscard]] std::vector<Job> take_queued(std::optional<Priority> only = std::nullopt);
+
+  [[nodiscard]] std::size_t queued(Priority p) const { return queued_[index_of(p)]; }
+  // Calls in flight that count toward the cap (long polls excluded).
+  [[nodiscard]] std::size_t in_flight_capped() const { return in_flight_capped_; }
+  [[nodiscard]] std::size_t in_flight_limit() const;
+  [[nodiscard]] SchedulerStats stats() const;
+
+ private:
+  enum class Route { kUncapped, kFree, kChat };
+  enum class LaneState { kIdle, kReady, kParked, kTimed };
+  struct Lane {
+    std::deque<JobId> ids;  // may hold ids of jobs that expired; skipped at the head
+    LaneState state = LaneState::kIdle;
+  };
+  struct Chat {
+    explicit Chat(const OutboxOptions& o)
+        : bucket(o.private_chat_rate, o.private_chat_burst),
+          window(o.group_limit, o.group_window) {}
+    std::array<Lane, kPriorityCount> lanes;
+    std::size_t queued = 0;
+    bool busy = false;  // a rate-limited call of this chat is in flight
+    core::TimePoint blocked_until{};
+    TokenBucket bucket;    // private chats
+    SlidingWindow window;  // groups
+  };
+  struct Wake {
+    core::TimePoint at;
+    std::int64_t chat = 0;
+    std::size_t cls = 0;
+    JobId job = 0;  // non-zero: a delayed retry of a call outside chat lanes
+    bool operator>(const Wake& o) const { return at > o.at; }
+  };
+  struct Budget {  // buckets a higher class is waiting for in this next() pass
+    bool free = false;
+    bool paid = false;
+  };
+
+  Route route_of(const Job& job) const;
+  bool paid_applies(const Job& job) const;
+  bool needs_free(const Job& job) const;
+  bool needs_paid(const Job& job) const;
+  bool budget_ok(const Job& job, core::TimePoint now, Budget& reserved);
+  void take_budget(const Job& job, core::TimePoint now);
+  core::TimePoint chat_ready_at(Chat& chat, std::int64_t key, const Job& job,
+                                core::TimePoint now) const;
+  void advance(core::TimePoint now);
+  void note_rate_limited(std::int64_t key, core::Duration retry_after, core::TimePoint now);
+  void apply_rate();
+  core::Duration backoff(int attempt);
+  Job start(Job& job, core::TimePoint now);
+  void make_ready(std::int64_t key, Chat& chat, std::size_t cls);
+  void requeue(Job& job);
+  Job remove_queued(std::unordered_map<JobId, Job>::iterator it);
+  std::optional<Job> next_free(std::deque<JobId>& queue, core::TimePoint now, Budget& reserved,
+                               bool budgets);
+
+  OutboxOptions options_;
+  std::unordered_map<JobId, Job> jobs_;
+  std::unordered_map<std::int64_t, Chat> chats_;
+  std::array<std::deque<std::int64_t>, kPriorityCount> ring_;  // chats with a ready lane
+  std::array<std::deque<JobId>, kPriorityCount> free_;         // calls outside chat lanes
+  std::deque<JobId> uncapped_;
+  std::priority_queue<Wake, std::vector<Wake>, std::greater<>> wakes_;
+  using Deadline = std::pair<core::TimePoint, JobId>;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::array<bool, kPriorityCount> paused_{};
+  std::array<std::size_t, kPriorityCount> queued_{};
+
+  TokenBucket free_bucket_;
+  TokenBucket paid_bucket_;
+  core::TimePoint paused_until_{};  // global pause after a 429 flood
+  double rate_factor_ = 1.0;
+  core::TimePoint factor_changed_at_{};
+  struct RateLimitedHit {
+    core::TimePoint at;
+    std::int64_t chat;
+    core::Duration retry_after;
+  };
+  std::deque<RateLimitedHit> recent_429_;
+  std::optional<core::TimePoint> budget_wake_;
+  bool dirty_ = false;  // changed since next() last returned nullopt
+  core::TimePoint last_gc_{};
+
+  std::mt19937_64 rng_;
+  double latency_s_;
+  std::size_t in_flight_capped_ = 0;
+  std::size_t in_flight_total_ = 0;
+  JobId next_id_ = 1;
+  std::uint64_t rate_limited_ = 0;
+  std::uint64_t global_backoffs_ = 0;
+  std::array<std::uint64_t, kPriorityCount> retries_{};
+};
+
+}  // namespace corebot::outbox
