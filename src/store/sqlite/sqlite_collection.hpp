@@ -1,0 +1,46 @@
+#pragma once
+
+#include <string>
+
+#include "corebot/store.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace corebot::store::sqlite {
+
+class SqliteCollection final : public Collection {
+ public:
+  SqliteCollection(ConnectionPool& pool, std::string name) : pool_(pool), name_(std::move(name)) {}
+
+  [[nodiscard]] const std::string& name() const override { return name_; }
+  boost::json::value insert_one(boost::json::object doc) override;
+  std::vector<boost::json::value> insert_many(std::vector<boost::json::object> docs) override;
+  std::vector<boost::json::object> find(const boost::json::object& filter,
+                                        const FindOptions& options) override;
+  std::optional<boost::json::object> find_one(const boost::json::object& filter,
+                                              const FindOptions& options) override;
+  std::unique_ptr<Cursor> find_cursor(const boost::json::object& filter,
+                                      const FindOptions& options) override;
+  std::int64_t count(const boost::json::object& filter) override;
+  UpdateResult update_one(const boost::json::object& filter, const boost::json::object& update,
+                          const UpdateOptions& options) override;
+  UpdateResult update_many(const boost::json::object& filter, const boost::json::object& update,
+                           const UpdateOptions& options) override;
+  UpdateResult replace_one(const boost::json::object& filter, boost::json::object replacement,
+                           const UpdateOptions& options) override;
+  std::int64_t delete_one(const boost::json::object& filter) override;
+  std::int64_t delete_many(const boost::json::object& filter) override;
+  void create_index(const IndexSpec& spec) override;
+
+ private:
+  template <class F>
+  auto guarded(const char* operation, F&& f);
+  UpdateResult modify(const boost::json::object& filter, bool many, const UpdateOptions& options,
+                      const std::function<bool(boost::json::object&, bool)>& change);
+  std::vector<boost::json::value> insert_docs(std::vector<boost::json::object>& docs);
+  std::int64_t remove(const boost::json::object& filter, bool many);
+
+  ConnectionPool& pool_;
+  std::string name_;
+};
+
+}  // namespace corebot::store::sqlite

@@ -1,0 +1,43 @@
+// Update operators in the MongoDB vocabulary ($set $unset $inc $push $addToSet $pull $setOnInsert
+// $min $max), compiled once and applied to documents in C++.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/filter.hpp"
+#include "store/path.hpp"
+
+namespace corebot::store {
+
+class Update {
+ public:
+  // Validates and compiles. Throws StoreError: kInvalidArgument for an empty update, a field that
+  // is not an operator, a bad operand or two paths that conflict ("a" and "a.b");
+  // kUnsupportedOperator naming any other `$op` or modifier.
+  static Update compile(const boost::json::object& update);
+
+  // Applies to `doc`; `inserting` is true for the document an upsert creates ($setOnInsert only
+  // applies then). Returns whether the document changed. Throws StoreError: kTypeMismatch (e.g.
+  // $inc on a string), kInvalidArgument (changing `_id`, integer overflow). On throw `doc` may be
+  // partly updated: callers apply to a copy.
+  bool apply(boost::json::object& doc, bool inserting) const;
+
+  enum class Op { kSet, kUnset, kInc, kPush, kAddToSet, kPull, kSetOnInsert, kMin, kMax };
+  struct Action {
+    Op op;
+    std::string dotted;
+    Path path;
+    boost::json::value operand;   // for $push/$addToSet: always an array of values to add
+    std::optional<Filter> match;  // for $pull: the condition on elements
+    bool match_wraps = false;     // $pull condition is on {"v": element} rather than the element
+  };
+
+ private:
+  std::vector<Action> actions_;
+};
+
+}  // namespace corebot::store

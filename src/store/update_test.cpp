@@ -1,0 +1,92 @@
+#include "store/update.hpp"
+
+#include <gtest/gtest.h>
+
+#include "corebot/store.hpp"
+
+namespace corebot::store {
+namespace {
+
+namespace json = boost::json;
+
+std::string apply(std::string_view update, std::string_view doc, bool inserting = false) {
+  json::object d = json::parse(doc).as_object();
+  Update::compile(json::parse(update).as_object()).apply(d, inserting);
+  return json::serialize(d);
+}
+
+StoreErrorKind error_of(std::string_view update, std::string_view doc = R"({"_id":1})") {
+  try {
+    apply(update, doc);
+  } catch (const StoreError& e) {
+    return e.kind();
+  }
+  ADD_FAILURE() << "no error for " << update << " on " << doc;
+  return StoreErrorKind::kInternal;
+}
+
+TEST(UpdateTest, SetAndUnset) {
+  EXPECT_EQ(apply(R"({"$set":{"a":2}})", R"({"a":1})"), R"({"a":2})");
+  EXPECT_EQ(apply(R"({"$set":{"b.c":2}})", R"({"a":1})"), R"({"a":1,"b":{"c":2}})");
+  EXPECT_EQ(apply(R"({"$set":{"l.2":"z"}})", R"({"l":["x"]})"), R"({"l":["x",null,"z"]})");
+  EXPECT_EQ(apply(R"({"$unset":{"a":""}})", R"({"a":1,"b":2})"), R"({"b":2})");
+  EXPECT_EQ(apply(R"({"$unset":{"b.c":""}})", R"({"b":{"c":1,"d":2}})"), R"({"b":{"d":2}})");
+  EXPECT_EQ(apply(R"({"$unset":{"l.0":""}})", R"({"l":[1,2]})"), R"({"l":[null,2]})");
+  EXPECT_EQ(apply(R"({"$unset":{"x.y":""}})", R"({"a":1})"), R"({"a":1})");
+}
+
+TEST(UpdateTest, IncMinMax) {
+  EXPECT_EQ(apply(R"({"$inc":{"n":2}})", R"({"n":1})"), R"({"n":3})");
+  EXPECT_EQ(apply(R"({"$inc":{"n":-1}})", R"({})"), R"({"n":-1})");
+  EXPECT_EQ(apply(R"({"$inc":{"n":0.5}})", R"({"n":1})"), R"({"n":1.5E0})");
+  EXPECT_EQ(apply(R"({"$min":{"n":0}})", R"({"n":1})"), R"({"n":0})");
+  EXPECT_EQ(apply(R"({"$min":{"n":5}})", R"({"n":1})"), R"({"n":1})");
+  EXPECT_EQ(apply(R"({"$max":{"n":5}})", R"({"n":1})"), R"({"n":5})");
+  EXPECT_EQ(apply(R"({"$max":{"n":5}})", R"({})"), R"({"n":5})");
+  EXPECT_EQ(apply(R"({"$max":{"n":"a"}})", R"({"n":9})"), R"({"n":"a"})");  // strings > numbers
+}
+
+TEST(UpdateTest, ArrayOperators) {
+  EXPECT_EQ(apply(R"({"$push":{"l":3}})", R"({"l":[1]})"), R"({"l":[1,3]})");
+  EXPECT_EQ(apply(R"({"$push":{"l":{"$each":[2,3]}}})", R"({})"), R"({"l":[2,3]})");
+  EXPECT_EQ(apply(R"({"$addToSet":{"l":1}})", R"({"l":[1]})"), R"({"l":[1]})");
+  EXPECT_EQ(apply(R"({"$addToSet":{"l":{"$each":[1,2,2]}}})", R"({"l":[1]})"), R"({"l":[1,2]})");
+  EXPECT_EQ(apply(R"({"$pull":{"l":1}})", R"({"l":[1,2,1]})"), R"({"l":[2]})");
+  EXPECT_EQ(apply(R"({"$pull":{"l":{"$gte":2}}})", R"({"l":[1,2,3]})"), R"({"l":[1]})");
+  EXPECT_EQ(apply(R"({"$pull":{"l":{"k":1}}})", R"({"l":[{"k":1,"v":2},{"k":2}]})"),
+            R"({"l":[{"k":2}]})");
+  EXPECT_EQ(apply(R"({"$pull":{"l":1}})", R"({})"), R"({})");
+}
+
+TEST(UpdateTest, SetOnInsertOnlyWhenInserting) {
+  EXPECT_EQ(apply(R"({"$setOnInsert":{"a":1}})", R"({})"), R"({})");
+  EXPECT_EQ(apply(R"({"$setOnInsert":{"a":1}})", R"({})", true), R"({"a":1})");
+}
+
+TEST(UpdateTest, ReportsWhetherTheDocumentChanged) {
+  json::object doc = json::parse(R"({"a":1})").as_object();
+  EXPECT_FALSE(Update::compile(json::parse(R"({"$set":{"a":1}})").as_object()).apply(doc, false));
+  EXPECT_TRUE(Update::compile(json::parse(R"({"$set":{"a":2}})").as_object()).apply(doc, false));
+}
+
+TEST(UpdateTest, Errors) {
+  EXPECT_EQ(error_of(R"({"$inc":{"a":1}})", R"({"a":"x"})"), StoreErrorKind::kTypeMismatch);
+  EXPECT_EQ(error_of(R"({"$push":{"a":1}})", R"({"a":1})"), StoreErrorKind::kTypeMismatch);
+  EXPECT_EQ(error_of(R"({"$pull":{"a":1}})", R"({"a":{}})"), StoreErrorKind::kTypeMismatch);
+  EXPECT_EQ(error_of(R"({"$set":{"a.b":1}})", R"({"a":5})"), StoreErrorKind::kTypeMismatch);
+  EXPECT_EQ(error_of(R"({"$inc":{"a":"1"}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$inc":{"a":1}})", R"({"a":9223372036854775807})"),
+            StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$rename":{"a":"b"}})"), StoreErrorKind::kUnsupportedOperator);
+  EXPECT_EQ(error_of(R"({"$push":{"a":{"$each":[1],"$slice":2}}})"),
+            StoreErrorKind::kUnsupportedOperator);
+  EXPECT_EQ(error_of(R"({"a":1})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":{"a":1},"$inc":{"a":1}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":{"a":1,"a.b":1}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":{"_id":2}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":5})"), StoreErrorKind::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace corebot::store
