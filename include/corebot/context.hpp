@@ -1,0 +1,80 @@
+// Everything a module sees of one update: the update itself, who sent it, and handles to reply.
+// A Context lives as long as the update is being handled; the next update of the same chat is
+// not dispatched before it is released (see hold()).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "corebot/sender.hpp"
+
+namespace corebot {
+
+class Context : public std::enable_shared_from_this<Context> {
+ public:
+  Context(boost::json::object update, Sender& sender);
+  virtual ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // The raw update as Telegram sent it (unknown fields kept).
+  [[nodiscard]] const boost::json::object& update() const { return update_; }
+  [[nodiscard]] std::int64_t update_id() const;
+  // The update's kind: "message", "callback_query", ... (its one key besides update_id);
+  // empty when there is none.
+  [[nodiscard]] const std::string& kind() const { return kind_; }
+  // The chat the update belongs to, if any (message chat, callback message chat, ...).
+  [[nodiscard]] std::optional<std::int64_t> chat_id() const { return chat_id_; }
+  // The user who caused the update, if any.
+  [[nodiscard]] std::optional<std::int64_t> user_id() const { return user_id_; }
+  [[nodiscard]] std::string_view language_code() const { return language_code_; }
+
+  // Message text or caption; empty when none.
+  [[nodiscard]] std::string_view text() const { return text_; }
+  // For "/start@bot args": "start"; empty when the message is not a command.
+  [[nodiscard]] std::string_view command() const { return command_; }
+  // For "/start args": "args".
+  [[nodiscard]] std::string_view command_args() const { return command_args_; }
+  // Callback query data and id; empty when the update is not a callback query.
+  [[nodiscard]] std::string_view callback_data() const { return callback_data_; }
+  [[nodiscard]] std::string_view callback_query_id() const { return callback_query_id_; }
+  // The message a callback button was attached to (0 when none).
+  [[nodiscard]] std::int64_t callback_message_id() const { return callback_message_id_; }
+
+  [[nodiscard]] Sender& sender() { return sender_; }
+
+  // Convenience calls, all at Priority::kInteractive, to this update's chat.
+  void reply(std::string text, boost::json::object extra = {}, CallDone done = {});
+  void edit_text(std::int64_t message_id, std::string text, boost::json::object extra = {},
+                 CallDone done = {});
+  // Answers the callback query (stops the button's spinner). Only the first call per update
+  // sends anything; the dispatcher answers silently for modules that did not.
+  void answer_callback(std::string text = {}, bool show_alert = false);
+  [[nodiscard]] bool callback_answered() const { return callback_answered_; }
+
+  // Keeps the update "in progress" until the returned pointer is released. Capture it in
+  // callbacks of asynchronous work that must finish before the chat's next update.
+  [[nodiscard]] std::shared_ptr<Context> hold() { return shared_from_this(); }
+
+ private:
+  boost::json::object update_;
+  Sender& sender_;
+  std::string kind_;
+  std::optional<std::int64_t> chat_id_;
+  std::optional<std::int64_t> user_id_;
+  std::string language_code_;
+  std::string text_;
+  std::string command_;
+  std::string command_args_;
+  std::string callback_data_;
+  std::string callback_query_id_;
+  std::int64_t callback_message_id_ = 0;
+  bool callback_answered_ = false;
+};
+
+}  // namespace corebot

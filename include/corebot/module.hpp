@@ -1,0 +1,56 @@
+// The module interface: what a module declares and how the engine calls it. Built-in modules are
+// written against this header (and the others in include/corebot/) only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "corebot/context.hpp"
+
+namespace corebot {
+
+// Bumped when this interface changes incompatibly; the registry refuses a module built for
+// another version.
+inline constexpr int kModuleApiVersion = 1;
+
+struct CommandSpec {
+  std::string name;         // without the slash: "start"
+  std::string description;  // shown in Telegram's command menu (setMyCommands)
+};
+
+struct AdminMenuEntry {
+  std::string title;          // button text in the admin menu
+  std::string callback_data;  // must start with the module's callback prefix
+};
+
+// What a module declares. The registry checks it; the dispatcher routes by it.
+struct ModuleInfo {
+  std::string name;     // unique, [a-z0-9_]+
+  std::string version;  // the module's own version, for logs
+  int api_version = kModuleApiVersion;
+  std::vector<CommandSpec> commands;  // routed to on_update when the message is that command
+  std::string callback_prefix;        // callback data "<prefix>:..." is routed here; empty: none
+  // Update kinds (Telegram's names: "message", "callback_query", "chat_member", ...) this module
+  // wants to see whatever their content; used also to compute getUpdates' allowed_updates.
+  std::vector<std::string> update_kinds;
+  std::vector<AdminMenuEntry> admin_menu;
+};
+
+// What on_update tells the dispatcher.
+enum class Handled {
+  kContinue,  // let later modules see the update too
+  kStop,      // the update is dealt with
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  [[nodiscard]] virtual ModuleInfo info() const = 0;
+  // Called for each update routed to this module, on the loop thread. Must not block: do slow
+  // work asynchronously and keep `ctx.hold()` alive until it is done (the chat's next update
+  // waits for it). An exception is caught, logged with the module's name, and treated as kStop.
+  virtual Handled on_update(Context& ctx) = 0;
+};
+
+}  // namespace corebot

@@ -1,0 +1,152 @@
+#include "dispatch/dispatcher.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/log.hpp"
+
+namespace corebot::dispatch {
+namespace json = boost::json;
+
+std::optional<std::int64_t> chat_of(const json::object& update) {
+  // Cheap to build: Context only reads a few fields.
+  struct NullSender final : Sender {
+    void call(std::string, json::object, Priority, CallDone) override {}
+  } sender;
+  Context ctx(update, sender);
+  return ctx.chat_id();
+}
+
+Dispatcher::Dispatcher(const ModuleRegistry& registry, Sender& sender, Post post)
+    : registry_(registry), sender_(sender), post_(std::move(post)) {}
+
+Dispatcher::~Dispatcher() { *alive_ = false; }
+
+void Dispatcher::add_middleware(Phase phase, Middleware middleware) {
+  (phase == Phase::kBefore ? before_ : after_).push_back(std::move(middleware));
+}
+
+void Dispatcher::dispatch(json::value update, std::function<void()> handled) {
+  ++stats_.received;
+  auto* object = update.if_object();
+  auto id = object ? object->find("update_id") : nullptr;
+  if (!object || id == object->end() || !id->value().is_number()) {
+    ++stats_.malformed;
+    COREBOT_LOG_WARN("dispatch: dropped a malformed update (not an object with update_id): {}",
+                     json::serialize(update).substr(0, 200));
+    if (handled) post_(std::move(handled));
+    return;
+  }
+  ++pending_;
+  std::optional<std::int64_t> chat = chat_of(*object);
+  Item item{std::move(*object), std::move(handled)};
+  if (chat) {
+    ChatQueue& queue = chats_[*chat];
+    if (queue.busy) {
+      queue.waiting.push_back(std::move(item));
+      return;
+    }
+    queue.busy = true;
+  }
+  start(chat, std::move(item));
+}
+
+void Dispatcher::start(std::optional<std::int64_t> chat, Item item) {
+  // The custom deleter is how the dispatcher learns that every holder let go of the Context.
+  auto handled = std::make_shared<std::function<void()>>(std::move(item.handled));
+  std::weak_ptr<bool> alive = alive_;
+  std::shared_ptr<Context> ctx(new Context(std::move(item.update), sender_),
+                               [this, alive, chat, handled](Context* raw) {
+                                 delete raw;
+                                 if (alive.lock()) {
+                                   post_([this, alive, chat, handled] {
+                                     if (alive.lock()) finished(chat, std::move(*handled));
+                                   });
+                                 }
+                               });
+  run(*ctx);
+}
+
+void Dispatcher::run(Context& ctx) {
+  for (auto& middleware : before_) {
+    try {
+      if (middleware(ctx) == Handled::kStop) return;
+    } catch (const std::exception& e) {
+      ++stats_.module_errors;
+      COREBOT_LOG_ERROR("dispatch: middleware failed on update {}: {}", ctx.update_id(), e.what());
+      return;
+    }
+  }
+
+  bool taken = false;
+  bool stopped = false;
+  if (!ctx.command().empty()) {
+    if (Module* module = registry_.for_command(ctx.command())) {
+      taken = true;
+      stopped = call_module(*module, ctx);
+    }
+  } else if (ctx.kind() == "callback_query") {
+    std::string_view data = ctx.callback_data();
+    if (auto colon = data.find(':'); colon != std::string_view::npos) {
+      if (Module* module = registry_.for_callback_prefix(data.substr(0, colon))) {
+        taken = true;
+        stopped = call_module(*module, ctx);
+      }
+    }
+  }
+  if (!stopped) {
+    const auto& modules = registry_.modules();
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+      const auto& kinds = registry_.infos()[i].update_kinds;
+      if (std::find(kinds.begin(), kinds.end(), ctx.kind()) == kinds.end()) continue;
+      taken = true;
+      if (call_module(*modules[i], ctx)) break;
+    }
+  }
+  if (!taken) {
+    ++stats_.unrouted;
+    COREBOT_LOG_DEBUG("dispatch: no module took update {} ({})", ctx.update_id(), ctx.kind());
+  }
+
+  for (auto& middleware : after_) {
+    try {
+      middleware(ctx);
+    } catch (const std::exception& e) {
+      ++stats_.module_errors;
+      COREBOT_LOG_ERROR("dispatch: middleware failed on update {}: {}", ctx.update_id(), e.what());
+    }
+  }
+  // A button press nobody answered would spin on the user's screen until Telegram gives up.
+  if (ctx.kind() == "callback_query") ctx.answer_callback();
+}
+
+bool Dispatcher::call_module(Module& module, Context& ctx) {
+  try {
+    return module.on_update(ctx) == Handled::kStop;
+  } catch (const std::exception& e) {
+    ++stats_.module_errors;
+    COREBOT_LOG_ERROR("module '{}' failed on update {}: {}", module.info().name, ctx.update_id(),
+                      e.what());
+    return true;
+  }
+}
+
+void Dispatcher::finished(std::optional<std::int64_t> chat, std::function<void()> handled) {
+  --pending_;
+  ++stats_.handled;
+  if (handled) handled();
+  if (!chat) return;
+  auto it = chats_.find(*chat);
+  if (it == chats_.end()) return;
+  ChatQueue& queue = it->second;
+  if (queue.waiting.empty()) {
+    chats_.erase(it);
+    return;
+  }
+  Item next = std::move(queue.waiting.front());
+  queue.waiting.pop_front();
+  start(chat, std::move(next));
+}
+
+}  // namespace corebot::dispatch

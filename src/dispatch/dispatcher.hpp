@@ -1,0 +1,86 @@
+// Routes updates to modules. Updates of one chat are handled one at a time, in arrival order;
+// updates of different chats run interleaved on the loop thread (a module that waits on I/O holds
+// its Context and the chat's next update waits, while other chats go on).
+//
+// Life of an update: parse check -> before-middleware -> command / callback prefix / update kind
+// routing to modules (until one returns kStop) -> after-middleware -> unanswered callback queries
+// are answered -> the Context is released -> `handled` runs -> the chat's next update starts.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "corebot/module.hpp"
+#include "corebot/registry.hpp"
+
+namespace corebot::dispatch {
+
+enum class Phase { kBefore, kAfter };
+// A middleware sees every update; in kBefore, kStop ends the update's routing.
+using Middleware = std::function<Handled(Context&)>;
+// Runs a function later on the loop thread (the engine passes EventLoop::post).
+using Post = std::function<void(std::function<void()>)>;
+
+struct DispatchStats {
+  std::uint64_t received = 0;
+  std::uint64_t handled = 0;
+  std::uint64_t malformed = 0;       // not an object, no update_id
+  std::uint64_t module_errors = 0;   // exceptions thrown by modules or middleware
+  std::uint64_t unrouted = 0;        // no module took the update
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const ModuleRegistry& registry, Sender& sender, Post post);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  void add_middleware(Phase phase, Middleware middleware);
+
+  // Takes one update as received from Telegram. `handled` runs once on the loop thread when the
+  // update was handled (or rejected as malformed). Thread: loop thread.
+  void dispatch(boost::json::value update, std::function<void()> handled = {});
+
+  // Updates accepted and not yet handled (queued or in progress).
+  [[nodiscard]] std::size_t pending() const { return pending_; }
+  [[nodiscard]] const DispatchStats& stats() const { return stats_; }
+
+ private:
+  struct Item {
+    boost::json::object update;
+    std::function<void()> handled;
+  };
+  struct ChatQueue {
+    bool busy = false;
+    std::deque<Item> waiting;
+  };
+
+  void start(std::optional<std::int64_t> chat, Item item);
+  void run(Context& ctx);
+  void finished(std::optional<std::int64_t> chat, std::function<void()> handled);
+  bool call_module(Module& module, Context& ctx);
+
+  const ModuleRegistry& registry_;
+  Sender& sender_;
+  Post post_;
+  std::vector<Middleware> before_;
+  std::vector<Middleware> after_;
+  std::map<std::int64_t, ChatQueue> chats_;
+  std::size_t pending_ = 0;
+  DispatchStats stats_;
+  // Contexts may outlive the dispatcher in callbacks; they check this before calling back.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// The chat an update belongs to, read the way Context does (exposed for the receivers and tests).
+std::optional<std::int64_t> chat_of(const boost::json::object& update);
+
+}  // namespace corebot::dispatch

@@ -1,0 +1,136 @@
+#include "dispatch/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <deque>
+
+#include "tests/fakes/recording_sender.hpp"
+
+namespace corebot::dispatch {
+namespace {
+namespace json = boost::json;
+
+// Records the updates it sees; can hold its Context to simulate slow asynchronous work.
+class ProbeModule final : public Module {
+ public:
+  ModuleInfo info() const override {
+    ModuleInfo info;
+    info.name = "probe";
+    info.commands = {{"start", ""}, {"boom", ""}};
+    info.callback_prefix = "p";
+    info.update_kinds = {"edited_message"};
+    return info;
+  }
+  Handled on_update(Context& ctx) override {
+    seen.push_back(ctx.update_id());
+    if (ctx.command() == "boom") throw std::runtime_error("boom");
+    if (hold_next) held.push_back(ctx.hold());
+    return Handled::kStop;
+  }
+  std::vector<std::int64_t> seen;
+  bool hold_next = false;
+  std::vector<std::shared_ptr<Context>> held;
+};
+
+struct Fixture : ::testing::Test {
+  Fixture() {
+    auto module = std::make_unique<ProbeModule>();
+    probe = module.get();
+    registry.add(std::move(module));
+  }
+  void drain() {
+    while (!posted.empty()) {
+      auto fn = std::move(posted.front());
+      posted.pop_front();
+      fn();
+    }
+  }
+  static json::value message(std::int64_t id, std::int64_t chat, std::string text) {
+    return json::object{{"update_id", id},
+                        {"message", json::object{{"message_id", id},
+                                                 {"chat", json::object{{"id", chat}}},
+                                                 {"from", json::object{{"id", chat}}},
+                                                 {"text", text}}}};
+  }
+  ModuleRegistry registry;
+  ProbeModule* probe = nullptr;
+  testing::RecordingSender sender;
+  std::deque<std::function<void()>> posted;
+  Dispatcher dispatcher{registry, sender, [this](std::function<void()> fn) {
+                          posted.push_back(std::move(fn));
+                        }};
+};
+
+TEST_F(Fixture, KeepsOneChatInOrderWhileOtherChatsGoOn) {
+  probe->hold_next = true;
+  int handled = 0;
+  dispatcher.dispatch(message(1, 100, "/start"), [&] { ++handled; });
+  dispatcher.dispatch(message(2, 100, "/start"), [&] { ++handled; });
+  dispatcher.dispatch(message(3, 200, "/start"), [&] { ++handled; });
+  drain();
+  // Update 2 waits for update 1 (held); chat 200 is not blocked by chat 100.
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(dispatcher.pending(), 3u);
+  probe->hold_next = false;
+  probe->held.erase(probe->held.begin());  // update 1 finishes
+  drain();
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{1, 3, 2}));
+  probe->held.clear();
+  drain();
+  EXPECT_EQ(handled, 3);
+  EXPECT_EQ(dispatcher.pending(), 0u);
+}
+
+TEST_F(Fixture, MalformedUpdatesAreCountedAndHandled) {
+  int handled = 0;
+  dispatcher.dispatch(json::value("not an object"), [&] { ++handled; });
+  dispatcher.dispatch(json::object{{"message", json::object{}}}, [&] { ++handled; });
+  drain();
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(dispatcher.stats().malformed, 2u);
+  EXPECT_TRUE(probe->seen.empty());
+}
+
+TEST_F(Fixture, ModuleExceptionIsContainedAndChatContinues) {
+  dispatcher.dispatch(message(1, 5, "/boom"));
+  dispatcher.dispatch(message(2, 5, "/start"));
+  drain();
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(dispatcher.stats().module_errors, 1u);
+}
+
+TEST_F(Fixture, UnclaimedCallbackIsAnsweredAndUnknownKindsIgnored) {
+  dispatcher.dispatch(json::object{
+      {"update_id", 9},
+      {"callback_query", json::object{{"id", "cq"}, {"data", "other:x"},
+                                      {"from", json::object{{"id", 1}}}}}});
+  dispatcher.dispatch(json::object{{"update_id", 10}, {"brand_new_kind", json::object{}}});
+  dispatcher.dispatch(json::object{
+      {"update_id", 11}, {"edited_message", json::object{{"chat", json::object{{"id", 1}}}}}});
+  drain();
+  ASSERT_EQ(sender.calls.size(), 1u);
+  EXPECT_EQ(sender.calls[0].method, "answerCallbackQuery");
+  EXPECT_EQ(dispatcher.stats().unrouted, 2u);
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{11}));
+}
+
+TEST_F(Fixture, BeforeMiddlewareCanStopAnUpdate) {
+  std::vector<std::string> order;
+  dispatcher.add_middleware(Phase::kBefore, [&](Context& ctx) {
+    order.push_back("before");
+    return ctx.text() == "/start" ? Handled::kStop : Handled::kContinue;
+  });
+  dispatcher.add_middleware(Phase::kAfter, [&](Context&) {
+    order.push_back("after");
+    return Handled::kContinue;
+  });
+  dispatcher.dispatch(message(1, 5, "/start"));
+  drain();
+  EXPECT_TRUE(probe->seen.empty());
+  EXPECT_EQ(order, (std::vector<std::string>{"before"}));
+}
+
+}  // namespace
+}  // namespace corebot::dispatch

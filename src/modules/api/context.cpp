@@ -1,0 +1,107 @@
+#include "corebot/context.hpp"
+
+#include <boost/json.hpp>
+
+namespace corebot {
+namespace json = boost::json;
+
+namespace {
+
+// Telegram's update kinds that carry a chat and a user, and where to find them.
+const json::object* find_object(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? &it->value().get_object() : nullptr;
+}
+
+std::optional<std::int64_t> find_int(const json::object* o, std::string_view key) {
+  if (!o) return std::nullopt;
+  auto it = o->find(key);
+  if (it == o->end()) return std::nullopt;
+  if (it->value().is_int64()) return it->value().get_int64();
+  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().get_uint64());
+  return std::nullopt;
+}
+
+std::string find_string(const json::object* o, std::string_view key) {
+  if (!o) return {};
+  auto it = o->find(key);
+  return it != o->end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+}
+
+}  // namespace
+
+Context::Context(json::object update, Sender& sender) : update_(std::move(update)), sender_(sender) {
+  for (const auto& [key, value] : update_) {
+    if (key != "update_id" && value.is_object()) {
+      kind_ = std::string(key);
+      break;
+    }
+  }
+  const json::object* body = kind_.empty() ? nullptr : &update_.at(kind_).get_object();
+  if (!body) return;
+  const json::object* from = find_object(*body, "from");
+  user_id_ = find_int(from, "id");
+  language_code_ = find_string(from, "language_code");
+
+  const json::object* message = body;
+  if (kind_ == "callback_query") {
+    callback_data_ = find_string(body, "data");
+    callback_query_id_ = find_string(body, "id");
+    message = find_object(*body, "message");
+    callback_message_id_ = find_int(message, "message_id").value_or(0);
+  }
+  if (message) {
+    chat_id_ = find_int(find_object(*message, "chat"), "id");
+  }
+  if (!chat_id_) {
+    // chat_member, my_chat_member, chat_join_request carry "chat" directly.
+    chat_id_ = find_int(find_object(*body, "chat"), "id");
+  }
+  if (kind_ == "callback_query") return;
+
+  text_ = find_string(body, "text");
+  if (text_.empty()) text_ = find_string(body, "caption");
+  if (text_.size() > 1 && text_[0] == '/') {
+    auto end = text_.find_first_of(" \n");
+    std::string head = text_.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    if (auto at = head.find('@'); at != std::string::npos) head.resize(at);
+    command_ = head;
+    if (end != std::string::npos) {
+      auto args_begin = text_.find_first_not_of(" \n", end);
+      if (args_begin != std::string::npos) command_args_ = text_.substr(args_begin);
+    }
+  }
+}
+
+Context::~Context() = default;
+
+std::int64_t Context::update_id() const {
+  return find_int(&update_, "update_id").value_or(0);
+}
+
+void Context::reply(std::string text, json::object extra, CallDone done) {
+  if (!chat_id_) return;
+  extra["chat_id"] = *chat_id_;
+  extra["text"] = std::move(text);
+  sender_.call("sendMessage", std::move(extra), Priority::kInteractive, std::move(done));
+}
+
+void Context::edit_text(std::int64_t message_id, std::string text, json::object extra,
+                        CallDone done) {
+  if (!chat_id_) return;
+  extra["chat_id"] = *chat_id_;
+  extra["message_id"] = message_id;
+  extra["text"] = std::move(text);
+  sender_.call("editMessageText", std::move(extra), Priority::kInteractive, std::move(done));
+}
+
+void Context::answer_callback(std::string text, bool show_alert) {
+  if (callback_query_id_.empty() || callback_answered_) return;
+  callback_answered_ = true;
+  json::object params{{"callback_query_id", callback_query_id_}};
+  if (!text.empty()) params["text"] = std::move(text);
+  if (show_alert) params["show_alert"] = true;
+  sender_.call("answerCallbackQuery", std::move(params), Priority::kInteractive);
+}
+
+}  // namespace corebot

@@ -1,0 +1,29 @@
+// A Sender that records calls instead of sending them, for unit tests of modules and dispatch.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "corebot/sender.hpp"
+
+namespace corebot::testing {
+
+struct RecordedCall {
+  std::string method;
+  boost::json::object params;
+  Priority priority;
+  CallDone done;
+};
+
+class RecordingSender final : public Sender {
+ public:
+  void call(std::string method, boost::json::object params, Priority priority,
+            CallDone done) override {
+    calls.push_back({std::move(method), std::move(params), priority, std::move(done)});
+  }
+  std::vector<RecordedCall> calls;
+};
+
+}  // namespace corebot::testing
