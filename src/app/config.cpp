@@ -1,0 +1,244 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace corebot::app {
+
+namespace {
+
+std::string where(const std::string& file, const toml::source_region& region) {
+  std::ostringstream out;
+  out << file << ":" << region.begin.line << ":" << region.begin.column;
+  return out.str();
+}
+
+// Reads one table, rejecting keys it does not know.
+class TableReader {
+ public:
+  TableReader(const std::string& file, const toml::table& table, std::string name)
+      : file_(file), table_(table), name_(std::move(name)) {}
+
+  ~TableReader() noexcept(false) {
+    if (std::uncaught_exceptions() > 0) return;
+    for (const auto& [key, node] : table_) {
+      (void)node;
+      if (!known_.count(std::string(key.str()))) {
+        throw ConfigError(where(file_, key.source()) + ": unknown setting '" + name_ + "." +
+                          std::string(key.str()) + "'");
+      }
+    }
+  }
+
+  template <typename T>
+  void read(const char* key, T& out) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) return void(out = *v);
+      fail(*node, key, "a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value_exact<bool>()) return void(out = *v);
+      fail(*node, key, "true or false");
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (auto v = node->value<double>(); v && *v > 0) return void(out = *v);
+      fail(*node, key, "a positive number");
+    } else if constexpr (std::is_same_v<T, int>) {
+      if (auto v = node->value_exact<int64_t>(); v && *v >= 0 && *v < 1'000'000) {
+        return void(out = static_cast<int>(*v));
+      }
+      fail(*node, key, "a whole number from 0 to 999999");
+    } else if constexpr (std::is_same_v<T, HostPort>) {
+      std::string s;
+      read(key, s);
+      if (!s.empty()) out = parse_host_port(s, where(file_, node->source()) + ": " + name_ + "." + key);
+    }
+  }
+
+  const toml::table* sub(const char* key) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (node && !node->is_table()) fail(*node, key, "a table");
+    return node ? node->as_table() : nullptr;
+  }
+  const toml::array* array(const char* key) {
+    known_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (node && !node->is_array()) fail(*node, key, "an array");
+    return node ? node->as_array() : nullptr;
+  }
+
+  [[noreturn]] void fail(const toml::node& node, const char* key, const char* expected) {
+    throw ConfigError(where(file_, node.source()) + ": '" + name_ + "." + key + "' must be " +
+                      expected);
+  }
+
+ private:
+  const std::string& file_;
+  const toml::table& table_;
+  std::string name_;
+  std::set<std::string> known_;
+};
+
+void read_pages(const std::string& file, const toml::array& pages, EngineConfig& config) {
+  for (const auto& node : pages) {
+    const toml::table* t = node.as_table();
+    if (!t) throw ConfigError(where(file, node.source()) + ": each menu page must be a table");
+    modules::MenuPage page;
+    {
+      TableReader r(file, *t, "menu.pages");
+      r.read("id", page.id);
+      r.read("text", page.text);
+      if (const toml::array* rows = r.array("buttons")) {
+        for (const auto& row_node : *rows) {
+          const toml::array* row = row_node.as_array();
+          if (!row) throw ConfigError(where(file, row_node.source()) + ": buttons is a list of rows (lists)");
+          std::vector<modules::MenuButton> buttons;
+          for (const auto& b : *row) {
+            const toml::table* bt = b.as_table();
+            if (!bt) throw ConfigError(where(file, b.source()) + ": a button is a table {text, page|url}");
+            modules::MenuButton button;
+            TableReader br(file, *bt, "menu.pages.buttons");
+            br.read("text", button.text);
+            br.read("page", button.page);
+            br.read("url", button.url);
+            buttons.push_back(std::move(button));
+          }
+          page.rows.push_back(std::move(buttons));
+        }
+      }
+    }
+    if (page.id.empty()) throw ConfigError(where(file, node.source()) + ": a menu page needs an id");
+    config.pages.push_back(std::move(page));
+  }
+}
+
+void read_file(const std::string& path, EngineConfig& config) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(where(path, e.source()) + ": " + std::string(e.description()));
+  }
+  TableReader top(path, root, "");
+  if (auto* t = top.sub("telegram")) {
+    TableReader r(path, *t, "telegram");
+    r.read("token", config.token);
+    r.read("api_url", config.api_url);
+    r.read("proxy", config.proxy);
+    r.read("request_timeout", config.request_timeout_s);
+  }
+  if (auto* t = top.sub("updates")) {
+    TableReader r(path, *t, "updates");
+    r.read("mode", config.mode);
+    r.read("poll_timeout", config.poll_timeout_s);
+  }
+  if (auto* t = top.sub("webhook")) {
+    TableReader r(path, *t, "webhook");
+    r.read("url", config.webhook_url);
+    r.read("listen", config.webhook_listen);
+    r.read("path", config.webhook_path);
+    r.read("secret", config.webhook_secret);
+  }
+  if (auto* t = top.sub("outbox")) {
+    TableReader r(path, *t, "outbox");
+    r.read("global_per_second", config.global_per_second);
+    r.read("private_per_second", config.private_per_second);
+    r.read("group_per_minute", config.group_per_minute);
+    r.read("paid_broadcast", config.paid_broadcast);
+  }
+  if (auto* t = top.sub("admin")) {
+    TableReader r(path, *t, "admin");
+    r.read("listen", config.admin_listen);
+    r.read("token", config.admin_token);
+  }
+  if (auto* t = top.sub("engine")) {
+    TableReader r(path, *t, "engine");
+    r.read("log_level", config.log_level);
+    r.read("shutdown_grace", config.shutdown_grace_s);
+  }
+  if (auto* t = top.sub("menu")) {
+    TableReader r(path, *t, "menu");
+    if (auto* pages = r.array("pages")) read_pages(path, *pages, config);
+  }
+}
+
+void check(const EngineConfig& config) {
+  if (config.token.empty()) {
+    throw ConfigError("no bot token: set telegram.token in the config file or BOT_TOKEN in the environment");
+  }
+  auto colon = config.token.find(':');
+  if (colon == std::string::npos || colon == 0 ||
+      config.token.find_first_not_of("0123456789") != colon) {
+    throw ConfigError("the bot token does not look like '<digits>:<secret>' (as @BotFather gives it)");
+  }
+  if (config.mode != "polling" && config.mode != "webhook") {
+    throw ConfigError("updates.mode must be \"polling\" or \"webhook\", not \"" + config.mode + "\"");
+  }
+  if (config.mode == "webhook" && config.webhook_url.empty()) {
+    throw ConfigError("webhook mode needs webhook.url (COREBOT_WEBHOOK_URL): the public URL Telegram posts to");
+  }
+  if (config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) {
+    throw ConfigError("telegram.api_url must start with http:// or https://");
+  }
+}
+
+}  // namespace
+
+HostPort parse_host_port(const std::string& value, const std::string& what) {
+  auto colon = value.rfind(':');
+  HostPort result;
+  unsigned port = 0;
+  if (colon == std::string::npos || colon == 0) {
+    throw ConfigError(what + ": expected host:port, got '" + value + "'");
+  }
+  auto [ptr, ec] = std::from_chars(value.data() + colon + 1, value.data() + value.size(), port);
+  if (ec != std::errc() || ptr != value.data() + value.size() || port > 65535) {
+    throw ConfigError(what + ": bad port in '" + value + "'");
+  }
+  result.host = value.substr(0, colon);
+  result.port = static_cast<std::uint16_t>(port);
+  return result;
+}
+
+Environment process_environment() {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+EngineConfig load_config(const std::optional<std::string>& path, const Environment& env) {
+  EngineConfig config;
+  if (path) read_file(*path, config);
+  auto override_with = [&](const char* name, std::string& field) {
+    if (auto it = env.find(name); it != env.end() && !it->second.empty()) field = it->second;
+  };
+  override_with("BOT_TOKEN", config.token);
+  override_with("COREBOT_API_URL", config.api_url);
+  override_with("COREBOT_PROXY", config.proxy);
+  override_with("COREBOT_MODE", config.mode);
+  override_with("COREBOT_WEBHOOK_URL", config.webhook_url);
+  override_with("COREBOT_WEBHOOK_SECRET", config.webhook_secret);
+  override_with("COREBOT_ADMIN_TOKEN", config.admin_token);
+  override_with("COREBOT_LOG_LEVEL", config.log_level);
+  if (auto it = env.find("COREBOT_WEBHOOK_LISTEN"); it != env.end()) {
+    config.webhook_listen = parse_host_port(it->second, "COREBOT_WEBHOOK_LISTEN");
+  }
+  if (auto it = env.find("COREBOT_ADMIN_LISTEN"); it != env.end()) {
+    config.admin_listen = parse_host_port(it->second, "COREBOT_ADMIN_LISTEN");
+  }
+  check(config);
+  return config;
+}
+
+}  // namespace corebot::app

@@ -1,0 +1,74 @@
+// The engine's configuration: a TOML file, then environment overrides. Unknown keys are errors,
+// so a typo never silently falls back to a default. See docs/configuration.md for every key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "modules/menu/menu_module.hpp"
+
+namespace corebot::app {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HostPort {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
+struct EngineConfig {
+  // [telegram]
+  std::string token;                                   // BOT_TOKEN
+  std::string api_url = "https://api.telegram.org";    // COREBOT_API_URL
+  std::string proxy;                                   // COREBOT_PROXY
+  int request_timeout_s = 15;
+
+  // [updates]
+  std::string mode = "polling";  // "polling" or "webhook"; COREBOT_MODE
+  int poll_timeout_s = 25;
+
+  // [webhook]
+  std::string webhook_url;  // public HTTPS URL Telegram posts to; COREBOT_WEBHOOK_URL
+  HostPort webhook_listen{"127.0.0.1", 8443};
+  std::string webhook_path = "/telegram";
+  std::string webhook_secret;  // COREBOT_WEBHOOK_SECRET; generated when empty
+
+  // [outbox]
+  double global_per_second = 30;
+  double private_per_second = 1;
+  double group_per_minute = 20;
+  bool paid_broadcast = false;
+
+  // [admin] the local admin/health HTTP endpoint; port 0 disables it
+  HostPort admin_listen{"127.0.0.1", 0};
+  std::string admin_token;  // COREBOT_ADMIN_TOKEN
+
+  // [engine]
+  std::string log_level = "info";  // COREBOT_LOG_LEVEL
+  int shutdown_grace_s = 10;       // how long SIGTERM waits for in-flight work
+
+  // [menu] pages of the built-in menu; empty: the demo menu
+  std::vector<modules::MenuPage> pages;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// The process environment as a map.
+Environment process_environment();
+
+// Reads `path` (when given) and applies overrides from `env`. Throws ConfigError with
+// "file:line:column: what is wrong" for syntax errors, unknown keys and wrong types, and names
+// the missing setting when a required one is absent (the token).
+EngineConfig load_config(const std::optional<std::string>& path, const Environment& env);
+
+// Parses "host:port". Throws ConfigError naming `what` on a malformed value.
+HostPort parse_host_port(const std::string& value, const std::string& what);
+
+}  // namespace corebot::app

@@ -1,0 +1,262 @@
+#include "app/engine.hpp"
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <sstream>
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "dispatch/dispatcher.hpp"
+#include "net/http_client.hpp"
+#include "outbox/outbox.hpp"
+#include "telegram/bot_api_client.hpp"
+#include "telegram/long_poller.hpp"
+#include "telegram/webhook_receiver.hpp"
+
+namespace corebot::app {
+namespace json = boost::json;
+
+namespace {
+
+outbox::Priority to_outbox(Priority p) {
+  switch (p) {
+    case Priority::kInteractive: return outbox::Priority::kInteractive;
+    case Priority::kAdmin: return outbox::Priority::kAdmin;
+    case Priority::kNotification: return outbox::Priority::kNotification;
+    case Priority::kBulk: return outbox::Priority::kBulk;
+  }
+  return outbox::Priority::kInteractive;
+}
+
+// Modules' calls enter the outbox here.
+class OutboxSender final : public Sender {
+ public:
+  explicit OutboxSender(outbox::Outbox& outbox) : outbox_(outbox) {}
+  void call(std::string method, json::object params, Priority priority, CallDone done) override {
+    outbox::OutboxCall call;
+    call.request = {std::move(method), std::move(params), {}};
+    call.priority = to_outbox(priority);
+    if (done) {
+      call.done = [done = std::move(done)](const telegram::ApiResult& r) {
+        CallResult result;
+        result.ok = r.ok;
+        result.result = r.result;
+        result.error_code = r.error.error_code;
+        result.description = r.error.description;
+        result.blocked_by_user =
+            r.error.error_code == 403 && r.error.description.find("blocked") != std::string::npos;
+        done(result);
+      };
+    }
+    outbox_.submit(std::move(call));
+  }
+
+ private:
+  outbox::Outbox& outbox_;
+};
+
+}  // namespace
+
+struct Engine::State {
+  State(EngineConfig c, net::EventLoop& l, const ModuleRegistry& r)
+      : config(std::move(c)),
+        loop(l),
+        registry(r),
+        http(loop, net::HttpClientOptions{.proxy = config.proxy}),
+        client(http, telegram::BotApiOptions{
+                         .base_url = config.api_url,
+                         .token = config.token,
+                         .request_timeout = std::chrono::seconds(config.request_timeout_s)}),
+        outbox(outbox::make_event_loop_executor(loop), core::SystemClock::instance(),
+               [this](telegram::ApiRequest request,
+                      std::function<void(telegram::ApiResult)> done) {
+                 client.call(std::move(request), std::move(done));
+               },
+               outbox_options(config)),
+        sender(outbox),
+        dispatcher(registry, sender, [this](std::function<void()> fn) { loop.post(std::move(fn)); }) {}
+
+  static outbox::OutboxOptions outbox_options(const EngineConfig& config) {
+    outbox::OutboxOptions options;
+    options.global_rate = config.global_per_second;
+    options.private_chat_rate = config.private_per_second;
+    options.group_limit = static_cast<int>(config.group_per_minute);
+    options.paid_broadcast_rate = config.paid_broadcast ? 1000 : 0;
+    return options;
+  }
+
+  void deliver(json::value update, std::function<void()> handled) {
+    dispatcher.dispatch(std::move(update), std::move(handled));
+  }
+
+  void fatal(const std::string& message) {
+    COREBOT_LOG_ERROR("{}", message);
+    exit_code = 2;
+    stop_engine({});
+  }
+
+  void check_token(int attempt) {
+    client.call({"getMe", {}, {}}, [this, attempt](telegram::ApiResult r) {
+      if (stopping) return;
+      if (r.ok) {
+        if (auto* me = r.result.if_object(); me && me->contains("username")) {
+          username = json::value_to<std::string>(me->at("username"));
+        }
+        COREBOT_LOG_INFO("connected to {} as @{}", config.api_url, username);
+        return begin_receiving();
+      }
+      if (r.error.error_code == 401 || r.error.error_code == 404) {
+        return fatal("Telegram rejected the bot token (" + std::to_string(r.error.error_code) + " " +
+                     r.error.description + "): check BOT_TOKEN / telegram.token");
+      }
+      auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
+      COREBOT_LOG_WARN("cannot reach the Bot API at {} ({}); retrying in {} ms", config.api_url,
+                       r.error.description, delay.count());
+      loop.after(delay, [this, attempt] {
+        if (!stopping) check_token(attempt + 1);
+      });
+    });
+  }
+
+  void publish_commands() {
+    json::array commands;
+    for (const auto& c : registry.commands()) {
+      if (c.description.empty()) continue;
+      commands.push_back(json::object{{"command", c.name}, {"description", c.description}});
+    }
+    if (commands.empty()) return;
+    sender.call("setMyCommands", {{"commands", std::move(commands)}}, Priority::kAdmin,
+                [](const CallResult& r) {
+                  if (!r.ok) COREBOT_LOG_WARN("setMyCommands failed: {}", r.description);
+                });
+  }
+
+  void begin_receiving() {
+    publish_commands();
+    auto deliver_fn = [this](json::value u, std::function<void()> h) {
+      deliver(std::move(u), std::move(h));
+    };
+    auto fatal_fn = [this](const std::string& m) { fatal(m); };
+    if (config.mode == "webhook") {
+      telegram::WebhookOptions options;
+      options.listen_host = config.webhook_listen.host;
+      options.listen_port = config.webhook_listen.port;
+      options.path = config.webhook_path;
+      options.public_url = config.webhook_url;
+      options.secret = config.webhook_secret;
+      options.allowed_updates = registry.allowed_updates();
+      webhook = std::make_unique<telegram::WebhookReceiver>(loop, client, options, deliver_fn,
+                                                            fatal_fn);
+      try {
+        webhook->start();
+      } catch (const std::exception& e) {
+        return fatal(std::string("webhook: ") + e.what());
+      }
+      return;
+    }
+    // A webhook left over from another deployment would make every getUpdates fail with 409.
+    client.call({"deleteWebhook", {}, {}}, [this, deliver_fn, fatal_fn](telegram::ApiResult r) {
+      if (stopping) return;
+      if (!r.ok) COREBOT_LOG_WARN("deleteWebhook failed: {}", r.error.description);
+      telegram::LongPollerOptions options;
+      options.timeout_s = config.poll_timeout_s;
+      options.allowed_updates = registry.allowed_updates();
+      poller = std::make_unique<telegram::LongPoller>(loop, client, options, deliver_fn, fatal_fn);
+      poller->start();
+    });
+  }
+
+  void stop_engine(std::function<void()> done) {
+    if (done) on_stopped.push_back(std::move(done));
+    if (stopping) return;
+    stopping = true;
+    COREBOT_LOG_INFO("stopping: finishing {} update(s) in progress", dispatcher.pending());
+    grace_deadline = core::SystemClock::instance().now() + std::chrono::seconds(config.shutdown_grace_s);
+    if (webhook) webhook->stop();
+    if (poller) {
+      poller->stop([this] { wait_for_idle(); });
+    } else {
+      wait_for_idle();
+    }
+  }
+
+  // Updates in progress first (they may still queue replies), then the outbox.
+  void wait_for_idle() {
+    auto now = core::SystemClock::instance().now();
+    if (dispatcher.pending() > 0 && now < grace_deadline) {
+      loop.after(std::chrono::milliseconds(20), [this] { wait_for_idle(); });
+      return;
+    }
+    if (dispatcher.pending() > 0) {
+      COREBOT_LOG_WARN("stopping: grace period over with {} update(s) unfinished",
+                       dispatcher.pending());
+    }
+    auto left = std::max<core::Duration>(grace_deadline - now, core::Duration::zero());
+    outbox.drain(left, [this](std::vector<outbox::OutboxCall> unsent) {
+      if (!unsent.empty()) {
+        COREBOT_LOG_WARN("stopping: {} queued call(s) not sent (mailings resume from the store "
+                         "once it exists; until then they are dropped)",
+                         unsent.size());
+      }
+      finish_stop();
+    });
+  }
+
+  void finish_stop() {
+    http.shutdown();
+    auto callbacks = std::move(on_stopped);
+    on_stopped.clear();
+    for (auto& cb : callbacks) cb();
+  }
+
+  EngineConfig config;
+  net::EventLoop& loop;
+  const ModuleRegistry& registry;
+  net::HttpClient http;
+  telegram::BotApiClient client;
+  outbox::Outbox outbox;
+  OutboxSender sender;
+  dispatch::Dispatcher dispatcher;
+  std::unique_ptr<telegram::LongPoller> poller;
+  std::unique_ptr<telegram::WebhookReceiver> webhook;
+  std::string username;
+  int exit_code = 0;
+  bool stopping = false;
+  core::TimePoint grace_deadline;
+  std::vector<std::function<void()>> on_stopped;
+};
+
+Engine::Engine(EngineConfig config, net::EventLoop& loop, const ModuleRegistry& registry)
+    : state_(std::make_unique<State>(std::move(config), loop, registry)) {}
+
+Engine::~Engine() = default;
+
+void Engine::start(std::function<void()> stopped) {
+  if (stopped) state_->on_stopped.push_back(std::move(stopped));
+  state_->check_token(0);
+}
+
+void Engine::stop(std::function<void()> done) { state_->stop_engine(std::move(done)); }
+
+int Engine::exit_code() const { return state_->exit_code; }
+
+std::string Engine::username() const { return state_->username; }
+
+Sender& Engine::sender() { return state_->sender; }
+
+const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
+
+std::string Engine::metrics_text() const {
+  const auto& s = state_->dispatcher.stats();
+  std::ostringstream out;
+  out << "# TYPE corebot_updates_received_total counter\ncorebot_updates_received_total "
+      << s.received << "\n# TYPE corebot_updates_handled_total counter\ncorebot_updates_handled_total "
+      << s.handled << "\n# TYPE corebot_updates_malformed_total counter\ncorebot_updates_malformed_total "
+      << s.malformed << "\n# TYPE corebot_module_errors_total counter\ncorebot_module_errors_total "
+      << s.module_errors << "\n";
+  out << state_->outbox.metrics_text();
+  return out.str();
+}
+
+}  // namespace corebot::app

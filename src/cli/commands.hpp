@@ -1,0 +1,38 @@
+// The `corebot` subcommands, each a thin layer over the parts. main.cpp parses the command line
+// and calls one of these; each returns the process exit code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corebot::cli {
+
+struct RunOptions {
+  std::optional<std::string> config_path;
+  std::string token;    // overrides the config and BOT_TOKEN when set
+  std::string api_url;  // overrides the config and COREBOT_API_URL when set
+  std::string log_level;
+};
+int run_bot(const RunOptions& options);
+
+struct SandboxCommandOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8081;
+  std::vector<std::string> tokens;
+  bool limits = true;
+  double global_rate = 30;
+  bool manual_clock = false;
+  std::string port_file;
+};
+int run_sandbox(const SandboxCommandOptions& options);
+
+struct DemoOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::optional<std::string> config_path;
+};
+int run_demo(const DemoOptions& options);
+
+}  // namespace corebot::cli

@@ -1,0 +1,71 @@
+#include <iostream>
+
+#include "app/bot_modules.hpp"
+#include "app/config.hpp"
+#include "app/engine.hpp"
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "net/event_loop.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace corebot::cli {
+
+namespace {
+constexpr const char* kDemoToken = "1000000001:corebot-demo-token";
+}
+
+int run_demo(const DemoOptions& options) {
+  app::EngineConfig config;
+  try {
+    app::Environment env{{"BOT_TOKEN", kDemoToken}};
+    config = app::load_config(options.config_path, env);
+  } catch (const app::ConfigError& e) {
+    std::cerr << "corebot demo: config error: " << e.what() << "\n";
+    return 2;
+  }
+  config.token = kDemoToken;
+  core::set_log_level(config.log_level);
+  ModuleRegistry registry;
+  try {
+    app::register_builtin_modules(config, registry);
+  } catch (const std::exception& e) {
+    std::cerr << "corebot demo: " << e.what() << "\n";
+    return 2;
+  }
+
+  net::EventLoop loop;
+  sandbox::SandboxOptions sandbox_options;
+  sandbox_options.host = options.host;
+  sandbox_options.port = options.port;
+  sandbox_options.tokens = {kDemoToken};
+  sandbox::Sandbox sandbox(loop, sandbox_options);
+  try {
+    sandbox.start();
+  } catch (const std::exception& e) {
+    std::cerr << "corebot demo: " << e.what() << " (try --port with another port)\n";
+    return 2;
+  }
+  config.api_url = sandbox.base_url();
+  app::Engine engine(config, loop, registry);
+  net::SignalWatch signals(loop, [&](int) {
+    engine.stop([&] {
+      sandbox.stop();
+      loop.stop();
+    });
+  });
+  loop.post([&] {
+    engine.start([&] {
+      sandbox.stop();
+      loop.stop();
+    });
+  });
+  std::cout << "\nCorebot demo is running.\n"
+            << "  Web chat:  " << sandbox.base_url() << "/\n"
+            << "  Bot API:   " << sandbox.base_url() << "/bot" << kDemoToken << "/getMe\n"
+            << "Open the web chat, pick a user and send /start. Ctrl-C stops.\n"
+            << std::endl;
+  loop.run();
+  return engine.exit_code();
+}
+
+}  // namespace corebot::cli

@@ -1,0 +1,52 @@
+// Wiring only: parse the command line, call the subcommand.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Corebot: a Telegram bot engine run from spreadsheets"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "corebot 0.1.0");
+
+  corebot::cli::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a bot against Telegram (or any Bot API server)");
+  run_cmd->add_option("-c,--config", run.config_path,
+                      "TOML config file (see docs/configuration.md); environment variables "
+                      "BOT_TOKEN, COREBOT_API_URL, COREBOT_MODE, ... override it")
+      ->check(CLI::ExistingFile);
+  run_cmd->add_option("--token", run.token, "Bot token from @BotFather (overrides BOT_TOKEN)");
+  run_cmd->add_option("--api-url", run.api_url,
+                      "Bot API base URL, e.g. http://127.0.0.1:8081 for the sandbox");
+  run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error or off");
+
+  corebot::cli::SandboxCommandOptions sandbox;
+  auto* sandbox_cmd =
+      app.add_subcommand("sandbox", "Run the local Bot API emulator with its web chat");
+  sandbox_cmd->add_option("--host", sandbox.host, "Address to listen on")->capture_default_str();
+  sandbox_cmd->add_option("--port", sandbox.port, "Port (0: any free port)")->capture_default_str();
+  sandbox_cmd->add_option("--token", sandbox.tokens, "Bot token to accept (repeatable)");
+  sandbox_cmd->add_option("--limits", sandbox.limits, "Telegram's flood limits: on or off")
+      ->transform(CLI::Transformer({{"on", "1"}, {"off", "0"}}))
+      ->capture_default_str();
+  sandbox_cmd->add_option("--global-rate", sandbox.global_rate, "Global sends per second")
+      ->capture_default_str();
+  sandbox_cmd->add_flag("--manual-clock", sandbox.manual_clock,
+                        "Limits follow a clock advanced through the control API (tests)");
+  sandbox_cmd->add_option("--port-file", sandbox.port_file, "Write the bound port to this file");
+
+  corebot::cli::DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Run the demo bot inside the sandbox and print the web chat address");
+  demo_cmd->add_option("--host", demo.host, "Address of the web chat")->capture_default_str();
+  demo_cmd->add_option("--port", demo.port, "Port of the web chat")->capture_default_str();
+  demo_cmd->add_option("-c,--config", demo.config_path, "Bot config (menu pages, limits)")
+      ->check(CLI::ExistingFile);
+
+  CLI11_PARSE(app, argc, argv);
+  corebot::core::init_logging("info");
+  if (*run_cmd) return corebot::cli::run_bot(run);
+  if (*sandbox_cmd) return corebot::cli::run_sandbox(sandbox);
+  if (*demo_cmd) return corebot::cli::run_demo(demo);
+  return 1;
+}

@@ -1,0 +1,130 @@
+#include "telegram/webhook_receiver.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <random>
+
+#include "core/log.hpp"
+
+namespace corebot::telegram {
+namespace json = boost::json;
+
+namespace {
+
+// Compares without an early exit so the secret cannot be guessed byte by byte from timing.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+net::HttpResponse status(int code, std::string text) {
+  net::HttpResponse r;
+  r.status = code;
+  r.content_type = "text/plain";
+  r.body = std::move(text);
+  return r;
+}
+
+}  // namespace
+
+WebhookReceiver::WebhookReceiver(net::EventLoop& loop, BotApiClient& client,
+                                 WebhookOptions options, DeliverUpdate deliver, FatalError fatal)
+    : loop_(loop),
+      client_(client),
+      options_(std::move(options)),
+      deliver_(std::move(deliver)),
+      fatal_(std::move(fatal)) {
+  if (options_.secret.empty()) options_.secret = random_secret();
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  *alive_ = false;
+  stop();
+}
+
+std::string WebhookReceiver::random_secret() {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  std::random_device device;
+  std::string secret(48, ' ');
+  for (char& c : secret) c = kAlphabet[device() % kAlphabet.size()];
+  return secret;
+}
+
+void WebhookReceiver::start() {
+  net::HttpServerOptions server_options;
+  server_options.host = options_.listen_host;
+  server_options.port = options_.listen_port;
+  server_options.max_body_bytes = options_.max_body_bytes;
+  server_ = std::make_unique<net::HttpServer>(
+      loop_, server_options,
+      [this](net::HttpRequest request, net::Respond respond) {
+        on_request(std::move(request), std::move(respond));
+      });
+  server_->start();
+  COREBOT_LOG_INFO("webhook: listening on {}:{}{}", options_.listen_host, server_->port(),
+                   options_.path);
+  register_webhook(1);
+}
+
+void WebhookReceiver::stop() {
+  if (server_) server_->stop();
+}
+
+std::uint16_t WebhookReceiver::port() const { return server_ ? server_->port() : 0; }
+
+void WebhookReceiver::on_request(net::HttpRequest request, net::Respond respond) {
+  if (request.path != options_.path) return respond(status(404, "not found"));
+  if (request.method != "POST") return respond(status(405, "POST only"));
+  auto secret = request.header("x-telegram-bot-api-secret-token");
+  if (!secret || !same_secret(*secret, options_.secret)) {
+    ++rejected_;
+    COREBOT_LOG_WARN("webhook: rejected a request from {} without the right secret token",
+                     request.remote_address);
+    return respond(status(401, "wrong secret token"));
+  }
+  boost::system::error_code ec;
+  json::value update = json::parse(request.body, ec);
+  if (ec) {
+    // Answer 200 anyway: Telegram would re-send the same broken body forever.
+    ++rejected_;
+    COREBOT_LOG_WARN("webhook: dropped a body that is not JSON ({}): {}", ec.message(),
+                     request.body.substr(0, 200));
+    return respond(status(200, ""));
+  }
+  deliver_(std::move(update), [respond = std::move(respond)] { respond(status(200, "")); });
+}
+
+void WebhookReceiver::register_webhook(int attempt) {
+  std::string url = options_.public_url;
+  if (!url.empty() && url.back() == ':') url += std::to_string(port()) + options_.path;
+  json::array allowed;
+  for (const auto& kind : options_.allowed_updates) allowed.emplace_back(kind);
+  json::object params{{"url", url}, {"secret_token", options_.secret},
+                      {"allowed_updates", std::move(allowed)}};
+  std::weak_ptr<bool> alive = alive_;
+  client_.call({"setWebhook", std::move(params), {}}, [this, alive, attempt, url](ApiResult r) {
+    if (!alive.lock()) return;
+    if (r.ok) return COREBOT_LOG_INFO("webhook: registered {}", url);
+    if (r.error.error_code == 401 || r.error.error_code == 404) {
+      return fatal_("Telegram rejected the bot token (" + std::to_string(r.error.error_code) + " " +
+                    r.error.description + "): check BOT_TOKEN / telegram.token");
+    }
+    if (!r.error.retryable()) {
+      return fatal_("setWebhook failed for " + url + ": " + std::to_string(r.error.error_code) +
+                    " " + r.error.description);
+    }
+    auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
+    COREBOT_LOG_WARN("webhook: setWebhook failed ({}), retrying in {} ms", r.error.description,
+                     delay.count());
+    loop_.after(delay, [this, alive, attempt] {
+      if (alive.lock()) register_webhook(attempt + 1);
+    });
+  });
+}
+
+}  // namespace corebot::telegram

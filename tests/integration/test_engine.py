@@ -1,0 +1,112 @@
+"""End to end: the real corebot binary against the sandbox over sockets (issue: foundation)."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (Bot, Sandbox, TOKEN, bot_messages, free_port, http,  # noqa: E402
+                     wait_for)
+
+
+class EngineTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = Sandbox("--limits", "off")
+        self.bots = []
+
+    def tearDown(self):
+        for bot in self.bots:
+            bot.close()
+        self.sandbox.close()
+
+    def start_bot(self, *args, **kwargs):
+        bot = Bot(self.sandbox, *args, **kwargs)
+        self.bots.append(bot)
+        return bot
+
+    def menu_of(self, chat_id):
+        return self.sandbox.wait_chat(
+            chat_id, lambda ms: [m for m in bot_messages(ms) if m.get("reply_markup")],
+            "the menu")[0]
+
+    def test_start_shows_menu_and_button_edits_in_place(self):
+        self.start_bot()
+        self.sandbox.message(1001, "/start")
+        menu = self.menu_of(1001)
+        self.assertIn("Welcome", menu["text"])
+        first = menu["reply_markup"]["inline_keyboard"][0][0]
+        self.assertEqual(first["callback_data"], "menu:about")
+
+        pressed = self.sandbox.press(1001, menu["message_id"], "menu:about")
+        edited = self.sandbox.wait_chat(
+            1001, lambda ms: [m for m in ms if m["message_id"] == menu["message_id"]
+                              and m.get("edited")], "the edited menu")[0]
+        self.assertIn("spreadsheets", edited["text"])
+        self.assertEqual(len(bot_messages(self.sandbox.chat(1001))), 1,
+                         "the button edits the message in place, it does not send a new one")
+        answers = wait_for(lambda: [c for c in self.sandbox.calls()
+                                    if c["method"] == "answerCallbackQuery" and c["ok"]],
+                           "the callback answer")
+        self.assertEqual(answers[0]["params"]["callback_query_id"],
+                         pressed["callback_query_id"])
+
+    def test_webhook_mode_end_to_end(self):
+        port = free_port()
+        bot = self.start_bot(env={"COREBOT_MODE": "webhook",
+                                  "COREBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+                                  "COREBOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+                                  "COREBOT_WEBHOOK_SECRET": "s3cret-token"})
+        wait_for(lambda: [c for c in self.sandbox.calls()
+                          if c["method"] == "setWebhook" and c["ok"]], "setWebhook")
+        self.sandbox.message(2002, "/start")
+        self.assertIn("Welcome", self.menu_of(2002)["text"])
+        # Our endpoint refuses a caller without the secret.
+        status, _ = http("POST", f"http://127.0.0.1:{port}/telegram",
+                         {"update_id": 1, "message": {"chat": {"id": 1}, "text": "/start"}})
+        self.assertEqual(status, 401)
+        self.assertEqual(bot.terminate(), 0)
+
+    def test_5xx_and_dropped_connections_are_retried_without_losing_the_reply(self):
+        self.start_bot()
+        self.sandbox.control("POST", "/control/faults",
+                             {"method": "sendMessage", "kind": "status", "status": 502,
+                              "count": 2})
+        self.sandbox.control("POST", "/control/faults",
+                             {"method": "sendMessage", "kind": "drop", "count": 1})
+        self.sandbox.message(3003, "/start")
+        self.menu_of(3003)
+        sends = [c for c in self.sandbox.calls() if c["method"] == "sendMessage"]
+        self.assertGreaterEqual(len(sends), 4, sends)
+        self.assertEqual(len(bot_messages(self.sandbox.chat(3003))), 1, "delivered exactly once")
+
+    def test_wrong_token_stops_with_a_clear_message(self):
+        bot = self.start_bot(token="999:not-registered")
+        self.assertEqual(bot.wait_exit(), 2)
+        self.assertIn("rejected the bot token", bot.output())
+
+    def test_malformed_and_unknown_updates_do_not_stop_other_chats(self):
+        self.start_bot()
+        self.sandbox.control("POST", "/control/updates/raw",
+                             {"token": TOKEN, "update": {"brand_new_kind": {"x": 1}}})
+        self.sandbox.control("POST", "/control/updates/raw",
+                             {"token": TOKEN, "update": {"message": "not an object"}})
+        self.sandbox.message(4004, "/start")
+        self.assertIn("Welcome", self.menu_of(4004)["text"])
+
+    def test_sigterm_drains_and_exits_cleanly(self):
+        bot = self.start_bot()
+        self.sandbox.message(5005, "/start")
+        self.menu_of(5005)
+        self.assertEqual(bot.terminate(), 0)
+        self.assertIn("stopping", bot.output())
+
+    def test_broken_config_names_file_and_line(self):
+        path = os.path.join(self.sandbox.dir.name, "bot.toml")
+        with open(path, "w") as f:
+            f.write("[telegram]\ntoken = \"1:a\"\nspeed = 3\n")
+        bot = self.start_bot("--config", path)
+        self.assertEqual(bot.wait_exit(), 2)
+        self.assertIn(f"{path}:3:1: unknown setting 'telegram.speed'", bot.output())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
