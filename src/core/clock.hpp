@@ -32,7 +32,8 @@ class SystemClock final : public Clock {
 // A clock that moves only when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(TimePoint start = TimePoint{} + std::chrono::hours(1)) : now_(start.time_since_epoch().count()) {}
+  explicit ManualClock(TimePoint start = TimePoint{} + std::chrono::hours(1))
+      : now_(start.time_since_epoch().count()) {}
   [[nodiscard]] TimePoint now() const override { return TimePoint{Duration{now_.load()}}; }
   [[nodiscard]] std::chrono::system_clock::time_point wall() const override {
     return std::chrono::system_clock::time_point{

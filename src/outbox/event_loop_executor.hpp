@@ -2,10 +2,12 @@
 // outbox library and its tests do not link the network stack.
 #pragma once
 
+#include "core/executor.hpp"
 #include "net/event_loop.hpp"
-#include "outbox/executor.hpp"
 
 namespace corebot::outbox {
+
+using core::Executor;
 
 // Borrows the loop; the loop must outlive this adapter and everything that uses it.
 class EventLoopExecutor final : public Executor {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "outbox/executor.hpp"
+#include "core/executor.hpp"
 #include "outbox/job.hpp"
 #include "outbox/metrics.hpp"
 #include "outbox/options.hpp"
@@ -30,6 +30,8 @@ class EventLoop;
 }
 
 namespace corebot::outbox {
+
+using core::Executor;
 
 // An Executor on the engine's event loop (borrowed: the loop must outlive it). Defined in the
 // corebot_outbox_loop target, which links the network stack; see event_loop_executor.hpp.

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "outbox/manual_executor.hpp"
+#include "core/manual_executor.hpp"
 
 namespace corebot::outbox {
+
+using core::ManualExecutor;
 namespace {
 
 using namespace std::chrono_literals;

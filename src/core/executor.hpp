@@ -1,6 +1,7 @@
-// What the Outbox needs from an event loop: run a function soon, or after a delay. An interface so
-// the Outbox is tested against a manual executor driven by a ManualClock (manual_executor.hpp)
-// and runs on net::EventLoop in production (event_loop_executor.hpp).
+// What timed logic (the outbox, the user tracker) needs from an event loop: run a function soon, or
+// after a delay. An interface so the Outbox is tested against a manual executor driven by a
+// ManualClock (manual_executor.hpp) and runs on net::EventLoop in production
+// (event_loop_executor.hpp).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 
 #include "core/clock.hpp"
 
-namespace corebot::outbox {
+namespace corebot::core {
 
 class Executor {
  public:
@@ -22,4 +23,4 @@ class Executor {
   virtual void cancel(TimerId id) = 0;
 };
 
-}  // namespace corebot::outbox
+}  // namespace corebot::core

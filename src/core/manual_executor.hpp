@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "core/clock.hpp"
-#include "outbox/executor.hpp"
+#include "core/executor.hpp"
 
-namespace corebot::outbox {
+namespace corebot::core {
 
 class ManualExecutor final : public Executor {
  public:
@@ -77,4 +77,4 @@ class ManualExecutor final : public Executor {
   TimerId next_id_ = 1;
 };
 
-}  // namespace corebot::outbox
+}  // namespace corebot::core
