@@ -1,0 +1,384 @@
+#include "sandbox/control_api.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include "sandbox/validator.hpp"
+
+namespace corebot::sandbox {
+namespace json = boost::json;
+namespace {
+
+constexpr std::int64_t kMaxWaitMs = 60000;
+
+// An integer member (a JSON integer or a numeric string); nullopt when absent or not one.
+std::optional<std::int64_t> get_int(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_string()) return parse_int64(v->get_string());
+  return std::nullopt;
+}
+
+std::string get_string(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+ApiError invalid(std::string what) { return ApiError{400, "Bad Request: " + std::move(what)}; }
+
+json::object query_object(std::string_view query) {
+  json::object out;
+  for (auto& [name, value] : net::parse_query(query)) out[name] = value;
+  return out;
+}
+
+// The first word of a command message as a bot_command entity ("/start@bot" included).
+json::array command_entities(std::string_view text) {
+  if (!text.starts_with('/') || text.size() < 2) return {};
+  const auto end = std::min(text.find_first_of(" \n\t"), text.size());
+  return json::array{
+      json::object{{"offset", 0},
+                   {"length", static_cast<std::uint64_t>(utf16_length(text.substr(0, end)))},
+                   {"type", "bot_command"}}};
+}
+
+bool has_callback_button(const json::value& markup, std::string_view data) {
+  const json::object* o = markup.if_object();
+  const json::value* rows = o ? o->if_contains("inline_keyboard") : nullptr;
+  if (rows == nullptr || !rows->is_array()) return false;
+  for (const json::value& row : rows->as_array()) {
+    if (!row.is_array()) continue;
+    for (const json::value& button : row.as_array()) {
+      const json::object* b = button.if_object();
+      const json::value* d = b ? b->if_contains("callback_data") : nullptr;
+      if (d != nullptr && d->is_string() && d->get_string() == data) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+struct ControlApi::Poll {
+  Feed* feed = nullptr;
+  std::string key;
+  std::int64_t since = 0;
+  std::function<bool(const json::object&)> filter;
+  net::Respond respond;
+  Feed::WaiterId waiter = 0;
+  net::EventLoop::TimerId timer = 0;
+  bool waiting = false;
+};
+
+ControlApi::ControlApi(net::EventLoop& loop, SandboxState& state, RateLimiter& limiter,
+                       FaultSet& faults, Feed& calls, const core::Clock& clock,
+                       core::ManualClock* manual_clock)
+    : loop_(loop),
+      state_(state),
+      limiter_(limiter),
+      faults_(faults),
+      calls_(calls),
+      clock_(clock),
+      manual_clock_(manual_clock) {}
+
+ControlApi::~ControlApi() { stop(); }
+
+void ControlApi::stop() {
+  *alive_ = false;
+  auto polls = std::exchange(polls_, {});
+  for (const auto& poll : polls) {
+    if (poll->waiting) poll->feed->cancel(poll->waiter);
+    loop_.cancel(poll->timer);
+    poll->respond(ok_response(json::array{}));
+  }
+}
+
+void ControlApi::handle(const net::HttpRequest& request, net::Respond respond) {
+  const std::string_view route = std::string_view(request.path).substr(9);  // after "/control/"
+  const std::string& method = request.method;
+  json::object body;
+  if (method == "POST" && !request.body.empty()) {
+    json::error_code ec;
+    json::value parsed = json::parse(request.body, ec);
+    if (ec || !parsed.is_object()) {
+      respond(error_response(invalid("can't parse JSON object")));
+      return;
+    }
+    body = std::move(parsed.as_object());
+  }
+  const json::object query = query_object(request.query);
+
+  if (method == "GET" && (route == "calls" || route == "events")) {
+    long_poll(query, route == "events", std::move(respond));
+    return;
+  }
+  Result result = ApiError{404, "Not Found"};
+  if (method == "GET" && route == "health") {
+    result = json::value(true);
+  } else if (route == "bots") {
+    if (method == "POST") result = register_bot(body);
+    if (method == "GET") result = list_bots();
+  } else if (method == "POST" && route == "updates/message") {
+    result = user_message(body);
+  } else if (method == "POST" && route == "updates/callback") {
+    result = user_callback(body);
+  } else if (method == "POST" && route == "updates/raw") {
+    result = raw_update(body);
+  } else if (method == "POST" && route == "users/block") {
+    result = block_user(body);
+  } else if (method == "GET" && route == "chats/messages") {
+    result = chat_messages(query);
+  } else if (route == "faults") {
+    if (method == "POST") result = add_fault(body);
+    if (method == "DELETE") {
+      faults_.clear();
+      result = json::value(true);
+    }
+  } else if (route == "limits") {
+    if (method == "POST") result = set_limits(body);
+    if (method == "GET") result = set_limits({});
+  } else if (method == "POST" && route == "clock/advance") {
+    result = advance_clock(body);
+  }
+  if (auto* error = std::get_if<ApiError>(&result)) {
+    respond(error_response(*error));
+  } else {
+    respond(ok_response(std::get<json::value>(result)));
+  }
+}
+
+ControlApi::Result ControlApi::register_bot(const json::object& body) {
+  const std::string token = get_string(body, "token");
+  if (!SandboxState::valid_token(token)) {
+    return invalid("token must look like <digits>:<letters, digits, _ or ->");
+  }
+  Bot& bot = state_.add_bot(token, get_string(body, "username"), get_string(body, "first_name"));
+  return json::value(bot.me_json());
+}
+
+ControlApi::Result ControlApi::list_bots() {
+  json::array out;
+  for (const auto& [token, bot] : state_.bots()) {
+    json::object me = bot->me_json();
+    me["token"] = token;
+    out.push_back(std::move(me));
+  }
+  return json::value(std::move(out));
+}
+
+ControlApi::Result ControlApi::user_message(const json::object& body) {
+  Bot* bot = state_.find_bot(get_string(body, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto user_id = get_int(body, "user_id");
+  if (!user_id || *user_id <= 0) return invalid("user_id must be a positive integer");
+  const std::int64_t chat_id = get_int(body, "chat_id").value_or(*user_id);
+  if (chat_id == 0 || (chat_id > 0 && chat_id != *user_id)) {
+    return invalid("chat_id must be the user_id (a private chat) or negative (a group)");
+  }
+  User& user = bot->ensure_user(*user_id);
+  if (auto name = get_string(body, "first_name"); !name.empty()) user.first_name = name;
+  if (auto name = get_string(body, "last_name"); !name.empty()) user.last_name = name;
+  if (auto name = get_string(body, "username"); !name.empty()) user.username = name;
+  if (auto lang = get_string(body, "language_code"); !lang.empty()) user.language_code = lang;
+
+  Message message;
+  message.from_user_id = user.id;
+  message.text = get_string(body, "text");
+  if (!message.text.empty()) {
+    if (utf16_length(message.text) > 4096) return invalid("text is longer than 4096 characters");
+    message.entities = command_entities(message.text);
+  } else if (const json::value* c = body.if_contains("contact"); c && c->is_object()) {
+    const std::string phone = get_string(c->as_object(), "phone_number");
+    if (phone.empty()) return invalid("contact.phone_number is required");
+    std::string first_name = get_string(c->as_object(), "first_name");
+    message.content["contact"] =
+        json::object{{"phone_number", phone},
+                     {"first_name", first_name.empty() ? user.first_name : first_name},
+                     {"user_id", get_int(c->as_object(), "user_id").value_or(user.id)}};
+  } else {
+    return invalid("text or contact is required");
+  }
+  Chat& chat = bot->ensure_chat(chat_id);
+  if (chat.group) chat.members.insert(user.id);
+  if (auto reply_to = get_int(body, "reply_to_message_id")) {
+    if (const Message* original = bot->find_message(chat_id, *reply_to)) {
+      message.content["reply_to_message"] = bot->message_json(*original);
+    }
+  }
+  const Message& stored = bot->add_message(chat, std::move(message));
+  const std::int64_t message_id = stored.message_id;
+  auto update_id = bot->enqueue("message", json::object{{"message", bot->message_json(stored)}});
+  json::object result{{"message_id", message_id}};
+  result["update_id"] = update_id ? json::value(*update_id) : json::value(nullptr);
+  return json::value(std::move(result));
+}
+
+ControlApi::Result ControlApi::user_callback(const json::object& body) {
+  Bot* bot = state_.find_bot(get_string(body, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto user_id = get_int(body, "user_id");
+  if (!user_id || *user_id <= 0) return invalid("user_id must be a positive integer");
+  const std::int64_t chat_id = get_int(body, "chat_id").value_or(*user_id);
+  const auto message_id = get_int(body, "message_id");
+  if (!message_id) return invalid("message_id is required");
+  const Message* message = bot->find_message(chat_id, *message_id);
+  if (message == nullptr) return invalid("message not found");
+  const std::string data = get_string(body, "data");
+  if (!message->from_bot || !has_callback_button(message->reply_markup, data)) {
+    return invalid("the message has no inline button with this callback_data");
+  }
+  User& user = bot->ensure_user(*user_id);
+  if (Chat* chat = bot->find_chat(chat_id); chat && chat->group) chat->members.insert(user.id);
+  CallbackQuery& query = bot->add_callback_query(user.id, chat_id, *message_id, data);
+  const std::string query_id = query.id;
+  json::object callback{{"id", query_id},
+                        {"from", bot->user_json(user)},
+                        {"message", bot->message_json(*message)},
+                        {"chat_instance", std::to_string(chat_id ^ bot->id())},
+                        {"data", data}};
+  auto update_id = bot->enqueue("callback_query", json::object{{"callback_query", callback}});
+  json::object result{{"callback_query_id", query_id}};
+  result["update_id"] = update_id ? json::value(*update_id) : json::value(nullptr);
+  return json::value(std::move(result));
+}
+
+ControlApi::Result ControlApi::raw_update(const json::object& body) {
+  Bot* bot = state_.find_bot(get_string(body, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const json::value* update = body.if_contains("update");
+  if (update == nullptr || !update->is_object()) return invalid("update must be a JSON object");
+  const auto update_id = bot->enqueue("raw", update->as_object(), /*bypass_filter=*/true);
+  return json::value(json::object{{"update_id", *update_id}});
+}
+
+ControlApi::Result ControlApi::block_user(const json::object& body) {
+  Bot* bot = state_.find_bot(get_string(body, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto user_id = get_int(body, "user_id");
+  if (!user_id || *user_id <= 0) return invalid("user_id must be a positive integer");
+  const json::value* blocked = body.if_contains("blocked");
+  bot->ensure_user(*user_id).blocked =
+      blocked == nullptr || !blocked->is_bool() || blocked->get_bool();
+  return json::value(true);
+}
+
+ControlApi::Result ControlApi::chat_messages(const json::object& query) {
+  Bot* bot = state_.find_bot(get_string(query, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto chat_id = get_int(query, "chat_id");
+  if (!chat_id) return invalid("chat_id is required");
+  json::array out;
+  if (const Chat* chat = bot->find_chat(*chat_id)) {
+    for (const Message& m : chat->messages) out.push_back(Bot::message_view(m));
+  }
+  return json::value(std::move(out));
+}
+
+ControlApi::Result ControlApi::add_fault(const json::object& body) {
+  auto fault = FaultSet::parse(body);
+  if (auto* error = std::get_if<std::string>(&fault)) return invalid(*error);
+  faults_.add(std::get<Fault>(std::move(fault)));
+  return json::value(true);
+}
+
+ControlApi::Result ControlApi::set_limits(const json::object& body) {
+  LimitSettings settings = limiter_.settings();
+  if (const json::value* enabled = body.if_contains("enabled")) {
+    if (!enabled->is_bool()) return invalid("enabled must be a boolean");
+    settings.enabled = enabled->get_bool();
+  }
+  const std::pair<std::string_view, int*> fields[] = {
+      {"global_per_second", &settings.global_per_second},
+      {"private_per_second", &settings.private_per_second},
+      {"group_per_minute", &settings.group_per_minute}};
+  for (const auto& [name, target] : fields) {
+    if (!body.contains(name)) continue;
+    const auto value = get_int(body, name);
+    if (!value || *value < 1 || *value > 1000000) {
+      return invalid(std::string(name) + " must be an integer in 1..1000000");
+    }
+    *target = static_cast<int>(*value);
+  }
+  limiter_.set_settings(settings);
+  return json::value(json::object{{"enabled", settings.enabled},
+                                  {"global_per_second", settings.global_per_second},
+                                  {"private_per_second", settings.private_per_second},
+                                  {"group_per_minute", settings.group_per_minute}});
+}
+
+ControlApi::Result ControlApi::advance_clock(const json::object& body) {
+  if (manual_clock_ == nullptr) {
+    return invalid("the sandbox follows the real clock; start it with --manual-clock");
+  }
+  const auto ms = get_int(body, "ms");
+  if (!ms || *ms < 0 || *ms > 10LL * 365 * 24 * 3600 * 1000) {
+    return invalid("ms must be a non-negative integer");
+  }
+  manual_clock_->advance(std::chrono::milliseconds(*ms));
+  return json::value(json::object{{"now_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 manual_clock_->wall().time_since_epoch())
+                                                 .count()}});
+}
+
+void ControlApi::long_poll(const json::object& query, bool events, net::Respond respond) {
+  const std::string token = get_string(query, "token");
+  Bot* bot = state_.find_bot(token);
+  if (events && bot == nullptr) {
+    respond(error_response(invalid("unknown token")));
+    return;
+  }
+  auto poll = std::make_shared<Poll>();
+  poll->feed = events ? &bot->events : &calls_;
+  poll->key = token;
+  poll->since = std::max<std::int64_t>(0, get_int(query, "since").value_or(0));
+  poll->respond = std::move(respond);
+  if (events && query.contains("chat_id")) {
+    const auto chat_id = get_int(query, "chat_id");
+    if (!chat_id) {
+      poll->respond(error_response(invalid("chat_id must be an integer")));
+      return;
+    }
+    poll->filter = [chat = *chat_id](const json::object& e) {
+      const json::value* c = e.if_contains("chat_id");
+      return c != nullptr && c->is_int64() && c->get_int64() == chat;
+    };
+  }
+  const std::int64_t wait_ms =
+      std::clamp<std::int64_t>(get_int(query, "wait_ms").value_or(0), 0, kMaxWaitMs);
+  auto items = poll->feed->since(poll->key, poll->since, poll->filter);
+  if (!items.empty() || wait_ms == 0) {
+    poll->respond(ok_response(std::move(items)));
+    return;
+  }
+  polls_.insert(poll);
+  poll->timer = loop_.after(std::chrono::milliseconds(wait_ms), [this, alive = alive_, poll] {
+    if (*alive && polls_.contains(poll)) complete(poll, {});
+  });
+  poll_once(poll);
+}
+
+void ControlApi::poll_once(const std::shared_ptr<Poll>& poll) {
+  auto items = poll->feed->since(poll->key, poll->since, poll->filter);
+  if (!items.empty()) {
+    complete(poll, std::move(items));
+    return;
+  }
+  poll->waiting = true;
+  poll->waiter = poll->feed->wait(poll->key, [this, alive = alive_, poll] {
+    poll->waiting = false;
+    if (*alive && polls_.contains(poll)) poll_once(poll);
+  });
+}
+
+void ControlApi::complete(const std::shared_ptr<Poll>& poll, json::array items) {
+  polls_.erase(poll);
+  if (poll->waiting) poll->feed->cancel(poll->waiter);
+  poll->waiting = false;
+  loop_.cancel(poll->timer);
+  poll->respond(ok_response(std::move(items)));
+}
+
+}  // namespace corebot::sandbox

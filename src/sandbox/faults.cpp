@@ -1,0 +1,110 @@
+#include "sandbox/faults.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace corebot::sandbox {
+namespace json = boost::json;
+namespace {
+
+bool same_method(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// An integer field within [lo, hi]; `fallback` when absent.
+std::optional<int> int_field(const json::object& o, std::string_view name, int fallback, int lo,
+                             int hi) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return fallback;
+  if (!v->is_int64()) return std::nullopt;
+  const std::int64_t i = v->get_int64();
+  if (i < lo || i > hi) return std::nullopt;
+  return static_cast<int>(i);
+}
+
+}  // namespace
+
+std::variant<Fault, std::string> FaultSet::parse(const json::object& spec) {
+  Fault fault;
+  if (const json::value* m = spec.if_contains("method")) {
+    if (!m->is_string() || m->get_string().empty()) return "method must be a non-empty string";
+    fault.method = std::string(m->get_string());
+  }
+  const json::value* kind = spec.if_contains("kind");
+  if (kind == nullptr || !kind->is_string()) return "kind is required";
+  const std::string_view k = kind->get_string();
+  if (k == "latency") {
+    fault.kind = FaultKind::kLatency;
+  } else if (k == "status") {
+    fault.kind = FaultKind::kStatus;
+  } else if (k == "drop") {
+    fault.kind = FaultKind::kDrop;
+  } else if (k == "malformed") {
+    fault.kind = FaultKind::kMalformed;
+  } else if (k == "429") {
+    fault.kind = FaultKind::kTooManyRequests;
+  } else {
+    return "kind must be one of latency, status, drop, malformed, 429";
+  }
+  auto latency = int_field(spec, "latency_ms", 0, 0, 600000);
+  auto status = int_field(spec, "status", 502, 500, 599);
+  auto retry_after = int_field(spec, "retry_after", 1, 1, 86400);
+  auto count = int_field(spec, "count", 1, 0, 1000000000);
+  if (!latency) return "latency_ms must be an integer in 0..600000";
+  if (!status) return "status must be an integer in 500..599";
+  if (!retry_after) return "retry_after must be an integer in 1..86400";
+  if (!count) return "count must be a non-negative integer";
+  if (fault.kind == FaultKind::kLatency && *latency == 0) return "latency_ms is required";
+  fault.latency_ms = *latency;
+  fault.status = *status;
+  fault.retry_after = *retry_after;
+  fault.count = *count;
+  return fault;
+}
+
+FaultPlan FaultSet::take(std::string_view method) {
+  FaultPlan plan;
+  for (Fault& fault : faults_) {
+    if (fault.method != "*" && !same_method(fault.method, method)) continue;
+    if (fault.kind == FaultKind::kLatency) {
+      plan.latency_ms += fault.latency_ms;
+    } else if (!plan.outcome) {
+      plan.outcome = fault;
+    } else {
+      continue;  // not applied, so not used up
+    }
+    if (fault.count > 0 && --fault.count == 0) fault.count = -1;  // used up; removed below
+  }
+  std::erase_if(faults_, [](const Fault& f) { return f.count < 0; });
+  return plan;
+}
+
+std::string_view status_reason(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 429:
+      return "Too Many Requests";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Internal Server Error";
+  }
+}
+
+}  // namespace corebot::sandbox
