@@ -1,0 +1,39 @@
+#include "content/check.hpp"
+
+#include <filesystem>
+
+#include "content/reader/reader.hpp"
+
+namespace corebot::content {
+namespace {
+
+std::string count(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int check_content(const std::string& path, std::ostream& out, const CompileOptions& options) {
+  ReadResult read = read_workbook(path);
+  if (!read.ok()) {
+    out << "error: " << read.error << "\n" << path << ": 1 error, 0 warnings\n";
+    return 1;
+  }
+  const CompileResult compiled = compile_snapshot(std::move(*read.workbook), options);
+  const Report& report = compiled.report;
+  for (const Problem& p : report.problems()) {
+    out << (p.severity == Severity::kError ? "error: " : "warning: ") << p.to_string() << "\n";
+  }
+  if (compiled.snapshot) {
+    const ContentSnapshot& s = *compiled.snapshot;
+    out << path << ": OK, " << count(s.pages().size(), "page") << ", "
+        << count(s.languages().size(), "language") << ", " << count(s.admins().size(), "admin");
+    if (report.warning_count() > 0) out << ", " << count(report.warning_count(), "warning");
+    out << "\n";
+    return 0;
+  }
+  out << path << ": " << report.summary() << " — the bot would keep its current content\n";
+  return 1;
+}
+
+}  // namespace corebot::content

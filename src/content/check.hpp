@@ -1,0 +1,17 @@
+// `corebot check <file>`: validate a spreadsheet without running a bot.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "content/snapshot.hpp"
+
+namespace corebot::content {
+
+// Reads and compiles the file (or CSV folder) at path and prints the report to out: one line
+// per problem ("error: Pages!C4: ... — ..."), then a summary line ("<file>: 2 errors, 1
+// warning" or "<file>: OK, 5 pages, 2 languages, 1 admin"). Returns 0 when there are no
+// errors, 1 otherwise.
+int check_content(const std::string& path, std::ostream& out, const CompileOptions& options = {});
+
+}  // namespace corebot::content

@@ -1,0 +1,423 @@
+// compile_snapshot(): the core sheets' rules beyond what the column specs say (buttons,
+// languages, settings, Telegram's limits), turning validated tables into a ContentSnapshot.
+#include <algorithm>
+#include <set>
+
+#include "content/snapshot.hpp"
+#include "content/text.hpp"
+
+namespace corebot::content {
+
+std::vector<SheetSpec> core_sheet_specs() {
+  return {
+      SheetSpec{.name = "Settings",
+                .required = false,
+                .columns = {{.name = "key",
+                             .type = ColumnType::kText,
+                             .required = true,
+                             .unique = true,
+                             .aliases = {"setting"}},
+                            {.name = "value", .type = ColumnType::kText}}},
+      SheetSpec{.name = "Pages",
+                .required = true,
+                .columns = {{.name = "id",
+                             .type = ColumnType::kId,
+                             .required = true,
+                             .unique = true,
+                             .max_length = 60,
+                             .aliases = {"page"}},
+                            {.name = "text", .type = ColumnType::kText, .required = true},
+                            {.name = "media", .type = ColumnType::kText},
+                            {.name = "media type",
+                             .type = ColumnType::kEnum,
+                             .choices = {"photo", "video", "animation", "document", "audio"}},
+                            {.name = "buttons", .type = ColumnType::kText}}},
+      SheetSpec{
+          .name = "Texts",
+          .required = false,
+          .columns = {{.name = "key", .type = ColumnType::kId, .required = true, .unique = true}},
+          .extra_columns_allowed = true},
+      SheetSpec{.name = "Admins",
+                .required = false,
+                .columns = {{.name = "user",
+                             .type = ColumnType::kTelegramUser,
+                             .required = true,
+                             .unique = true,
+                             .aliases = {"admin", "id", "username"}},
+                            {.name = "name", .type = ColumnType::kText, .max_length = 100}}},
+  };
+}
+
+std::vector<SettingSpec> core_settings() {
+  return {
+      {"bot_name", ColumnType::kText, {}},
+      {"start_page", ColumnType::kPageRef, {}},
+      {"default_language", ColumnType::kLanguage, {}},
+      {"parse_mode", ColumnType::kEnum, {"none", "HTML", "MarkdownV2"}},
+      {"link_previews", ColumnType::kBoolean, {}},
+      {"timezone", ColumnType::kText, {}},
+  };
+}
+
+class SnapshotCompiler {
+ public:
+  static CompileResult compile(Workbook workbook, const CompileOptions& options) {
+    auto snap = std::make_shared<ContentSnapshot>();
+    snap->workbook_ = std::move(workbook);
+    snap->specs_ = core_sheet_specs();
+    snap->specs_.insert(snap->specs_.end(), options.sheets.begin(), options.sheets.end());
+    snap->validation_ = validate(snap->workbook_, snap->specs_);
+    CompileResult result;
+    result.report = snap->validation_.report;
+    SnapshotCompiler(*snap, result.report, options).run();
+    if (!result.report.has_errors()) result.snapshot = std::move(snap);
+    return result;
+  }
+
+ private:
+  SnapshotCompiler(ContentSnapshot& snap, Report& report, const CompileOptions& options)
+      : s_(snap), report_(report), options_(options) {}
+
+  void run() {
+    collect_page_ids();
+    compile_settings();
+    compile_pages();
+    compile_texts();
+    compile_admins();
+  }
+
+  void collect_page_ids() {
+    const Table* pages = s_.table("Pages");
+    if (pages == nullptr) return;
+    for (const Record& r : pages->records()) {
+      const std::string id = fold_case(pages->value(r, "id"));
+      if (!id.empty()) page_ids_.insert(id);
+    }
+  }
+
+  void compile_settings() {
+    const Table* t = s_.table("Settings");
+    if (t == nullptr || t->sheet() == nullptr) return;
+    std::vector<SettingSpec> known = core_settings();
+    known.insert(known.end(), options_.settings.begin(), options_.settings.end());
+    std::string names;
+    for (const auto& k : known) names += (names.empty() ? "" : ", ") + k.key;
+    for (const Record& r : t->records()) {
+      const std::string key = normalize_header(t->value(r, "key"));
+      if (key.empty()) continue;
+      std::string underscored = key;
+      std::replace(underscored.begin(), underscored.end(), ' ', '_');
+      const std::string_view value = t->value(r, "value");
+      auto spec = std::find_if(known.begin(), known.end(),
+                               [&](const SettingSpec& k) { return k.key == underscored; });
+      if (spec == known.end()) {
+        report_.warning(t->sheet_name(), t->address(r, "key"),
+                        "unknown setting \"" + excerpt(t->value(r, "key")) + "\" is ignored",
+                        "check the spelling; the known settings are " + names);
+        continue;
+      }
+      if (!value.empty()) {
+        std::optional<CheckFailure> failure = check_value(spec->type, value, spec->choices);
+        if (!failure && spec->type == ColumnType::kPageRef &&
+            page_ids_.count(fold_case(value)) == 0) {
+          failure = CheckFailure{"page \"" + excerpt(value) + "\" does not exist",
+                                 "add a page with this id to the Pages sheet or correct the id"};
+        }
+        if (failure) {
+          report_.error(t->sheet_name(), t->address(r, "value"), failure->what, failure->fix);
+          continue;
+        }
+      }
+      s_.settings_[underscored] = std::string(value);
+      settings_cells_[underscored] = t->address(r, "value");
+    }
+  }
+
+  static MediaKind media_kind(std::string_view type, std::string_view media) {
+    const std::string t = fold_case(type);
+    if (t == "video") return MediaKind::kVideo;
+    if (t == "animation") return MediaKind::kAnimation;
+    if (t == "document") return MediaKind::kDocument;
+    if (t == "audio") return MediaKind::kAudio;
+    if (t == "photo") return MediaKind::kPhoto;
+    std::string m = fold_case(media);
+    m = m.substr(0, m.find('?'));
+    auto ends = [&](std::string_view ext) {
+      return m.size() >= ext.size() && m.compare(m.size() - ext.size(), ext.size(), ext) == 0;
+    };
+    if (ends(".mp4") || ends(".mov") || ends(".webm")) return MediaKind::kVideo;
+    if (ends(".gif")) return MediaKind::kAnimation;
+    if (ends(".mp3") || ends(".ogg") || ends(".m4a")) return MediaKind::kAudio;
+    if (ends(".pdf") || ends(".zip") || ends(".docx") || ends(".xlsx")) return MediaKind::kDocument;
+    return MediaKind::kPhoto;
+  }
+
+  static bool is_file_id(std::string_view v) {
+    return v.size() >= 20 && std::all_of(v.begin(), v.end(), [](char c) {
+             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+           });
+  }
+
+  void compile_pages() {
+    const Table* t = s_.table("Pages");
+    if (t == nullptr || t->sheet() == nullptr) return;
+    if (t->records().empty() && t->column("id")) {
+      report_.error(t->sheet_name(), "", "there are no pages",
+                    "add at least one page: an id (e.g. start) and its text");
+      return;
+    }
+    for (const Record& r : t->records()) {
+      Page page;
+      page.id = fold_case(t->value(r, "id"));
+      page.text = std::string(trim(t->cell(r, "text").text));
+      page.media = std::string(t->value(r, "media"));
+      page.source = t->sheet_name() + "!" + t->address(r, "id");
+      bool ok = r.valid;
+      if (!page.media.empty()) {
+        const std::string lower = fold_case(page.media.substr(0, 8));
+        if (!(lower.rfind("https://", 0) == 0 || lower.rfind("http://", 0) == 0) ||
+            !is_url(page.media)) {
+          if (!is_file_id(page.media)) {
+            report_.error(
+                t->sheet_name(), t->address(r, "media"),
+                "media \"" + excerpt(page.media) + "\" is neither a link nor a Telegram file id",
+                "put a https:// link to the picture or file, or a file_id");
+            ok = false;
+          }
+        }
+        page.media_kind = media_kind(t->value(r, "media type"), page.media);
+      }
+      const size_t limit = page.media.empty() ? kMaxMessageLength : kMaxCaptionLength;
+      const size_t length = utf16_length(page.text);
+      if (length > limit) {
+        report_.error(t->sheet_name(), t->address(r, "text"),
+                      "the text is " + std::to_string(length) + " characters long; Telegram " +
+                          "allows " + std::to_string(limit) +
+                          (page.media.empty() ? "" : " under a picture or file"),
+                      "shorten it or split it into two pages");
+        ok = false;
+      }
+      if (!parse_buttons(*t, r, page)) ok = false;
+      if (ok && !page.id.empty()) {
+        s_.page_index_.emplace(page.id, s_.pages_.size());
+        s_.pages_.push_back(std::move(page));
+      }
+    }
+    if (s_.pages_.empty()) return;
+    auto start = s_.settings_.find("start_page");
+    const std::string wanted = start != s_.settings_.end() ? fold_case(start->second) : "start";
+    if (auto it = s_.page_index_.find(wanted); it != s_.page_index_.end()) {
+      s_.start_index_ = it->second;
+    }
+  }
+
+  // Button cell: one keyboard row per line, buttons in a row separated by '|', each button
+  // "Label -> target" where target is a page id or a link.
+  bool parse_buttons(const Table& t, const Record& r, Page& page) {
+    const std::string_view cell = trim(t.cell(r, "buttons").text);
+    if (cell.empty()) return true;
+    const std::string sheet = t.sheet_name();
+    const std::string where = t.address(r, "buttons");
+    bool ok = true;
+    size_t total = 0;
+    auto fail = [&](std::string what, std::string fix) {
+      report_.error(sheet, where, std::move(what), std::move(fix));
+      ok = false;
+    };
+    const auto lines = split_lines(cell);
+    for (size_t li = 0; li < lines.size(); ++li) {
+      const std::string_view line = trim(lines[li]);
+      if (line.empty()) continue;
+      const std::string on_line = " on line " + std::to_string(li + 1);
+      std::vector<Button> row;
+      for (std::string_view part : split(line, "|")) {
+        part = trim(part);
+        size_t arrow = part.rfind("->");
+        size_t arrow_len = 2;
+        if (const size_t u = part.rfind("→");
+            u != std::string_view::npos && (arrow == std::string_view::npos || u > arrow)) {
+          arrow = u, arrow_len = std::string_view("→").size();
+        }
+        if (part.empty()) {
+          fail("an empty button" + on_line, "remove the extra '|'");
+          continue;
+        }
+        if (arrow == std::string_view::npos) {
+          fail("button \"" + excerpt(part) + "\"" + on_line + " has no target",
+               "write it as: " + excerpt(part) + " -> page_id");
+          continue;
+        }
+        Button b;
+        b.text = std::string(trim(part.substr(0, arrow)));
+        const std::string_view target = trim(part.substr(arrow + arrow_len));
+        if (b.text.empty()) {
+          fail("a button" + on_line + " has no text before \"->\"",
+               "write the button's label first: Label -> " + excerpt(target));
+          continue;
+        }
+        const std::string label = "button \"" + excerpt(b.text) + "\"";
+        if (target.empty()) {
+          fail(label + on_line + " has no target", "write a page id or a link after \"->\"");
+          continue;
+        }
+        if (utf8_length(b.text) > kMaxButtonTextLength) {
+          fail(label + " is " + std::to_string(utf8_length(b.text)) +
+                   " characters long; Telegram shows at most " +
+                   std::to_string(kMaxButtonTextLength),
+               "shorten the label");
+          continue;
+        }
+        if (target.find("://") != std::string_view::npos ||
+            fold_case(target.substr(0, 4)) == "www.") {
+          if (!is_url(target)) {
+            fail(label + " leads to \"" + excerpt(target) + "\", which is not a link",
+                 "a link starts with https://, http:// or tg://");
+            continue;
+          }
+          b.kind = Button::Kind::kUrl;
+          b.target = std::string(target);
+        } else {
+          if (!is_id(target)) {
+            fail(label + " leads to \"" + excerpt(target) + "\", which is not a valid page id",
+                 "page ids are one word: letters, digits, _ - .");
+            continue;
+          }
+          b.target = fold_case(target);
+          if (page_ids_.count(b.target) == 0) {
+            fail(label + " leads to page \"" + excerpt(target) + "\", which does not exist",
+                 "add a page with this id to the Pages sheet or correct the id");
+            continue;
+          }
+          b.callback_data = std::string(kPageCallbackPrefix) + b.target;
+          if (b.callback_data.size() > kMaxCallbackDataBytes) {
+            fail(label + ": the page id \"" + excerpt(target) + "\" makes callback data of " +
+                     std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
+                     std::to_string(kMaxCallbackDataBytes),
+                 "use a shorter page id");
+            continue;
+          }
+        }
+        row.push_back(std::move(b));
+      }
+      if (row.size() > kMaxButtonsPerRow) {
+        fail("line " + std::to_string(li + 1) + " has " + std::to_string(row.size()) +
+                 " buttons; Telegram allows " + std::to_string(kMaxButtonsPerRow) + " in a row",
+             "move some buttons to a new line");
+      }
+      total += row.size();
+      if (!row.empty()) page.keyboard.push_back(std::move(row));
+    }
+    if (total > kMaxButtonsPerPage) {
+      fail("the page has " + std::to_string(total) + " buttons; Telegram allows " +
+               std::to_string(kMaxButtonsPerPage),
+           "split the buttons over several pages");
+    }
+    return ok;
+  }
+
+  void compile_texts() {
+    const Table* t = s_.table("Texts");
+    const auto setting = s_.settings_.find("default_language");
+    if (t == nullptr || t->sheet() == nullptr) {
+      s_.default_language_ = setting != s_.settings_.end() ? fold_case(setting->second) : "en";
+      return;
+    }
+    std::vector<std::pair<uint32_t, std::string>> languages;  // column, code
+    for (const auto& [col, header] : t->extra_columns()) {
+      const std::string code = fold_case(header);
+      const std::string where = cell_address(t->header_row(), col);
+      if (!is_language_code(code)) {
+        report_.error(t->sheet_name(), where, "unknown language code \"" + excerpt(header) + "\"",
+                      "name each text column with a two-letter language code such as en, ru, "
+                      "de or es (optionally with a region: pt-br)");
+        continue;
+      }
+      auto dup = std::find_if(languages.begin(), languages.end(),
+                              [&](const auto& l) { return l.second == code; });
+      if (dup != languages.end()) {
+        report_.error(t->sheet_name(), where,
+                      "the language \"" + code + "\" appears twice (also in " +
+                          cell_address(t->header_row(), dup->first) + ")",
+                      "delete or rename one of the columns");
+        continue;
+      }
+      languages.emplace_back(col, code);
+      s_.languages_.push_back(code);
+    }
+    if (languages.empty()) {
+      report_.error(t->sheet_name(), "", "there are no language columns",
+                    "add a column per language next to \"key\", e.g. en, ru");
+      return;
+    }
+    s_.default_language_ = languages.front().second;
+    if (setting != s_.settings_.end() && !setting->second.empty()) {
+      const std::string wanted = fold_case(setting->second);
+      if (std::find(s_.languages_.begin(), s_.languages_.end(), wanted) == s_.languages_.end()) {
+        report_.error("Settings", settings_cells_["default_language"],
+                      "the default language \"" + wanted + "\" has no column in Texts",
+                      "add a \"" + wanted + "\" column to Texts or pick one of its languages");
+      } else {
+        s_.default_language_ = wanted;
+      }
+    }
+    const uint32_t default_col =
+        std::find_if(languages.begin(), languages.end(), [&](const auto& l) {
+          return l.second == s_.default_language_;
+        })->first;
+    for (const Record& r : t->records()) {
+      const std::string key = fold_case(t->value(r, "key"));
+      if (key.empty()) continue;
+      auto& by_lang = s_.texts_[key];
+      for (const auto& [col, code] : languages) {
+        const Cell& c = t->sheet()->at(r.row, col);
+        const std::string_view v = trim(c.text);
+        if (c.kind == CellKind::kError) {
+          report_error_cell(report_, t->sheet_name(), c);
+        } else if (!v.empty()) {
+          by_lang[code] = std::string(v);
+        } else if (col == default_col) {
+          report_.error(
+              t->sheet_name(), c.address(),
+              "the text for \"" + key + "\" in the default language (" + code + ") is empty",
+              "write it: the other languages fall back to it");
+        } else {
+          report_.warning(t->sheet_name(), c.address(), "no " + code + " text for \"" + key + "\"",
+                          "the " + s_.default_language_ +
+                              " text is shown instead; add a "
+                              "translation if you want one");
+        }
+      }
+    }
+  }
+
+  void compile_admins() {
+    const Table* t = s_.table("Admins");
+    if (t == nullptr || t->sheet() == nullptr) return;
+    for (const Record& r : t->records()) {
+      if (!r.valid) continue;
+      const std::string_view user = t->value(r, "user");
+      if (user.empty()) continue;
+      Admin a;
+      a.name = std::string(t->value(r, "name"));
+      if (user[0] == '@') {
+        a.username = fold_case(user.substr(1));
+      } else {
+        a.user_id = std::stoll(std::string(user));
+      }
+      s_.admins_.push_back(std::move(a));
+    }
+  }
+
+  ContentSnapshot& s_;
+  Report& report_;
+  const CompileOptions& options_;
+  std::set<std::string> page_ids_;
+  std::map<std::string, std::string> settings_cells_;
+};
+
+CompileResult compile_snapshot(Workbook workbook, const CompileOptions& options) {
+  return SnapshotCompiler::compile(std::move(workbook), options);
+}
+
+}  // namespace corebot::content

@@ -1,0 +1,44 @@
+// Internal to the readers: builds a Workbook while enforcing ReadLimits.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "content/reader/reader.hpp"
+
+namespace corebot::content::detail {
+
+// Thrown by readers for any problem with the input; message is shown to the owner after the
+// file name. Caught in reader.cpp and turned into ReadResult::error.
+class ReadFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class WorkbookBuilder {
+ public:
+  WorkbookBuilder(std::string source, const ReadLimits& limits);
+
+  // Adds a sheet and returns its index; throws ReadFailure past max_sheets.
+  size_t add_sheet(std::string name);
+  size_t sheet_count() const { return workbook_.sheets.size(); }
+  // Sets a cell; invalid UTF-8 is repaired. Throws ReadFailure past a limit.
+  void set(size_t sheet, Cell cell);
+  void add_merged(size_t sheet, MergedRange range);
+  Sheet& sheet(size_t index) { return workbook_.sheets.at(index); }
+  const ReadLimits& limits() const { return limits_; }
+  Workbook finish();
+
+ private:
+  Workbook workbook_;
+  const ReadLimits& limits_;
+  size_t cells_ = 0;
+  size_t merged_ = 0;
+};
+
+// Reads one CSV into a new sheet named sheet_name.
+void read_csv(std::string_view bytes, std::string sheet_name, WorkbookBuilder& builder);
+// Reads XLSX or ODS through liborcus.
+void read_zip_spreadsheet(std::string_view bytes, Format format, WorkbookBuilder& builder);
+
+}  // namespace corebot::content::detail
