@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -57,7 +58,8 @@ class TableReader {
     } else if constexpr (std::is_same_v<T, HostPort>) {
       std::string s;
       read(key, s);
-      if (!s.empty()) out = parse_host_port(s, where(file_, node->source()) + ": " + name_ + "." + key);
+      if (!s.empty())
+        out = parse_host_port(s, where(file_, node->source()) + ": " + name_ + "." + key);
     }
   }
 
@@ -98,11 +100,14 @@ void read_pages(const std::string& file, const toml::array& pages, EngineConfig&
       if (const toml::array* rows = r.array("buttons")) {
         for (const auto& row_node : *rows) {
           const toml::array* row = row_node.as_array();
-          if (!row) throw ConfigError(where(file, row_node.source()) + ": buttons is a list of rows (lists)");
+          if (!row)
+            throw ConfigError(where(file, row_node.source()) +
+                              ": buttons is a list of rows (lists)");
           std::vector<modules::MenuButton> buttons;
           for (const auto& b : *row) {
             const toml::table* bt = b.as_table();
-            if (!bt) throw ConfigError(where(file, b.source()) + ": a button is a table {text, page|url}");
+            if (!bt)
+              throw ConfigError(where(file, b.source()) + ": a button is a table {text, page|url}");
             modules::MenuButton button;
             TableReader br(file, *bt, "menu.pages.buttons");
             br.read("text", button.text);
@@ -114,7 +119,8 @@ void read_pages(const std::string& file, const toml::array& pages, EngineConfig&
         }
       }
     }
-    if (page.id.empty()) throw ConfigError(where(file, node.source()) + ": a menu page needs an id");
+    if (page.id.empty())
+      throw ConfigError(where(file, node.source()) + ": a menu page needs an id");
     config.pages.push_back(std::move(page));
   }
 }
@@ -158,6 +164,10 @@ void read_file(const std::string& path, EngineConfig& config) {
     r.read("listen", config.admin_listen);
     r.read("token", config.admin_token);
   }
+  if (auto* t = top.sub("store")) {
+    TableReader r(path, *t, "store");
+    r.read("uri", config.store_uri);
+  }
   if (auto* t = top.sub("engine")) {
     TableReader r(path, *t, "engine");
     r.read("log_level", config.log_level);
@@ -171,18 +181,22 @@ void read_file(const std::string& path, EngineConfig& config) {
 
 void check(const EngineConfig& config) {
   if (config.token.empty()) {
-    throw ConfigError("no bot token: set telegram.token in the config file or BOT_TOKEN in the environment");
+    throw ConfigError(
+        "no bot token: set telegram.token in the config file or BOT_TOKEN in the environment");
   }
   auto colon = config.token.find(':');
   if (colon == std::string::npos || colon == 0 ||
       config.token.find_first_not_of("0123456789") != colon) {
-    throw ConfigError("the bot token does not look like '<digits>:<secret>' (as @BotFather gives it)");
+    throw ConfigError(
+        "the bot token does not look like '<digits>:<secret>' (as @BotFather gives it)");
   }
   if (config.mode != "polling" && config.mode != "webhook") {
-    throw ConfigError("updates.mode must be \"polling\" or \"webhook\", not \"" + config.mode + "\"");
+    throw ConfigError("updates.mode must be \"polling\" or \"webhook\", not \"" + config.mode +
+                      "\"");
   }
   if (config.mode == "webhook" && config.webhook_url.empty()) {
-    throw ConfigError("webhook mode needs webhook.url (COREBOT_WEBHOOK_URL): the public URL Telegram posts to");
+    throw ConfigError(
+        "webhook mode needs webhook.url (COREBOT_WEBHOOK_URL): the public URL Telegram posts to");
   }
   if (config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) {
     throw ConfigError("telegram.api_url must start with http:// or https://");
@@ -231,6 +245,10 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   override_with("COREBOT_WEBHOOK_SECRET", config.webhook_secret);
   override_with("COREBOT_ADMIN_TOKEN", config.admin_token);
   override_with("COREBOT_LOG_LEVEL", config.log_level);
+  override_with("COREBOT_STORE_URI", config.store_uri);
+  if (config.store_uri.empty()) {
+    config.store_uri = "sqlite://" + (std::filesystem::current_path() / "var" / "bot.db").string();
+  }
   if (auto it = env.find("COREBOT_WEBHOOK_LISTEN"); it != env.end()) {
     config.webhook_listen = parse_host_port(it->second, "COREBOT_WEBHOOK_LISTEN");
   }

@@ -25,9 +25,9 @@ struct HostPort {
 
 struct EngineConfig {
   // [telegram]
-  std::string token;                                   // BOT_TOKEN
-  std::string api_url = "https://api.telegram.org";    // COREBOT_API_URL
-  std::string proxy;                                   // COREBOT_PROXY
+  std::string token;                                 // BOT_TOKEN
+  std::string api_url = "https://api.telegram.org";  // COREBOT_API_URL
+  std::string proxy;                                 // COREBOT_PROXY
   int request_timeout_s = 15;
 
   // [updates]
@@ -49,6 +49,10 @@ struct EngineConfig {
   // [admin] the local admin/health HTTP endpoint; port 0 disables it
   HostPort admin_listen{"127.0.0.1", 0};
   std::string admin_token;  // COREBOT_ADMIN_TOKEN
+
+  // [store] sqlite:///abs/path/bot.db or mongodb://...; COREBOT_STORE_URI.
+  // Default: sqlite://<working directory>/var/bot.db (the directory is created).
+  std::string store_uri;
 
   // [engine]
   std::string log_level = "info";  // COREBOT_LOG_LEVEL

@@ -2,9 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <optional>
 #include <sstream>
 
+#include "app/broadcasts.hpp"
+#include "app/user_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -13,6 +16,7 @@
 #include "telegram/bot_api_client.hpp"
 #include "telegram/long_poller.hpp"
 #include "telegram/webhook_receiver.hpp"
+#include "web/admin_server.hpp"
 
 namespace corebot::app {
 namespace json = boost::json;
@@ -21,10 +25,14 @@ namespace {
 
 outbox::Priority to_outbox(Priority p) {
   switch (p) {
-    case Priority::kInteractive: return outbox::Priority::kInteractive;
-    case Priority::kAdmin: return outbox::Priority::kAdmin;
-    case Priority::kNotification: return outbox::Priority::kNotification;
-    case Priority::kBulk: return outbox::Priority::kBulk;
+    case Priority::kInteractive:
+      return outbox::Priority::kInteractive;
+    case Priority::kAdmin:
+      return outbox::Priority::kAdmin;
+    case Priority::kNotification:
+      return outbox::Priority::kNotification;
+    case Priority::kBulk:
+      return outbox::Priority::kBulk;
   }
   return outbox::Priority::kInteractive;
 }
@@ -44,8 +52,7 @@ class OutboxSender final : public Sender {
         result.result = r.result;
         result.error_code = r.error.error_code;
         result.description = r.error.description;
-        result.blocked_by_user =
-            r.error.error_code == 403 && r.error.description.find("blocked") != std::string::npos;
+        result.blocked_by_user = outbox::is_blocked_by_user(r.error);
         done(result);
       };
     }
@@ -64,18 +71,64 @@ struct Engine::State {
         loop(l),
         registry(r),
         http(loop, net::HttpClientOptions{.proxy = config.proxy}),
-        client(http, telegram::BotApiOptions{
-                         .base_url = config.api_url,
-                         .token = config.token,
-                         .request_timeout = std::chrono::seconds(config.request_timeout_s)}),
-        outbox(outbox::make_event_loop_executor(loop), core::SystemClock::instance(),
-               [this](telegram::ApiRequest request,
-                      std::function<void(telegram::ApiResult)> done) {
-                 client.call(std::move(request), std::move(done));
-               },
-               outbox_options(config)),
+        client(http, telegram::BotApiOptions{.base_url = config.api_url,
+                                             .token = config.token,
+                                             .request_timeout =
+                                                 std::chrono::seconds(config.request_timeout_s)}),
+        executor(outbox::make_event_loop_executor(loop)),
+        outbox(
+            *executor, core::SystemClock::instance(),
+            [this](telegram::ApiRequest request, std::function<void(telegram::ApiResult)> done) {
+              client.call(std::move(request), std::move(done));
+            },
+            outbox_options(config)),
         sender(outbox),
-        dispatcher(registry, sender, [this](std::function<void()> fn) { loop.post(std::move(fn)); }) {}
+        dispatcher(registry, sender,
+                   [this](std::function<void()> fn) { loop.post(std::move(fn)); }),
+        broadcasts(sender, core::SystemClock::instance()) {
+    store = std::make_unique<AsyncStore>(
+        open_document_store(config.store_uri),
+        [this](std::function<void()> fn) { loop.post(std::move(fn)); });
+    users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      users->observe(ctx);
+      return Handled::kContinue;
+    });
+    outbox.set_blocked_handler([this](std::int64_t chat_id) {
+      if (chat_id > 0) users->set_blocked(chat_id, true);
+    });
+    if (config.admin_listen.port != 0) start_admin();
+  }
+
+  // Opens the store, creating the directory of a SQLite file. Throws StoreError.
+  static std::shared_ptr<DocumentStore> open_document_store(const std::string& uri) {
+    constexpr std::string_view kSqlite = "sqlite://";
+    if (uri.rfind(kSqlite, 0) == 0) {
+      std::filesystem::path file(uri.substr(kSqlite.size(), uri.find('?') - kSqlite.size()));
+      std::error_code ec;
+      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    }
+    return std::shared_ptr<DocumentStore>(open_store(uri));
+  }
+
+  void start_admin();
+
+  std::string metrics() const {
+    const auto& d = dispatcher.stats();
+    const auto& u = users->stats();
+    std::ostringstream out;
+    auto counter = [&out](const char* name, std::uint64_t value) {
+      out << "# TYPE " << name << " counter\n" << name << " " << value << "\n";
+    };
+    counter("corebot_updates_received_total", d.received);
+    counter("corebot_updates_handled_total", d.handled);
+    counter("corebot_updates_malformed_total", d.malformed);
+    counter("corebot_module_errors_total", d.module_errors);
+    counter("corebot_user_writes_total", u.written);
+    counter("corebot_user_write_failures_total", u.failures);
+    out << outbox.metrics_text();
+    return out.str();
+  }
 
   static outbox::OutboxOptions outbox_options(const EngineConfig& config) {
     outbox::OutboxOptions options;
@@ -107,8 +160,8 @@ struct Engine::State {
         return begin_receiving();
       }
       if (r.error.error_code == 401 || r.error.error_code == 404) {
-        return fatal("Telegram rejected the bot token (" + std::to_string(r.error.error_code) + " " +
-                     r.error.description + "): check BOT_TOKEN / telegram.token");
+        return fatal("Telegram rejected the bot token (" + std::to_string(r.error.error_code) +
+                     " " + r.error.description + "): check BOT_TOKEN / telegram.token");
       }
       auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
       COREBOT_LOG_WARN("cannot reach the Bot API at {} ({}); retrying in {} ms", config.api_url,
@@ -146,8 +199,8 @@ struct Engine::State {
       options.public_url = config.webhook_url;
       options.secret = config.webhook_secret;
       options.allowed_updates = registry.allowed_updates();
-      webhook = std::make_unique<telegram::WebhookReceiver>(loop, client, options, deliver_fn,
-                                                            fatal_fn);
+      webhook =
+          std::make_unique<telegram::WebhookReceiver>(loop, client, options, deliver_fn, fatal_fn);
       try {
         webhook->start();
       } catch (const std::exception& e) {
@@ -172,7 +225,8 @@ struct Engine::State {
     if (stopping) return;
     stopping = true;
     COREBOT_LOG_INFO("stopping: finishing {} update(s) in progress", dispatcher.pending());
-    grace_deadline = core::SystemClock::instance().now() + std::chrono::seconds(config.shutdown_grace_s);
+    grace_deadline =
+        core::SystemClock::instance().now() + std::chrono::seconds(config.shutdown_grace_s);
     if (webhook) webhook->stop();
     if (poller) {
       poller->stop([this] { wait_for_idle(); });
@@ -195,15 +249,17 @@ struct Engine::State {
     auto left = std::max<core::Duration>(grace_deadline - now, core::Duration::zero());
     outbox.drain(left, [this](std::vector<outbox::OutboxCall> unsent) {
       if (!unsent.empty()) {
-        COREBOT_LOG_WARN("stopping: {} queued call(s) not sent (mailings resume from the store "
-                         "once it exists; until then they are dropped)",
-                         unsent.size());
+        COREBOT_LOG_WARN(
+            "stopping: {} queued call(s) not sent (mailings resume from the store "
+            "once it exists; until then they are dropped)",
+            unsent.size());
       }
-      finish_stop();
+      users->flush([this] { finish_stop(); });
     });
   }
 
   void finish_stop() {
+    if (admin) admin->stop();
     http.shutdown();
     auto callbacks = std::move(on_stopped);
     on_stopped.clear();
@@ -215,9 +271,15 @@ struct Engine::State {
   const ModuleRegistry& registry;
   net::HttpClient http;
   telegram::BotApiClient client;
+  std::unique_ptr<core::Executor> executor;
+  std::unique_ptr<AsyncStore> store;
+  std::unique_ptr<UserTracker> users;
   outbox::Outbox outbox;
   OutboxSender sender;
   dispatch::Dispatcher dispatcher;
+  Broadcasts broadcasts;
+  std::unique_ptr<web::AdminServer> admin;
+  core::TimePoint started_at = core::SystemClock::instance().now();
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
   std::string username;
@@ -226,6 +288,94 @@ struct Engine::State {
   core::TimePoint grace_deadline;
   std::vector<std::function<void()>> on_stopped;
 };
+
+namespace {
+
+// Reads the recipients of POST /admin/broadcast: "chat_ids": [..] or "to": "all".
+std::optional<std::vector<std::int64_t>> chat_ids_of(const json::object& body) {
+  const json::value* ids = body.if_contains("chat_ids");
+  if (!ids || !ids->is_array()) return std::nullopt;
+  std::vector<std::int64_t> out;
+  for (const auto& id : ids->get_array()) {
+    if (!id.is_int64()) return std::nullopt;
+    out.push_back(id.get_int64());
+  }
+  return out;
+}
+
+}  // namespace
+
+void Engine::State::start_admin() {
+  web::AdminHandlers handlers;
+  handlers.health = [this] {
+    auto uptime = core::SystemClock::instance().now() - started_at;
+    return json::object{
+        {"bot", username},
+        {"receiving", config.mode},
+        {"stopping", stopping},
+        {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(uptime).count()},
+        {"updates_pending", dispatcher.pending()},
+        {"outbox_queued", outbox.size()},
+        {"users_pending_write", users->pending()}};
+  };
+  handlers.metrics = [this] { return metrics(); };
+  handlers.broadcast_status = [this](const std::string& id) -> std::optional<json::object> {
+    auto progress = broadcasts.progress(id);
+    if (!progress) return std::nullopt;
+    return progress->to_json();
+  };
+  handlers.start_broadcast = [this](const json::object& body, web::ReplyFn reply) {
+    const json::value* text = body.if_contains("text");
+    if (!text || !text->is_string()) {
+      return reply({400, json::object{{"ok", false}, {"error", "\"text\" must be a string"}}});
+    }
+    auto start = [this, reply,
+                  text = std::string(text->get_string())](const std::vector<std::int64_t>& ids) {
+      try {
+        auto id = broadcasts.start(text, ids);
+        reply({202, json::object{{"ok", true}, {"result", broadcasts.progress(id)->to_json()}}});
+      } catch (const std::invalid_argument& e) {
+        reply({400, json::object{{"ok", false}, {"error", e.what()}}});
+      }
+    };
+    if (const json::value* to = body.if_contains("to"); to && *to == "all") {
+      // Everyone who wrote to the bot in private and has not blocked it.
+      return store->run(
+          [](DocumentStore& s) {
+            FindOptions options;
+            options.projection = {{"_id", 1}};
+            std::vector<std::int64_t> ids;
+            for (const auto& doc : s.collection(UserTracker::kCollection)
+                                       .find({{"blocked", {{"$ne", true}}}}, options)) {
+              if (doc.at("_id").is_int64()) ids.push_back(doc.at("_id").get_int64());
+            }
+            return ids;
+          },
+          [reply, start](StoreResult<std::vector<std::int64_t>> ids) {
+            if (!ids) {
+              return reply({503, json::object{{"ok", false},
+                                              {"error", std::string("cannot read users: ") +
+                                                            ids.error().what()}}});
+            }
+            start(ids.value());
+          });
+    }
+    auto ids = chat_ids_of(body);
+    if (!ids) {
+      return reply(
+          {400, json::object{{"ok", false},
+                             {"error", "give \"chat_ids\": [integers] or \"to\": \"all\""}}});
+    }
+    start(*ids);
+  };
+  admin =
+      std::make_unique<web::AdminServer>(loop,
+                                         web::AdminServerOptions{.host = config.admin_listen.host,
+                                                                 .port = config.admin_listen.port,
+                                                                 .token = config.admin_token},
+                                         std::move(handlers));
+  admin->start();
+}
 
 Engine::Engine(EngineConfig config, net::EventLoop& loop, const ModuleRegistry& registry)
     : state_(std::make_unique<State>(std::move(config), loop, registry)) {}
@@ -247,16 +397,6 @@ Sender& Engine::sender() { return state_->sender; }
 
 const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
 
-std::string Engine::metrics_text() const {
-  const auto& s = state_->dispatcher.stats();
-  std::ostringstream out;
-  out << "# TYPE corebot_updates_received_total counter\ncorebot_updates_received_total "
-      << s.received << "\n# TYPE corebot_updates_handled_total counter\ncorebot_updates_handled_total "
-      << s.handled << "\n# TYPE corebot_updates_malformed_total counter\ncorebot_updates_malformed_total "
-      << s.malformed << "\n# TYPE corebot_module_errors_total counter\ncorebot_module_errors_total "
-      << s.module_errors << "\n";
-  out << state_->outbox.metrics_text();
-  return out.str();
-}
+std::string Engine::metrics_text() const { return state_->metrics(); }
 
 }  // namespace corebot::app

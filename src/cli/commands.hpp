@@ -35,4 +35,14 @@ struct DemoOptions {
 };
 int run_demo(const DemoOptions& options);
 
+struct BroadcastOptions {
+  std::string text;
+  std::string to;  // a file of chat ids (one per line) or "all"
+  std::string admin_url = "http://127.0.0.1:8081";
+  std::string admin_token;  // COREBOT_ADMIN_TOKEN when empty
+};
+// Exit codes: 0 all sent (blocked recipients count as done), 1 engine unreachable or refused,
+// 2 bad arguments, 3 finished with failures.
+int run_broadcast(const BroadcastOptions& options);
+
 }  // namespace corebot::cli

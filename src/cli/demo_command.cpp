@@ -46,7 +46,14 @@ int run_demo(const DemoOptions& options) {
     return 2;
   }
   config.api_url = sandbox.base_url();
-  app::Engine engine(config, loop, registry);
+  std::unique_ptr<app::Engine> engine_ptr;
+  try {
+    engine_ptr = std::make_unique<app::Engine>(config, loop, registry);
+  } catch (const std::exception& e) {
+    std::cerr << "corebot demo: " << e.what() << "\n";
+    return 2;
+  }
+  app::Engine& engine = *engine_ptr;
   net::SignalWatch signals(loop, [&](int) {
     engine.stop([&] {
       sandbox.stop();

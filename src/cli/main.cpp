@@ -1,6 +1,8 @@
 // Wiring only: parse the command line, call the subcommand.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "cli/commands.hpp"
 #include "core/log.hpp"
 
@@ -11,9 +13,10 @@ int main(int argc, char** argv) {
 
   corebot::cli::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a bot against Telegram (or any Bot API server)");
-  run_cmd->add_option("-c,--config", run.config_path,
-                      "TOML config file (see docs/configuration.md); environment variables "
-                      "BOT_TOKEN, COREBOT_API_URL, COREBOT_MODE, ... override it")
+  run_cmd
+      ->add_option("-c,--config", run.config_path,
+                   "TOML config file (see docs/configuration.md); environment variables "
+                   "BOT_TOKEN, COREBOT_API_URL, COREBOT_MODE, ... override it")
       ->check(CLI::ExistingFile);
   run_cmd->add_option("--token", run.token, "Bot token from @BotFather (overrides BOT_TOKEN)");
   run_cmd->add_option("--api-url", run.api_url,
@@ -43,10 +46,27 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("-c,--config", demo.config_path, "Bot config (menu pages, limits)")
       ->check(CLI::ExistingFile);
 
+  corebot::cli::BroadcastOptions broadcast;
+  if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
+  auto* broadcast_cmd = app.add_subcommand(
+      "broadcast", "Ask a running engine to mail a text (admin API), and follow it to the end");
+  broadcast_cmd->add_option("--text", broadcast.text, "The message text")->required();
+  broadcast_cmd
+      ->add_option("--to", broadcast.to,
+                   "A file of chat ids (one per line), or 'all' for every user who "
+                   "has not blocked the bot")
+      ->required();
+  broadcast_cmd
+      ->add_option("--admin-url", broadcast.admin_url, "The engine's admin endpoint (admin.listen)")
+      ->capture_default_str();
+  broadcast_cmd->add_option("--admin-token", broadcast.admin_token,
+                            "The engine's admin.token (default: COREBOT_ADMIN_TOKEN)");
+
   CLI11_PARSE(app, argc, argv);
   corebot::core::init_logging("info");
   if (*run_cmd) return corebot::cli::run_bot(run);
   if (*sandbox_cmd) return corebot::cli::run_sandbox(sandbox);
   if (*demo_cmd) return corebot::cli::run_demo(demo);
+  if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
   return 1;
 }

@@ -33,7 +33,14 @@ int run_bot(const RunOptions& options) {
     return 2;
   }
   net::EventLoop loop;
-  app::Engine engine(config, loop, registry);
+  std::unique_ptr<app::Engine> engine_ptr;
+  try {
+    engine_ptr = std::make_unique<app::Engine>(config, loop, registry);
+  } catch (const std::exception& e) {
+    std::cerr << "corebot: " << e.what() << "\n";
+    return 2;
+  }
+  app::Engine& engine = *engine_ptr;
   net::SignalWatch signals(loop, [&](int signo) {
     COREBOT_LOG_INFO("signal {} received, shutting down", signo);
     engine.stop([&] { loop.stop(); });

@@ -37,7 +37,9 @@ struct OutboxOptions {
 
   // --- Per-chat limits (chat_id > 0: private; < 0: group, supergroup or channel) ---
   double private_chat_rate = 1.0;   // messages per second to one private chat
-  double private_chat_burst = 3.0;  // messages that may leave back to back
+  // 1: Telegram tolerates "short bursts" without saying how long, and a 429 costs more than a
+  // reply a second later; the sandbox models the strict reading (no burst).
+  double private_chat_burst = 1.0;  // messages that may leave back to back
   int group_limit = 20;             // messages per group per group_window
   core::Duration group_window = std::chrono::minutes(1);
   bool count_group_edits = true;  // edits and deletions in groups count toward group_limit

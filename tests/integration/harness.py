@@ -33,13 +33,19 @@ def http(method, url, body=None, headers=None, timeout=30):
         req.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
+            raw = resp.read()
+            try:
+                return resp.status, json.loads(raw or b"null")
+            except ValueError:
+                return resp.status, raw.decode(errors="replace")
     except urllib.error.HTTPError as e:
         raw = e.read()
         try:
             return e.code, json.loads(raw)
         except ValueError:
             return e.code, raw.decode(errors="replace")
+    except (urllib.error.URLError, ConnectionError) as e:
+        return 0, str(e)  # nothing listening (yet)
 
 
 class Sandbox:
@@ -93,8 +99,10 @@ class Bot:
         self.log_path = os.path.join(sandbox.dir.name, f"bot-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w+")
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("COREBOT_")}
+        self.store_path = os.path.join(sandbox.dir.name, f"bot-{time.monotonic_ns()}.db")
         full_env.update({"BOT_TOKEN": token, "COREBOT_API_URL": sandbox.url,
-                         "COREBOT_LOG_LEVEL": "debug"})
+                         "COREBOT_LOG_LEVEL": "debug",
+                         "COREBOT_STORE_URI": "sqlite://" + self.store_path})
         full_env.update(env or {})
         self.proc = subprocess.Popen([COREBOT, "run", *args], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=full_env)

@@ -1,0 +1,134 @@
+#include "app/user_tracker.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/log.hpp"
+
+namespace corebot::app {
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t millis(const core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
+      .count();
+}
+
+void merge(json::object& into, const json::object& from) {
+  for (const auto& [key, value] : from) into[key] = value;
+}
+
+}  // namespace
+
+UserTracker::UserTracker(AsyncStore& store, core::Executor& executor, const core::Clock& clock,
+                         UserTrackerOptions options)
+    : store_(store), executor_(executor), clock_(clock), options_(options) {}
+
+UserTracker::~UserTracker() {
+  *alive_ = false;
+  if (timer_) executor_.cancel(*timer_);
+}
+
+UserTracker::Change& UserTracker::change_for(std::int64_t user_id) {
+  Change& change = pending_[user_id];
+  if (change.first_seen_ms == 0) change.first_seen_ms = millis(clock_);
+  return change;
+}
+
+void UserTracker::observe(const Context& ctx) {
+  const json::object* body = nullptr;
+  if (!ctx.kind().empty()) body = ctx.update().at(ctx.kind()).if_object();
+  const json::value* from = body ? body->if_contains("from") : nullptr;
+  if (!from || !from->is_object() || !ctx.user_id()) return;
+  ++stats_.observed;
+  Change& change = change_for(*ctx.user_id());
+  for (const char* field : {"first_name", "last_name", "username", "language_code"}) {
+    if (const json::value* v = from->get_object().if_contains(field); v && v->is_string()) {
+      change.set[field] = *v;
+    }
+  }
+  change.set["last_seen"] = millis(clock_);
+  ++change.updates;
+  // A user who writes to the bot in private has not blocked it (any more).
+  if (ctx.chat_id() == ctx.user_id()) change.set["blocked"] = false;
+  schedule();
+}
+
+void UserTracker::set_blocked(std::int64_t user_id, bool blocked) {
+  change_for(user_id).set["blocked"] = blocked;
+  schedule();
+}
+
+void UserTracker::schedule() {
+  if (pending_.size() >= options_.max_batch) return flush();
+  if (timer_ || writing_) return;
+  std::weak_ptr<bool> alive = alive_;
+  timer_ = executor_.after(options_.flush_interval, [this, alive] {
+    if (!alive.lock()) return;
+    timer_.reset();
+    flush();
+  });
+}
+
+void UserTracker::flush(std::function<void()> done) {
+  if (done) waiting_.push_back(std::move(done));
+  if (writing_) return;  // the running batch's completion flushes again
+  if (pending_.empty()) {
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& fn : waiting) fn();
+    return;
+  }
+  if (timer_) {
+    executor_.cancel(*timer_);
+    timer_.reset();
+  }
+  writing_ = true;
+  auto batch = std::make_shared<std::map<std::int64_t, Change>>(std::move(pending_));
+  pending_.clear();
+  std::vector<UpdateSpec> specs;
+  specs.reserve(batch->size());
+  for (const auto& [id, change] : *batch) {
+    json::object update{{"$set", change.set},
+                        {"$setOnInsert", json::object{{"first_seen", change.first_seen_ms}}},
+                        {"$inc", json::object{{"updates", change.updates}}}};
+    specs.push_back({json::object{{"_id", id}}, std::move(update), true});
+  }
+  std::weak_ptr<bool> alive = alive_;
+  store_.run(
+      [specs = std::move(specs)](DocumentStore& store) {
+        return store.collection(kCollection).update_each(specs).size();
+      },
+      [this, alive, batch](StoreResult<std::size_t> result) {
+        if (!alive.lock()) return;
+        writing_ = false;
+        if (result) {
+          ++stats_.batches;
+          stats_.written += batch->size();
+        } else {
+          ++stats_.failures;
+          COREBOT_LOG_WARN("users: writing {} user record(s) failed, will retry: {}", batch->size(),
+                           result.error().what());
+          // Newer changes (in pending_) win over the failed batch's.
+          for (auto& [id, old] : *batch) {
+            auto [it, inserted] = pending_.try_emplace(id, std::move(old));
+            if (inserted) continue;
+            json::object set = std::move(old.set);
+            merge(set, it->second.set);
+            it->second.set = std::move(set);
+            it->second.first_seen_ms = std::min(it->second.first_seen_ms, old.first_seen_ms);
+            it->second.updates += old.updates;
+          }
+        }
+        if (!waiting_.empty() && result) return flush();
+        if (!pending_.empty()) schedule();
+        // After a failure, waiters are released so shutdown is not held forever by a dead store.
+        if (!result) {
+          auto waiting = std::move(waiting_);
+          waiting_.clear();
+          for (auto& fn : waiting) fn();
+        }
+      });
+}
+
+}  // namespace corebot::app

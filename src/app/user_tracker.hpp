@@ -1,0 +1,79 @@
+// Keeps the `users` collection current from the updates the bot sees, without a store write per
+// update: changes are coalesced in memory per user and written in one batch (update_each) every
+// flush interval or when the batch is full. A failed batch stays pending and is retried, so no
+// change is lost while the store is briefly unavailable.
+//
+// A user document: {_id: <telegram id>, first_name, last_name, username, language_code,
+//                   first_seen: <ms>, last_seen: <ms>, updates: <count>, blocked: bool}
+// Modules may add fields of their own; the tracker only $sets the fields above.
+//
+// Thread: the loop thread (the executor's). Store work runs on the AsyncStore's workers.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "corebot/context.hpp"
+#include "corebot/store.hpp"
+
+namespace corebot::app {
+
+struct UserTrackerOptions {
+  core::Duration flush_interval = std::chrono::milliseconds(500);
+  std::size_t max_batch = 500;  // a batch this size is written at once
+};
+
+struct UserTrackerStats {
+  std::uint64_t observed = 0;  // updates with a user seen
+  std::uint64_t batches = 0;   // batches written
+  std::uint64_t written = 0;   // user documents written
+  std::uint64_t failures = 0;  // batches that failed (and were kept for retry)
+};
+
+class UserTracker {
+ public:
+  static constexpr std::string_view kCollection = "users";
+
+  UserTracker(AsyncStore& store, core::Executor& executor, const core::Clock& clock,
+              UserTrackerOptions options = {});
+  ~UserTracker();
+
+  // Records the update's sender (middleware). Cheap: no I/O.
+  void observe(const Context& ctx);
+  // Marks a user as having blocked (true) or unblocked (false) the bot.
+  void set_blocked(std::int64_t user_id, bool blocked);
+  // Writes everything pending now; `done` runs when the store answered (or at once when there is
+  // nothing to write).
+  void flush(std::function<void()> done = {});
+
+  [[nodiscard]] std::size_t pending() const { return pending_.size(); }
+  [[nodiscard]] const UserTrackerStats& stats() const { return stats_; }
+
+ private:
+  struct Change {
+    boost::json::object set;  // fields to $set
+    std::int64_t first_seen_ms = 0;
+    std::uint64_t updates = 0;
+  };
+  Change& change_for(std::int64_t user_id);
+  void schedule();
+
+  AsyncStore& store_;
+  core::Executor& executor_;
+  const core::Clock& clock_;
+  UserTrackerOptions options_;
+  std::map<std::int64_t, Change> pending_;
+  bool writing_ = false;
+  std::optional<core::Executor::TimerId> timer_;
+  std::vector<std::function<void()>> waiting_;
+  UserTrackerStats stats_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace corebot::app

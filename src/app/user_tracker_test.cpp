@@ -1,0 +1,161 @@
+#include "app/user_tracker.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+
+#include "core/manual_executor.hpp"
+#include "tests/fakes/recording_sender.hpp"
+
+namespace corebot::app {
+namespace {
+namespace json = boost::json;
+
+// Where AsyncStore posts its results from worker threads; the test runs them on its own thread.
+class Inbox {
+ public:
+  void post(std::function<void()> fn) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(fn));
+    ready_.notify_one();
+  }
+  // Waits for one result (a generous deadline: readiness, not timing) and runs it.
+  void run_one() {
+    std::unique_lock lock(mutex_);
+    ASSERT_TRUE(ready_.wait_for(lock, std::chrono::seconds(20), [&] { return !queue_.empty(); }));
+    auto fn = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    fn();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+};
+
+struct UserTrackerTest : ::testing::Test {
+  UserTrackerTest() {
+    dir = std::filesystem::temp_directory_path() /
+          ("corebot_users_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    db_path = (dir / "bot.db").string();
+    store =
+        std::shared_ptr<DocumentStore>(open_store("sqlite://" + db_path + "?busy_timeout_ms=0"));
+    async = std::make_unique<AsyncStore>(
+        store, [this](std::function<void()> fn) { inbox.post(std::move(fn)); });
+  }
+  ~UserTrackerTest() override {
+    async.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  Context update(std::int64_t user, std::string first_name, std::int64_t chat = 0) {
+    json::object u{{"update_id", 1},
+                   {"message", json::object{{"chat", json::object{{"id", chat ? chat : user}}},
+                                            {"from", json::object{{"id", user},
+                                                                  {"first_name", first_name},
+                                                                  {"language_code", "en"}}},
+                                            {"text", "hi"}}}};
+    return Context(std::move(u), sender);
+  }
+  json::object user_doc(std::int64_t id) {
+    auto doc = store->collection("users").find_one({{"_id", id}});
+    EXPECT_TRUE(doc.has_value());
+    return doc.value_or(json::object{});
+  }
+
+  std::filesystem::path dir;
+  std::string db_path;
+  Inbox inbox;
+  std::shared_ptr<DocumentStore> store;
+  std::unique_ptr<AsyncStore> async;
+  core::ManualClock clock;
+  core::ManualExecutor executor{clock};
+  testing::RecordingSender sender;
+};
+
+TEST_F(UserTrackerTest, CoalescesUpdatesIntoOneBatchPerInterval) {
+  UserTracker tracker(*async, executor, clock);
+  tracker.observe(update(1, "Ann"));
+  tracker.observe(update(1, "Anna"));
+  tracker.observe(update(2, "Bob"));
+  tracker.observe(update(1, "Anna"));
+  EXPECT_EQ(tracker.pending(), 2u);
+  EXPECT_EQ(store->collection("users").count({}), 0) << "nothing is written before the interval";
+
+  executor.advance(std::chrono::milliseconds(500));
+  inbox.run_one();
+  EXPECT_EQ(tracker.stats().batches, 1u);
+  EXPECT_EQ(tracker.stats().written, 2u);
+  json::object ann = user_doc(1);
+  EXPECT_EQ(ann.at("first_name").as_string(), "Anna");
+  EXPECT_EQ(ann.at("updates").as_int64(), 3);
+  EXPECT_EQ(ann.at("blocked").as_bool(), false);
+  EXPECT_EQ(ann.at("language_code").as_string(), "en");
+  auto first_seen = ann.at("first_seen").as_int64();
+
+  clock.advance(std::chrono::seconds(10));
+  tracker.set_blocked(1, true);
+  tracker.observe(update(2, "Bob", -100));  // in a group: says nothing about blocking
+  bool flushed = false;
+  tracker.flush([&] { flushed = true; });
+  inbox.run_one();
+  EXPECT_TRUE(flushed);
+  ann = user_doc(1);
+  EXPECT_EQ(ann.at("blocked").as_bool(), true);
+  EXPECT_EQ(ann.at("first_seen").as_int64(), first_seen) << "first_seen is set once";
+  EXPECT_EQ(user_doc(2).at("updates").as_int64(), 2);
+}
+
+TEST_F(UserTrackerTest, AFullBatchIsWrittenAtOnce) {
+  UserTracker tracker(*async, executor, clock, {.max_batch = 2});
+  tracker.observe(update(1, "A"));
+  tracker.observe(update(2, "B"));
+  inbox.run_one();  // no clock advance needed
+  EXPECT_EQ(store->collection("users").count({}), 2);
+}
+
+TEST_F(UserTrackerTest, AFailedBatchIsKeptAndRetriedWithoutLosingNewerChanges) {
+  UserTracker tracker(*async, executor, clock);
+  // Another connection holds the write lock: the batch fails with "database is locked".
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  tracker.observe(update(7, "Old"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(tracker.stats().failures, 1u);
+  EXPECT_EQ(tracker.pending(), 1u);
+  tracker.observe(update(7, "New"));
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+
+  executor.advance(std::chrono::milliseconds(500));
+  inbox.run_one();
+  json::object doc = user_doc(7);
+  EXPECT_EQ(doc.at("first_name").as_string(), "New");
+  EXPECT_EQ(doc.at("updates").as_int64(), 2) << "the failed batch's count is kept";
+}
+
+TEST_F(UserTrackerTest, UpdatesWithoutASenderAreIgnored) {
+  UserTracker tracker(*async, executor, clock);
+  Context ctx(json::object{{"update_id", 1}, {"poll", json::object{{"id", "x"}}}}, sender);
+  tracker.observe(ctx);
+  EXPECT_EQ(tracker.pending(), 0u);
+  bool flushed = false;
+  tracker.flush([&] { flushed = true; });
+  EXPECT_TRUE(flushed) << "nothing to write: done at once";
+}
+
+}  // namespace
+}  // namespace corebot::app

@@ -1,0 +1,85 @@
+"""A mailing under Telegram's limits while users talk to the bot (issue: the outbox).
+
+The sandbox enforces the limits (30/s global, 1/s per private chat) and answers 429 to any send
+over them; the engine must never provoke one, deliver every message exactly once, and keep each
+chat's replies in order.
+"""
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (COREBOT, DEADLINE, Bot, Sandbox, bot_messages, free_port,  # noqa: E402
+                     http, wait_for)
+
+RECIPIENTS = list(range(7001, 7061))
+TALKERS = [8001, 8002, 8003]
+ADMIN_TOKEN = "admin-secret-for-tests"
+
+
+class MailingTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = Sandbox("--limits", "on")
+        self.admin_port = free_port()
+        self.bot = Bot(self.sandbox, env={
+            "COREBOT_ADMIN_LISTEN": f"127.0.0.1:{self.admin_port}",
+            "COREBOT_ADMIN_TOKEN": ADMIN_TOKEN})
+
+    def tearDown(self):
+        self.bot.close()
+        self.sandbox.close()
+
+    def test_mailing_with_interactive_users_no_429_once_each_in_order(self):
+        # Recipients have talked to the bot before (so the chats exist); wait for their menus.
+        for user in RECIPIENTS:
+            self.sandbox.message(user, "/start")
+        for user in RECIPIENTS:
+            self.sandbox.wait_chat(user, bot_messages, f"the menu for {user}")
+        recipients_file = os.path.join(self.sandbox.dir.name, "recipients.txt")
+        with open(recipients_file, "w") as f:
+            f.write("# chat ids\n" + "\n".join(map(str, RECIPIENTS)) + "\n")
+
+        mailing = subprocess.Popen(
+            [COREBOT, "broadcast", "--text", "news", "--to", recipients_file,
+             "--admin-url", f"http://127.0.0.1:{self.admin_port}", "--admin-token", ADMIN_TOKEN],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Meanwhile users talk: two commands each, whose replies must keep their order.
+        for user in TALKERS:
+            self.sandbox.message(user, "/start")
+            self.sandbox.message(user, "/start contacts")
+        out, _ = mailing.communicate(timeout=DEADLINE * 3)
+        self.assertEqual(mailing.returncode, 0, out)
+        self.assertIn("finished", out)
+        self.assertIn(f"{len(RECIPIENTS)} sent, 0 blocked, 0 failed", out)
+
+        for user in RECIPIENTS:
+            news = [m for m in bot_messages(self.sandbox.chat(user)) if m["text"] == "news"]
+            self.assertEqual(len(news), 1, f"chat {user} got the mailing {len(news)} times")
+        for user in TALKERS:
+            replies = self.sandbox.wait_chat(
+                user, lambda ms: len(bot_messages(ms)) == 2 and bot_messages(ms), "two replies")
+            self.assertIn("Welcome", replies[0]["text"])
+            self.assertEqual(replies[1]["text"], "Write to us any time.")
+        refused = [c for c in self.sandbox.calls() if c["http_status"] == 429]
+        self.assertEqual(refused, [], "the engine provoked 429s")
+
+    def test_admin_api_refuses_a_wrong_token_and_bad_bodies(self):
+        base = f"http://127.0.0.1:{self.admin_port}"
+        wait_for(lambda: http("GET", base + "/health")[0] == 200, "the admin endpoint")
+        status, body = http("POST", base + "/admin/broadcast", {"text": "x", "chat_ids": [1]},
+                            {"Authorization": "Bearer wrong"})
+        self.assertEqual(status, 401, body)
+        auth = {"Authorization": "Bearer " + ADMIN_TOKEN}
+        status, body = http("POST", base + "/admin/broadcast", {"text": "x"}, auth)
+        self.assertEqual(status, 400, body)
+        status, body = http("POST", base + "/admin/broadcast", {"text": "", "chat_ids": [1]}, auth)
+        self.assertEqual(status, 400, body)
+        status, body = http("GET", base + "/admin/broadcast/m99", None, auth)
+        self.assertEqual(status, 404, body)
+        status, metrics = http("GET", base + "/metrics")
+        self.assertEqual(status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
