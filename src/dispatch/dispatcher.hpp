@@ -31,9 +31,9 @@ using Post = std::function<void(std::function<void()>)>;
 struct DispatchStats {
   std::uint64_t received = 0;
   std::uint64_t handled = 0;
-  std::uint64_t malformed = 0;       // not an object, no update_id
-  std::uint64_t module_errors = 0;   // exceptions thrown by modules or middleware
-  std::uint64_t unrouted = 0;        // no module took the update
+  std::uint64_t malformed = 0;      // not an object, no update_id
+  std::uint64_t module_errors = 0;  // exceptions thrown by modules or middleware
+  std::uint64_t unrouted = 0;       // no module took the update
 };
 
 class Dispatcher {

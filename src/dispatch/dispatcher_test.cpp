@@ -58,9 +58,8 @@ struct Fixture : ::testing::Test {
   ProbeModule* probe = nullptr;
   testing::RecordingSender sender;
   std::deque<std::function<void()>> posted;
-  Dispatcher dispatcher{registry, sender, [this](std::function<void()> fn) {
-                          posted.push_back(std::move(fn));
-                        }};
+  Dispatcher dispatcher{registry, sender,
+                        [this](std::function<void()> fn) { posted.push_back(std::move(fn)); }};
 };
 
 TEST_F(Fixture, KeepsOneChatInOrderWhileOtherChatsGoOn) {
@@ -104,8 +103,8 @@ TEST_F(Fixture, ModuleExceptionIsContainedAndChatContinues) {
 TEST_F(Fixture, UnclaimedCallbackIsAnsweredAndUnknownKindsIgnored) {
   dispatcher.dispatch(json::object{
       {"update_id", 9},
-      {"callback_query", json::object{{"id", "cq"}, {"data", "other:x"},
-                                      {"from", json::object{{"id", 1}}}}}});
+      {"callback_query",
+       json::object{{"id", "cq"}, {"data", "other:x"}, {"from", json::object{{"id", 1}}}}}});
   dispatcher.dispatch(json::object{{"update_id", 10}, {"brand_new_kind", json::object{}}});
   dispatcher.dispatch(json::object{
       {"update_id", 11}, {"edited_message", json::object{{"chat", json::object{{"id", 1}}}}}});

@@ -40,8 +40,8 @@ void LongPoller::stop(std::function<void()> stopped) {
 
 void LongPoller::poll() {
   if (stopping_) return confirm_and_stop();
-  json::object params{{"offset", offset_}, {"timeout", options_.timeout_s},
-                      {"limit", options_.limit}};
+  json::object params{
+      {"offset", offset_}, {"timeout", options_.timeout_s}, {"limit", options_.limit}};
   json::array allowed;
   for (const auto& kind : options_.allowed_updates) allowed.emplace_back(kind);
   params["allowed_updates"] = std::move(allowed);
@@ -59,10 +59,10 @@ void LongPoller::on_result(const ApiResult& result) {
       return fatal_("Telegram rejected the bot token (" + std::to_string(e.error_code) + " " +
                     e.description + "): check BOT_TOKEN / telegram.token");
     }
-    std::string why = e.transport() ? "cannot reach the Bot API at " + client_.options().base_url +
-                                          ": " + e.description
-                                    : "getUpdates failed: " + std::to_string(e.error_code) + " " +
-                                          e.description;
+    std::string why =
+        e.transport()
+            ? "cannot reach the Bot API at " + client_.options().base_url + ": " + e.description
+            : "getUpdates failed: " + std::to_string(e.error_code) + " " + e.description;
     return retry_later(why);
   }
   const json::array* updates = result.result.if_array();

@@ -31,8 +31,8 @@ net::HttpResponse status(int code, std::string text) {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver(net::EventLoop& loop, BotApiClient& client,
-                                 WebhookOptions options, DeliverUpdate deliver, FatalError fatal)
+WebhookReceiver::WebhookReceiver(net::EventLoop& loop, BotApiClient& client, WebhookOptions options,
+                                 DeliverUpdate deliver, FatalError fatal)
     : loop_(loop),
       client_(client),
       options_(std::move(options)),
@@ -61,8 +61,7 @@ void WebhookReceiver::start() {
   server_options.port = options_.listen_port;
   server_options.max_body_bytes = options_.max_body_bytes;
   server_ = std::make_unique<net::HttpServer>(
-      loop_, server_options,
-      [this](net::HttpRequest request, net::Respond respond) {
+      loop_, server_options, [this](net::HttpRequest request, net::Respond respond) {
         on_request(std::move(request), std::move(respond));
       });
   server_->start();
@@ -104,8 +103,8 @@ void WebhookReceiver::register_webhook(int attempt) {
   if (!url.empty() && url.back() == ':') url += std::to_string(port()) + options_.path;
   json::array allowed;
   for (const auto& kind : options_.allowed_updates) allowed.emplace_back(kind);
-  json::object params{{"url", url}, {"secret_token", options_.secret},
-                      {"allowed_updates", std::move(allowed)}};
+  json::object params{
+      {"url", url}, {"secret_token", options_.secret}, {"allowed_updates", std::move(allowed)}};
   std::weak_ptr<bool> alive = alive_;
   client_.call({"setWebhook", std::move(params), {}}, [this, alive, attempt, url](ApiResult r) {
     if (!alive.lock()) return;

@@ -30,7 +30,8 @@ std::string find_string(const json::object* o, std::string_view key) {
 
 }  // namespace
 
-Context::Context(json::object update, Sender& sender) : update_(std::move(update)), sender_(sender) {
+Context::Context(json::object update, Sender& sender)
+    : update_(std::move(update)), sender_(sender) {
   for (const auto& [key, value] : update_) {
     if (key != "update_id" && value.is_object()) {
       kind_ = std::string(key);
@@ -75,9 +76,7 @@ Context::Context(json::object update, Sender& sender) : update_(std::move(update
 
 Context::~Context() = default;
 
-std::int64_t Context::update_id() const {
-  return find_int(&update_, "update_id").value_or(0);
-}
+std::int64_t Context::update_id() const { return find_int(&update_, "update_id").value_or(0); }
 
 void Context::reply(std::string text, json::object extra, CallDone done) {
   if (!chat_id_) return;

@@ -50,7 +50,8 @@ void ModuleRegistry::add(std::unique_ptr<Module> module) {
     }
   }
   for (const auto& entry : info.admin_menu) {
-    if (info.callback_prefix.empty() || entry.callback_data.rfind(info.callback_prefix + ":", 0) != 0) {
+    if (info.callback_prefix.empty() ||
+        entry.callback_data.rfind(info.callback_prefix + ":", 0) != 0) {
       throw RegistryError("module '" + info.name + "': admin menu entry '" + entry.title +
                           "' must use the module's callback prefix");
     }

@@ -25,7 +25,8 @@ MenuModule::MenuModule(std::vector<MenuPage> pages) : pages_(std::move(pages)) {
   for (const auto& page : pages_) {
     for (const auto& row : page.rows) {
       for (const auto& button : row) {
-        if (button.text.empty()) throw MenuError("menu: page '" + page.id + "' has a button without text");
+        if (button.text.empty())
+          throw MenuError("menu: page '" + page.id + "' has a button without text");
         if (button.page.empty() == button.url.empty()) {
           throw MenuError("menu: page '" + page.id + "', button '" + button.text +
                           "': give exactly one of page or url");
@@ -67,8 +68,8 @@ json::object MenuModule::render_markup(const MenuPage& page) const {
     keyboard.push_back(std::move(buttons));
   }
   if (auto it = parent_.find(page.id); it != parent_.end()) {
-    keyboard.push_back(json::array{
-        json::object{{"text", "« Back"}, {"callback_data", std::string(kPrefix) + ":" + it->second}}});
+    keyboard.push_back(json::array{json::object{
+        {"text", "« Back"}, {"callback_data", std::string(kPrefix) + ":" + it->second}}});
   }
   return json::object{{"inline_keyboard", std::move(keyboard)}};
 }
@@ -99,12 +100,9 @@ std::vector<MenuPage> MenuModule::demo_pages() {
   return {
       {"home",
        "Welcome to the Corebot demo!\nChoose a section:",
-       {{{"About us", "about", ""}, {"Services", "services", ""}},
-        {{"Contacts", "contacts", ""}}}},
+       {{{"About us", "about", ""}, {"Services", "services", ""}}, {{"Contacts", "contacts", ""}}}},
       {"about", "We build bots from spreadsheets. No code needed.", {}},
-      {"services",
-       "Our services:",
-       {{{"Bots", "bots", ""}, {"Mailings", "mailings", ""}}}},
+      {"services", "Our services:", {{{"Bots", "bots", ""}, {"Mailings", "mailings", ""}}}},
       {"bots", "A bot for your shop, school or club, run from a spreadsheet.", {}},
       {"mailings", "Mail thousands of users without hitting Telegram's limits.", {}},
       {"contacts", "Write to us any time.", {{{"Website", "", "https://example.org"}}}},
