@@ -10,13 +10,6 @@
 namespace corebot::app {
 namespace json = boost::json;
 
-namespace {
-std::int64_t millis(const core::Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 json::object BroadcastProgress::to_json() const {
   return {{"id", id},
           {"total", total},
@@ -44,7 +37,7 @@ std::string Broadcasts::start(const std::string& text, const std::vector<std::in
   auto progress = std::make_shared<BroadcastProgress>();
   progress->id = "m" + std::to_string(next_id_++);
   progress->total = recipients.size();
-  progress->started_ms = millis(clock_);
+  progress->started_ms = core::wall_millis(clock_);
   mailings_[progress->id] = progress;
   COREBOT_LOG_INFO("mailing {}: {} recipient(s)", progress->id, recipients.size());
 
@@ -61,7 +54,7 @@ std::string Broadcasts::start(const std::string& text, const std::vector<std::in
                                        r.error_code, r.description);
                    }
                    if (progress->done()) {
-                     progress->finished_ms = millis(clock);
+                     progress->finished_ms = core::wall_millis(clock);
                      COREBOT_LOG_INFO("mailing {} done: {} sent, {} blocked, {} failed in {} ms",
                                       progress->id, progress->sent, progress->blocked,
                                       progress->failed,

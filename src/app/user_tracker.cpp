@@ -9,11 +9,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::int64_t millis(const core::Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
-      .count();
-}
-
 void merge(json::object& into, const json::object& from) {
   for (const auto& [key, value] : from) into[key] = value;
 }
@@ -31,7 +26,7 @@ UserTracker::~UserTracker() {
 
 UserTracker::Change& UserTracker::change_for(std::int64_t user_id) {
   Change& change = pending_[user_id];
-  if (change.first_seen_ms == 0) change.first_seen_ms = millis(clock_);
+  if (change.first_seen_ms == 0) change.first_seen_ms = core::wall_millis(clock_);
   return change;
 }
 
@@ -47,7 +42,7 @@ void UserTracker::observe(const Context& ctx) {
       change.set[field] = *v;
     }
   }
-  change.set["last_seen"] = millis(clock_);
+  change.set["last_seen"] = core::wall_millis(clock_);
   ++change.updates;
   // A user who writes to the bot in private has not blocked it (any more).
   if (ctx.chat_id() == ctx.user_id()) change.set["blocked"] = false;

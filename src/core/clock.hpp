@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace corebot::core {
 
@@ -48,6 +49,12 @@ class ManualClock final : public Clock {
 // Milliseconds since an arbitrary epoch; handy for logs and JSON.
 inline long long to_millis(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// The clock's wall time in Unix milliseconds, the form timestamps take in documents and JSON.
+inline std::int64_t wall_millis(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
+      .count();
 }
 
 }  // namespace corebot::core

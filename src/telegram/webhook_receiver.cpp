@@ -6,20 +6,12 @@
 #include <random>
 
 #include "core/log.hpp"
+#include "core/secrets.hpp"
 
 namespace corebot::telegram {
 namespace json = boost::json;
 
 namespace {
-
-// Compares without an early exit so the secret cannot be guessed byte by byte from timing.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
 
 net::HttpResponse status(int code, std::string text) {
   net::HttpResponse r;
@@ -80,7 +72,7 @@ void WebhookReceiver::on_request(net::HttpRequest request, net::Respond respond)
   if (request.path != options_.path) return respond(status(404, "not found"));
   if (request.method != "POST") return respond(status(405, "POST only"));
   auto secret = request.header("x-telegram-bot-api-secret-token");
-  if (!secret || !same_secret(*secret, options_.secret)) {
+  if (!secret || !core::same_secret(*secret, options_.secret)) {
     ++rejected_;
     COREBOT_LOG_WARN("webhook: rejected a request from {} without the right secret token",
                      request.remote_address);

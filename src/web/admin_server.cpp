@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/log.hpp"
+#include "core/secrets.hpp"
 #include "net/http_server.hpp"
 
 namespace corebot::web {
@@ -23,15 +24,6 @@ AdminReply error(int status, std::string message) {
 
 AdminReply ok(json::value result, int status = 200) {
   return {status, json::object{{"ok", true}, {"result", std::move(result)}}};
-}
-
-// Compares without an early exit so the token cannot be guessed byte by byte from timing.
-bool same_token(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
 }
 
 }  // namespace
@@ -63,7 +55,8 @@ struct AdminServer::State {
       return reply(error(403, "the admin API is off: set admin.token (COREBOT_ADMIN_TOKEN)"));
     }
     auto auth = request.header("authorization");
-    if (!auth || auth->rfind("Bearer ", 0) != 0 || !same_token(auth->substr(7), options.token)) {
+    if (!auth || auth->rfind("Bearer ", 0) != 0 ||
+        !core::same_secret(auth->substr(7), options.token)) {
       return reply(error(401, "missing or wrong admin token (Authorization: Bearer <token>)"));
     }
     if (request.method == "POST" && request.path == "/admin/broadcast") {
