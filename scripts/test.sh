@@ -11,4 +11,14 @@ if [ "${1:-}" = "--sanitize" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
+# Store conformance on a real MongoDB-wire server: start FerretDB (scripts/ferretdb.sh) for the
+# MongoDB parameters of tests/store, stop it at exit. If it cannot start, those tests skip.
+if [ -z "${COREBOT_TEST_MONGODB_URI:-}" ]; then
+  if uri=$(bash scripts/ferretdb.sh start); then
+    export COREBOT_TEST_MONGODB_URI="$uri"
+    trap 'bash scripts/ferretdb.sh stop "$COREBOT_TEST_MONGODB_URI"' EXIT
+  else
+    echo "test.sh: FerretDB unavailable: the store's MongoDB conformance tests will skip" >&2
+  fi
+fi
 ctest --test-dir "$dir" --output-on-failure -j 2 --timeout 600

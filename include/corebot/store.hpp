@@ -78,6 +78,13 @@ struct UpdateOptions {
   bool upsert = false;  // insert a document built from the filter's equalities when none matches
 };
 
+// One step of Collection::update_each: update_one(filter, update, {.upsert = upsert}).
+struct UpdateSpec {
+  boost::json::object filter;
+  boost::json::object update;  // operators only, as for update_one
+  bool upsert = false;
+};
+
 struct UpdateResult {
   std::int64_t matched = 0;
   std::int64_t modified = 0;                      // matched documents that actually changed
@@ -126,6 +133,14 @@ class Collection {
   virtual UpdateResult update_many(const boost::json::object& filter,
                                    const boost::json::object& update,
                                    const UpdateOptions& options = {}) = 0;
+  // Applies each spec like update_one, in order, and returns one result per spec. Every filter and
+  // update is validated before anything is written. On SQLite the batch is one transaction: on
+  // error nothing is written. On MongoDB it is one ordered bulk write (one update per spec on
+  // FerretDB), NOT atomic: the specs before the failing one stay applied, the later ones are not
+  // attempted. Throws StoreError
+  // (operation "update_each") whose message starts with "spec <i>: ", `i` the 0-based index of
+  // the failing spec. An empty batch does nothing and returns an empty vector.
+  virtual std::vector<UpdateResult> update_each(const std::vector<UpdateSpec>& specs) = 0;
   // Replaces the whole document (keeping its `_id`); `replacement` holds no operators.
   virtual UpdateResult replace_one(const boost::json::object& filter,
                                    boost::json::object replacement,
@@ -140,6 +155,16 @@ class Collection {
   virtual void create_index(const IndexSpec& spec) = 0;
 };
 
+// The state of the store's connection to its backend, for health endpoints and logs.
+struct StoreHealth {
+  std::string backend;     // "sqlite" or "mongodb"
+  std::string server;      // what the server says it is, e.g. "MongoDB 7.0.14", "FerretDB v1.24.2"
+  bool ok = true;          // false once an operation failed to reach the backend, until one does
+  std::string last_error;  // the most recent connection failure ("" if none yet)
+  std::int64_t consecutive_failures = 0;  // failed attempts since the last success
+  std::int64_t retries = 0;               // attempts retried after a connection failure, ever
+};
+
 // A database of collections. Thread-safe. Collection names: 1-120 characters of [A-Za-z0-9_.-],
 // not starting with '.' or '-'; a module namespaces its own as "<module>.<name>".
 class DocumentStore {
@@ -150,12 +175,16 @@ class DocumentStore {
   virtual Collection& collection(std::string_view name) = 0;
   virtual std::vector<std::string> list_collections() = 0;
   virtual void drop_collection(std::string_view name) = 0;
+  // Non-blocking (sends nothing, safe on the event loop): what recent operations saw.
+  [[nodiscard]] virtual StoreHealth health() const { return {}; }
 };
 
 // Opens a store by URI:
 //   sqlite:///abs/path/bot.db?busy_timeout_ms=5000&synchronous=full&pool_size=4
-//   mongodb://host:port/dbname   (not built yet: kUnavailable)
-// Throws StoreError: kInvalidArgument for a bad URI, kUnavailable/kCorrupt when it cannot open.
+//   mongodb://host:port/dbname?serverSelectionTimeoutMS=2000   (any libmongoc URI; the database
+//       from the path, "corebot" if none; the server must answer before open_store returns)
+// Throws StoreError: kInvalidArgument for a bad URI, kUnavailable/kCorrupt when it cannot open
+// (kUnavailable also when this build lacks the MongoDB backend).
 std::unique_ptr<DocumentStore> open_store(std::string_view uri);
 
 // The outcome of an AsyncStore call: a value or a StoreError.

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "corebot/store.hpp"
+#include "store/path.hpp"
 
 namespace corebot::store {
 namespace json = boost::json;
@@ -136,6 +137,19 @@ std::string prepare_document(json::object& doc, std::size_t max_bytes) {
 }
 
 std::string id_key(const json::value& id) { return json::serialize(canonical(id)); }
+
+void check_index_path(const std::string& dotted) {
+  for (const auto& part : parse_path(dotted)) {
+    bool ok = !array_index(part).has_value();
+    for (const char c : part) {
+      ok = ok &&
+           ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    }
+    if (!ok) invalid("index path '" + dotted + "': use non-numeric [A-Za-z0-9_] components");
+  }
+}
+
+std::string spec_prefix(std::size_t index) { return "spec " + std::to_string(index) + ": "; }
 
 StoreUri parse_store_uri(std::string_view uri) {
   StoreUri out;

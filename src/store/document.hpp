@@ -31,6 +31,13 @@ std::string serialize_document(const boost::json::object& doc,
 // A canonical text key for an `_id`, equal for values MongoDB considers equal (1 and 1.0).
 std::string id_key(const boost::json::value& id);
 
+// Throws kInvalidArgument unless `dotted` is a path an index may be on: non-numeric components of
+// [A-Za-z0-9_].
+void check_index_path(const std::string& dotted);
+
+// What update_each puts before the message of an error caused by spec `index` ("spec 3: ").
+std::string spec_prefix(std::size_t index);
+
 // A parsed store URI: scheme "sqlite" or "mongodb", the rest, and the query parameters.
 struct StoreUri {
   std::string scheme;

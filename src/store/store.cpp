@@ -3,6 +3,9 @@
 
 #include "store/document.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#ifdef COREBOT_STORE_MONGO
+#include "store/mongo/mongo_store.hpp"
+#endif
 
 namespace corebot {
 
@@ -58,8 +61,13 @@ std::unique_ptr<DocumentStore> open_store(std::string_view uri) {
   const store::StoreUri parsed = store::parse_store_uri(uri);
   if (parsed.scheme == "sqlite") return store::open_sqlite_store(parsed);
   if (parsed.scheme == "mongodb" || parsed.scheme == "mongodb+srv") {
+#ifdef COREBOT_STORE_MONGO
+    return store::open_mongo_store(parsed);
+#else
     throw StoreError(StoreErrorKind::kUnavailable, "", "open",
-                     "the MongoDB backend is not built yet; use a sqlite:// URI");
+                     "this build lacks the MongoDB backend (libmongoc-1.0 was not found when it "
+                     "was configured); use a sqlite:// URI");
+#endif
   }
   throw StoreError(
       StoreErrorKind::kInvalidArgument, "", "open",

@@ -1,6 +1,9 @@
 // One test code for every backend: the same operations must give identical results on SQLite and
 // on MongoDB. SQLite always runs (in a temp dir); MongoDB runs when COREBOT_TEST_MONGODB_URI is
-// set (e.g. mongodb://127.0.0.1:27017/corebot_test, FerretDB works too).
+// set (e.g. mongodb://127.0.0.1:27017/corebot_test; scripts/test.sh starts FerretDB and sets it).
+//
+// FerretDB 1.24 (the CI server) differs from MongoDB in places; each is marked "FerretDB:" below
+// and listed in docs/store.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -63,6 +66,9 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     if (coll_ != nullptr) store_->drop_collection(coll_->name());
   }
+
+  // FerretDB rather than MongoDB (the backend asks the server at open).
+  bool ferretdb() const { return store_->health().server.starts_with("FerretDB"); }
 
   // The fixture most query tests share.
   void load_people() {
@@ -231,8 +237,20 @@ TEST_P(ConformanceTest, UpdateOperators) {
             R"({"_id":1,"n":3,"l":[1,2,3],"o":{"b":2},"s":"x","m":7})");
   EXPECT_EQ(apply(R"({"$push":{"l":4},"$addToSet":{"u":{"$each":["a","a","b"]}}})"),
             R"({"_id":1,"n":3,"l":[1,2,3,4],"o":{"b":2},"s":"x","m":7,"u":["a","b"]})");
-  EXPECT_EQ(apply(R"({"$pull":{"l":{"$gte":3}},"$addToSet":{"u":"a"}})"),
-            R"({"_id":1,"n":3,"l":[1,2],"o":{"b":2},"s":"x","m":7,"u":["a","b"]})");
+  if (ferretdb()) {
+    // FerretDB: $pull ignores a condition silently (matched 1, nothing pulled), so the backend
+    // refuses one on FerretDB; plain values work.
+    EXPECT_EQ(error_kind([&] {
+                coll_->update_one(obj(R"({"_id":1})"), obj(R"({"$pull":{"l":{"$gte":3}}})"));
+              }),
+              StoreErrorKind::kUnsupportedOperator);
+    apply(R"({"$pull":{"l":4}})");
+    EXPECT_EQ(apply(R"({"$pull":{"l":3},"$addToSet":{"u":"a"}})"),
+              R"({"_id":1,"n":3,"l":[1,2],"o":{"b":2},"s":"x","m":7,"u":["a","b"]})");
+  } else {
+    EXPECT_EQ(apply(R"({"$pull":{"l":{"$gte":3}},"$addToSet":{"u":"a"}})"),
+              R"({"_id":1,"n":3,"l":[1,2],"o":{"b":2},"s":"x","m":7,"u":["a","b"]})");
+  }
   EXPECT_EQ(apply(R"({"$setOnInsert":{"never":1},"$set":{"s":"y"}})"),
             R"({"_id":1,"n":3,"l":[1,2],"o":{"b":2},"s":"y","m":7,"u":["a","b"]})");
   const UpdateResult same = coll_->update_one(obj(R"({"_id":1})"), obj(R"({"$set":{"s":"y"}})"));
@@ -275,6 +293,95 @@ TEST_P(ConformanceTest, UpdateManyUpsertAndReplace) {
   ASSERT_TRUE(r.upserted_id.has_value());
   EXPECT_EQ(*r.upserted_id, 77);
   EXPECT_EQ(coll_->update_many(obj(R"({"none":1})"), obj(R"({"$set":{"a":1}})")).matched, 0);
+}
+
+TEST_P(ConformanceTest, UpdateEachAppliesInOrder) {
+  coll_->insert_one(obj(R"({"_id":1,"n":1})"));
+  const std::vector<UpdateSpec> specs = {
+      {obj(R"({"_id":1})"), obj(R"({"$inc":{"n":1}})")},
+      {obj(R"({"_id":2})"), obj(R"({"$set":{"n":10}})"), true},  // upserts
+      {obj(R"({"_id":2})"), obj(R"({"$inc":{"n":5}})")},         // sees the upsert before it
+      {obj(R"({"_id":3})"), obj(R"({"$set":{"n":1}})")},         // matches nothing
+      {obj(R"({"_id":1})"), obj(R"({"$set":{"n":2}})")},         // already 2: not modified
+  };
+  const auto results = coll_->update_each(specs);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].matched, 1);
+  EXPECT_EQ(results[0].modified, 1);
+  EXPECT_EQ(results[1].matched, 0);
+  ASSERT_TRUE(results[1].upserted_id.has_value());
+  EXPECT_EQ(*results[1].upserted_id, 2);
+  EXPECT_EQ(results[2].matched, 1);
+  EXPECT_EQ(results[2].modified, 1);
+  EXPECT_FALSE(results[2].upserted_id.has_value());
+  EXPECT_EQ(results[3].matched, 0);
+  EXPECT_FALSE(results[3].upserted_id.has_value());
+  EXPECT_EQ(results[4].matched, 1);
+  EXPECT_EQ(results[4].modified, 0);
+  EXPECT_EQ(ids(R"({"n":2})"), "1");
+  EXPECT_EQ(coll_->find_one(obj(R"({"_id":2})"))->at("n"), 15);
+  EXPECT_TRUE(coll_->update_each({}).empty());
+
+  // Upserts seeded from dotted filters, as update_one does.
+  const auto seeded =
+      coll_->update_each({{obj(R"({"user.id":7})"), obj(R"({"$inc":{"c":1}})"), true},
+                          {obj(R"({"user.id":7})"), obj(R"({"$inc":{"c":1}})"), true}});
+  ASSERT_TRUE(seeded[0].upserted_id.has_value());
+  EXPECT_FALSE(seeded[1].upserted_id.has_value());
+  EXPECT_EQ(coll_->find_one(obj(R"({"user.id":7})"))->at("c"), 2);
+}
+
+TEST_P(ConformanceTest, UpdateEachNamesTheFailingSpec) {
+  coll_->insert_one(obj(R"({"_id":1,"n":1,"s":"x"})"));
+  // A bad operator is found before anything is written, on every backend.
+  try {
+    coll_->update_each({{obj(R"({"_id":1})"), obj(R"({"$inc":{"n":1}})")},
+                        {obj(R"({"_id":1})"), obj(R"({"$rename":{"n":"m"}})")}});
+    ADD_FAILURE() << "no StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreErrorKind::kUnsupportedOperator);
+    EXPECT_EQ(e.operation(), "update_each");
+    EXPECT_EQ(e.collection(), coll_->name());
+    EXPECT_TRUE(e.message().starts_with("spec 1: ")) << e.what();
+  }
+  EXPECT_EQ(coll_->find_one(obj(R"({"_id":1})"))->at("n"), 1);
+
+  // A failure while writing: $inc on a string in spec 2.
+  try {
+    coll_->update_each({{obj(R"({"_id":1})"), obj(R"({"$inc":{"n":1}})")},
+                        {obj(R"({"_id":5})"), obj(R"({"$set":{"n":5}})"), true},
+                        {obj(R"({"_id":1})"), obj(R"({"$inc":{"s":1}})")},
+                        {obj(R"({"_id":6})"), obj(R"({"$set":{"n":6}})"), true}});
+    ADD_FAILURE() << "no StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreErrorKind::kTypeMismatch) << e.what();
+    EXPECT_TRUE(e.message().starts_with("spec 2: ")) << e.what();
+  }
+  // Never applied past the failing spec.
+  EXPECT_EQ(coll_->count(obj(R"({"_id":6})")), 0);
+  // MongoDB: one ordered bulk write. FerretDB: one update per spec (it misreports the indexes
+  // of multi-statement updates). Neither is atomic.
+  if (GetParam().name == "sqlite") {  // one transaction: nothing written
+    EXPECT_EQ(coll_->find_one(obj(R"({"_id":1})"))->at("n"), 1);
+    EXPECT_EQ(coll_->count({}), 1);
+  } else {  // an ordered bulk write, not atomic: specs 0 and 1 stay applied
+    EXPECT_EQ(coll_->find_one(obj(R"({"_id":1})"))->at("n"), 2);
+    EXPECT_EQ(coll_->count({}), 2);
+  }
+
+  // A duplicate key through a unique index.
+  coll_->delete_many(obj(R"({"_id":{"$ne":1}})"));
+  coll_->create_index({"email", true});
+  coll_->update_one(obj(R"({"_id":1})"), obj(R"({"$set":{"email":"a@x"}})"));
+  try {
+    coll_->update_each({{obj(R"({"_id":7})"), obj(R"({"$set":{"email":"b@x"}})"), true},
+                        {obj(R"({"_id":8})"), obj(R"({"$set":{"email":"a@x"}})"), true}});
+    ADD_FAILURE() << "no StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind(), StoreErrorKind::kDuplicateKey) << e.what();
+    EXPECT_TRUE(e.message().starts_with("spec 1: ")) << e.what();
+  }
+  EXPECT_EQ(coll_->count(obj(R"({"_id":7})")), GetParam().name == "sqlite" ? 0 : 1);
 }
 
 TEST_P(ConformanceTest, DeleteAndCount) {
@@ -350,17 +457,25 @@ TEST_P(ConformanceTest, IndexesKeepResultsAndEnforceUniqueness) {
   EXPECT_EQ(sorted_ids(R"({"n":{"$gt":150}})"), "7");
 
   // As in MongoDB, a missing field is a null key: six documents without "email" collide.
-  EXPECT_EQ(error_kind([&] {
-              coll_->create_index({"email", true});
-            }),
-            StoreErrorKind::kDuplicateKey);
+  // FerretDB: a missing field is not indexed at all, so documents without it never collide.
+  if (!ferretdb()) {
+    EXPECT_EQ(error_kind([&] {
+                coll_->create_index({"email", true});
+              }),
+              StoreErrorKind::kDuplicateKey);
+  }
   coll_->delete_many(obj(R"({"_id":{"$ne":1}})"));
   coll_->create_index({"email", true});
   coll_->insert_one(obj(R"({"_id":10,"email":"a@x"})"));
   EXPECT_EQ(error_kind([&] { coll_->insert_one(obj(R"({"_id":11,"email":"a@x"})")); }),
             StoreErrorKind::kDuplicateKey);
-  EXPECT_EQ(error_kind([&] { coll_->insert_one(obj(R"({"_id":12})")); }),
-            StoreErrorKind::kDuplicateKey);  // a second null, after document 1
+  if (ferretdb()) {
+    coll_->insert_one(obj(R"({"_id":12})"));  // FerretDB: a second missing "email" is accepted
+    coll_->delete_one(obj(R"({"_id":12})"));
+  } else {
+    EXPECT_EQ(error_kind([&] { coll_->insert_one(obj(R"({"_id":12})")); }),
+              StoreErrorKind::kDuplicateKey);  // a second null, after document 1
+  }
   EXPECT_EQ(error_kind([&] {
               coll_->update_one(obj(R"({"_id":1})"), obj(R"({"$set":{"email":"a@x"}})"));
             }),

@@ -285,20 +285,32 @@ std::int64_t SqliteCollection::count(const json::object& filter_json) {
 }
 
 UpdateResult SqliteCollection::modify(const json::object& filter_json, bool many,
-                                      const UpdateOptions& options,
-                                      const std::function<bool(json::object&, bool)>& change) {
+                                      const UpdateOptions& options, const Change& change) {
   const Filter filter = Filter::compile(filter_json);
-  const std::size_t max_bytes = pool_.options().max_document_bytes;
   auto connection = pool_.acquire();
   Transaction txn(*connection, true);
+  std::optional<std::vector<IndexInfo>> indexes;
+  UpdateResult result = modify_in(*connection, indexes, filter, many, options.upsert, change);
+  txn.commit();
+  return result;
+}
+
+UpdateResult SqliteCollection::modify_in(Connection& connection,
+                                         std::optional<std::vector<IndexInfo>>& indexes,
+                                         const Filter& filter, bool many, bool upsert,
+                                         const Change& change) {
+  const std::size_t max_bytes = pool_.options().max_document_bytes;
   UpdateResult result;
-  const bool exists = table_exists(*connection, name_);
-  if (!exists && !options.upsert) return result;
-  ensure_table(*connection, name_);
-  auto indexes = load_indexes(*connection, name_);
+  if (!indexes.has_value()) {
+    if (!table_exists(connection, name_)) {
+      if (!upsert) return result;
+      ensure_table(connection, name_);
+    }
+    indexes = load_indexes(connection, name_);
+  }
   // Collect first: rows are not rewritten under a running SELECT.
   std::vector<Row> matched;
-  scan(*connection, name_, filter, 0, [&](Row& row) {
+  scan(connection, name_, filter, 0, [&](Row& row) {
     matched.push_back(std::move(row));
     return many;
   });
@@ -306,20 +318,19 @@ UpdateResult SqliteCollection::modify(const json::object& filter_json, bool many
     ++result.matched;
     if (!change(row.doc, false)) continue;
     const std::string text = prepare_document(row.doc, max_bytes);
-    mark_multikey(*connection, name_, indexes, row.doc);
-    auto stmt = connection->query("UPDATE " + table_name(name_) + " SET doc = ?1 WHERE rowid = ?2");
+    mark_multikey(connection, name_, *indexes, row.doc);
+    auto stmt = connection.query("UPDATE " + table_name(name_) + " SET doc = ?1 WHERE rowid = ?2");
     stmt.bind(1, text).bind(2, row.rowid);
     step_write(stmt, row.doc);
     ++result.modified;
   }
-  if (matched.empty() && options.upsert) {
+  if (matched.empty() && upsert) {
     json::object doc = filter.upsert_seed();
     change(doc, true);
     const std::string text = prepare_document(doc, max_bytes);
-    insert_row(*connection, name_, indexes, doc, text);
+    insert_row(connection, name_, *indexes, doc, text);
     result.upserted_id = doc.at("_id");
   }
-  txn.commit();
   return result;
 }
 
@@ -340,6 +351,39 @@ UpdateResult SqliteCollection::update_many(const json::object& filter, const jso
     return modify(filter, true, options, [&](json::object& doc, bool inserting) {
       return compiled.apply(doc, inserting);
     });
+  });
+}
+
+std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<UpdateSpec>& specs) {
+  return guarded("update_each", [&] {
+    std::vector<UpdateResult> results;
+    if (specs.empty()) return results;
+    std::vector<Filter> filters;
+    std::vector<Update> updates;
+    filters.reserve(specs.size());
+    updates.reserve(specs.size());
+    std::size_t i = 0;
+    try {
+      for (; i < specs.size(); ++i) {
+        filters.push_back(Filter::compile(specs[i].filter));
+        updates.push_back(Update::compile(specs[i].update));
+      }
+      auto connection = pool_.acquire();
+      Transaction txn(*connection, true);
+      std::optional<std::vector<IndexInfo>> indexes;
+      results.reserve(specs.size());
+      for (i = 0; i < specs.size(); ++i) {
+        const Update& update = updates[i];
+        results.push_back(modify_in(
+            *connection, indexes, filters[i], false, specs[i].upsert,
+            [&](json::object& doc, bool inserting) { return update.apply(doc, inserting); }));
+      }
+      txn.commit();
+    } catch (const StoreError& e) {
+      if (i >= specs.size()) throw;  // the commit itself failed
+      throw StoreError(e.kind(), "", "", spec_prefix(i) + e.message());
+    }
+    return results;
   });
 }
 
@@ -390,15 +434,8 @@ std::int64_t SqliteCollection::delete_many(const json::object& filter) {
 
 void SqliteCollection::create_index(const IndexSpec& spec) {
   guarded("create_index", [&] {
+    check_index_path(spec.path);
     const Path path = parse_path(spec.path);
-    for (const auto& part : path) {
-      bool ok = !array_index(part).has_value();
-      for (const char c : part) {
-        ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_');
-      }
-      if (!ok) invalid("index path '" + spec.path + "': use non-numeric [A-Za-z0-9_] components");
-    }
     if (spec.path == "_id") return;  // always indexed, always unique
     auto connection = pool_.acquire();
     Transaction txn(*connection, true);

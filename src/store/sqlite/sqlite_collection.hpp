@@ -1,9 +1,13 @@
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "corebot/store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/scan.hpp"
 
 namespace corebot::store::sqlite {
 
@@ -25,6 +29,7 @@ class SqliteCollection final : public Collection {
                           const UpdateOptions& options) override;
   UpdateResult update_many(const boost::json::object& filter, const boost::json::object& update,
                            const UpdateOptions& options) override;
+  std::vector<UpdateResult> update_each(const std::vector<UpdateSpec>& specs) override;
   UpdateResult replace_one(const boost::json::object& filter, boost::json::object replacement,
                            const UpdateOptions& options) override;
   std::int64_t delete_one(const boost::json::object& filter) override;
@@ -34,8 +39,14 @@ class SqliteCollection final : public Collection {
  private:
   template <class F>
   auto guarded(const char* operation, F&& f);
+  using Change = std::function<bool(boost::json::object&, bool)>;
+  // One write transaction around `modify_in`.
   UpdateResult modify(const boost::json::object& filter, bool many, const UpdateOptions& options,
-                      const std::function<bool(boost::json::object&, bool)>& change);
+                      const Change& change);
+  // Applies `change` to the matching documents (or upserts) inside the caller's transaction;
+  // `indexes` caches the collection's index metadata for the transaction (null: not loaded yet).
+  UpdateResult modify_in(Connection& connection, std::optional<std::vector<IndexInfo>>& indexes,
+                         const Filter& filter, bool many, bool upsert, const Change& change);
   std::vector<boost::json::value> insert_docs(std::vector<boost::json::object>& docs);
   std::int64_t remove(const boost::json::object& filter, bool many);
 

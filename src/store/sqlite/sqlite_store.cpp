@@ -96,6 +96,12 @@ class SqliteStore final : public DocumentStore {
     }
   }
 
+  [[nodiscard]] StoreHealth health() const override {
+    StoreHealth health;
+    health.backend = "sqlite";  // a local file: errors are reported by each call
+    return health;
+  }
+
  private:
   void bootstrap() {
     try {
