@@ -18,8 +18,8 @@ constexpr std::string_view kTerminated =
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
     "running";
 
-std::int64_t wall_ms(const core::Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
+std::int64_t wall_us(const core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock.wall().time_since_epoch())
       .count();
 }
 
@@ -44,8 +44,8 @@ struct BotApi::Pending {
   Bot* bot = nullptr;
   const telegram::spec::Method* spec = nullptr;
   RawParams raw;
-  json::object params;  // validated
-  std::int64_t time_ms = 0;
+  json::object params;       // validated
+  std::int64_t time_us = 0;  // arrival, wall clock
   net::Respond respond;
   bool done = false;
 };
@@ -75,7 +75,7 @@ void BotApi::stop() {
 
 void BotApi::handle(const net::HttpRequest& request, net::Respond respond) {
   auto call = std::make_shared<Pending>();
-  call->time_ms = wall_ms(clock_);
+  call->time_us = wall_us(clock_);
   call->respond = std::move(respond);
 
   std::string_view rest = request.path;
@@ -199,7 +199,11 @@ void BotApi::finish_raw(Pending& call, net::HttpResponse response, bool ok, int 
                           {"ok", ok},
                           {"error_code", error_code},
                           {"description", description},
-                          {"time_ms", call.time_ms}});
+                          {"time_ms", call.time_us / 1000},
+                          {"time_us", call.time_us}});
+  if (call.bot != nullptr) {
+    ++call.bot->call_counts[call.method][response.drop_connection ? 0 : response.status];
+  }
   call.respond(std::move(response));
 }
 

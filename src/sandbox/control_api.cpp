@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "sandbox/validator.hpp"
 
@@ -12,6 +15,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t kMaxWaitMs = 60000;
+constexpr std::int64_t kMaxUsersPerCall = 1000000;
 
 // An integer member (a JSON integer or a numeric string); nullopt when absent or not one.
 std::optional<std::int64_t> get_int(const json::object& o, std::string_view name) {
@@ -129,6 +133,10 @@ void ControlApi::handle(const net::HttpRequest& request, net::Respond respond) {
     result = raw_update(body);
   } else if (method == "POST" && route == "users/block") {
     result = block_user(body);
+  } else if (method == "POST" && route == "users") {
+    result = add_users(body);
+  } else if (method == "GET" && route == "stats") {
+    result = stats(query);
   } else if (method == "GET" && route == "chats/messages") {
     result = chat_messages(query);
   } else if (route == "faults") {
@@ -263,6 +271,90 @@ ControlApi::Result ControlApi::block_user(const json::object& body) {
   bot->ensure_user(*user_id).blocked =
       blocked == nullptr || !blocked->is_bool() || blocked->get_bool();
   return json::value(true);
+}
+
+ControlApi::Result ControlApi::add_users(const json::object& body) {
+  Bot* bot = state_.find_bot(get_string(body, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  // Either an explicit list or a range, so a benchmark can register 20,000 users in one call.
+  std::vector<std::int64_t> ids;
+  if (const json::value* list = body.if_contains("user_ids")) {
+    if (!list->is_array() || list->as_array().size() > kMaxUsersPerCall) {
+      return invalid("user_ids must be an array of at most 1000000 user ids");
+    }
+    for (const json::value& v : list->as_array()) {
+      if (!v.is_int64() || v.get_int64() <= 0) {
+        return invalid("user_ids must hold positive integers");
+      }
+      ids.push_back(v.get_int64());
+    }
+  } else {
+    const auto first = get_int(body, "first_id");
+    const auto count = get_int(body, "count");
+    if (!first || *first <= 0 || !count || *count < 0 || *count > kMaxUsersPerCall ||
+        *first > INT64_MAX - *count) {
+      return invalid("user_ids, or first_id (positive) and count (0..1000000), are required");
+    }
+    for (std::int64_t i = 0; i < *count; ++i) ids.push_back(*first + i);
+  }
+  // A user who started the bot earlier: the user and the private chat exist; no update is queued
+  // and the chat has no messages.
+  for (const std::int64_t id : ids) {
+    bot->ensure_user(id);
+    bot->ensure_chat(id);
+  }
+  return json::value(json::object{{"created", static_cast<std::int64_t>(ids.size())}});
+}
+
+ControlApi::Result ControlApi::stats(const json::object& query) {
+  Bot* bot = state_.find_bot(get_string(query, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto chat_min = query.contains("chat_min") ? get_int(query, "chat_min")
+                                                   : std::optional<std::int64_t>(INT64_MIN);
+  const auto chat_max = query.contains("chat_max") ? get_int(query, "chat_max")
+                                                   : std::optional<std::int64_t>(INT64_MAX);
+  if (!chat_min || !chat_max) return invalid("chat_min and chat_max must be integers");
+
+  json::object calls;
+  std::int64_t too_many = 0;
+  for (const auto& [name, by_status] : bot->call_counts) {
+    json::object counts;
+    for (const auto& [status, n] : by_status) {
+      counts[std::to_string(status)] = n;
+      if (status == 429) too_many += n;
+    }
+    calls[name] = std::move(counts);
+  }
+  // Chats in [chat_min, chat_max]: how many there are, how many got something from the bot, and
+  // when the bot's first and last messages there arrived.
+  std::int64_t chats = 0, with_bot = 0, bot_messages = 0, user_messages = 0;
+  std::int64_t first_us = 0, last_us = 0;
+  const auto& all = bot->chats();
+  for (auto it = all.lower_bound(*chat_min); it != all.end() && it->first <= *chat_max; ++it) {
+    ++chats;
+    bool got = false;
+    for (const Message& m : it->second.messages) {
+      if (!m.from_bot) {
+        ++user_messages;
+        continue;
+      }
+      ++bot_messages;
+      got = true;
+      if (first_us == 0 || m.date_us < first_us) first_us = m.date_us;
+      last_us = std::max(last_us, m.date_us);
+    }
+    if (got) ++with_bot;
+  }
+  return json::value(
+      json::object{{"calls", std::move(calls)},
+                   {"too_many_requests", too_many},
+                   {"pending_updates", static_cast<std::int64_t>(bot->updates().size())},
+                   {"chats", chats},
+                   {"chats_with_bot_messages", with_bot},
+                   {"bot_messages", bot_messages},
+                   {"user_messages", user_messages},
+                   {"first_bot_message_us", first_us},
+                   {"last_bot_message_us", last_us}});
 }
 
 ControlApi::Result ControlApi::chat_messages(const json::object& query) {

@@ -2,7 +2,8 @@
 // Routes (JSON in and out; answers are {"ok":true,"result":...} or {"ok":false,"error_code":N,
 // "description":"..."}), documented in docs/sandbox.md:
 //   GET  /control/health                      POST /control/bots, GET /control/bots
-//   POST /control/updates/message|callback|raw POST /control/users/block
+//   POST /control/updates/message|callback|raw POST /control/users, POST /control/users/block
+//   GET  /control/stats?token[&chat_min&chat_max]
 //   GET  /control/chats/messages?token&chat_id GET  /control/calls?token&since&wait_ms
 //   GET  /control/events?token&since&wait_ms[&chat_id]
 //   POST /control/faults, DELETE /control/faults  POST /control/limits (GET: current settings)
@@ -53,6 +54,8 @@ class ControlApi {
   Result user_callback(const boost::json::object& body);
   Result raw_update(const boost::json::object& body);
   Result block_user(const boost::json::object& body);
+  Result add_users(const boost::json::object& body);
+  Result stats(const boost::json::object& query);
   Result chat_messages(const boost::json::object& query);
   Result add_fault(const boost::json::object& body);
   Result set_limits(const boost::json::object& body);

@@ -394,6 +394,75 @@ TEST_F(SandboxTest, CallLogRecordsEveryCallAndLongPolls) {
   EXPECT_EQ(next.body.at("result").at(0).at("method").as_string(), "getMe");
 }
 
+TEST_F(SandboxTest, UsersRouteCreatesChatsWithoutUpdates) {
+  Reply created =
+      control("POST", "/control/users", {{"token", kToken}, {"first_id", 5000}, {"count", 3}});
+  EXPECT_EQ(created.body.at("result").at("created").as_int64(), 3);
+  EXPECT_EQ(
+      control("POST", "/control/users", {{"token", kToken}, {"user_ids", json::array{7001, 7002}}})
+          .body.at("result")
+          .at("created")
+          .as_int64(),
+      2);
+  // No update was queued, and the chats accept sends as if the users had written before.
+  EXPECT_EQ(call("getUpdates").body.at("result").as_array().size(), 0u);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5002}, {"text", "news"}}).status, 200);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 7002}, {"text", "news"}}).status, 200);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5003}, {"text", "news"}}).status, 400);
+  EXPECT_EQ(
+      control("POST", "/control/users", {{"token", kToken}, {"user_ids", json::array{0}}}).status,
+      400);
+  EXPECT_EQ(control("POST", "/control/users", {{"token", kToken}, {"first_id", 1}}).status, 400);
+  EXPECT_EQ(
+      control("POST", "/control/users", {{"token", "9:Z"}, {"first_id", 1}, {"count", 1}}).status,
+      400);
+}
+
+TEST_F(SandboxTest, StatsCountCallsAndBotMessagesPerChatRange) {
+  control("POST", "/control/users", {{"token", kToken}, {"first_id", 5000}, {"count", 3}});
+  user_says("/start", 1001);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5000}, {"text", "a"}}).status, 200);
+  control("POST", "/control/clock/advance", {{"ms", 7}});
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5001}, {"text", "b"}}).status, 200);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5001}, {"text", "c"}}).status, 429);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 1001}, {"text", "hi"}}).status, 200);
+
+  Reply all = control("GET", "/control/stats?token=123:ABC");
+  const json::object& r = all.body.at("result").as_object();
+  EXPECT_EQ(r.at("calls").at("sendMessage").at("200").as_int64(), 3);
+  EXPECT_EQ(r.at("calls").at("sendMessage").at("429").as_int64(), 1);
+  EXPECT_EQ(r.at("too_many_requests").as_int64(), 1);
+  EXPECT_EQ(r.at("pending_updates").as_int64(), 1);
+  EXPECT_EQ(r.at("chats").as_int64(), 4);
+  EXPECT_EQ(r.at("bot_messages").as_int64(), 3);
+  EXPECT_EQ(r.at("user_messages").as_int64(), 1);
+
+  Reply range = control("GET", "/control/stats?token=123:ABC&chat_min=5000&chat_max=5002");
+  const json::object& q = range.body.at("result").as_object();
+  EXPECT_EQ(q.at("chats").as_int64(), 3);
+  EXPECT_EQ(q.at("chats_with_bot_messages").as_int64(), 2);
+  EXPECT_EQ(q.at("bot_messages").as_int64(), 2);
+  EXPECT_EQ(q.at("last_bot_message_us").as_int64() - q.at("first_bot_message_us").as_int64(), 7000);
+  EXPECT_EQ(control("GET", "/control/stats?token=123:ABC&chat_min=x").status, 400);
+}
+
+TEST_F(SandboxTest, MessagesAndCallsCarryMicrosecondTimes) {
+  user_says("/start");
+  control("POST", "/control/clock/advance", {{"ms", 3}});
+  call("sendMessage", {{"chat_id", 1001}, {"text", "hi"}});
+  Reply messages = control("GET", "/control/chats/messages?token=123:ABC&chat_id=1001");
+  const json::array& list = messages.body.at("result").as_array();
+  ASSERT_EQ(list.size(), 2u);
+  const std::int64_t user_us = list[0].at("date_us").as_int64();
+  const std::int64_t bot_us = list[1].at("date_us").as_int64();
+  EXPECT_EQ(bot_us - user_us, 3000);
+  EXPECT_EQ(list[1].at("date_ms").as_int64(), bot_us / 1000);
+  Reply calls = control("GET", "/control/calls?token=123:ABC&since=0");
+  const json::object& entry = calls.body.at("result").as_array().back().as_object();
+  EXPECT_EQ(entry.at("time_us").as_int64(), bot_us);
+  EXPECT_EQ(entry.at("time_ms").as_int64(), bot_us / 1000);
+}
+
 TEST_F(SandboxTest, ControlApiRejectsBadInput) {
   EXPECT_EQ(control("GET", "/control/health").status, 200);
   EXPECT_EQ(control("POST", "/control/bots", {{"token", "nope"}}).status, 400);

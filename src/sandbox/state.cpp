@@ -47,6 +47,11 @@ std::int64_t Bot::now_ms() const {
       .count();
 }
 
+std::int64_t Bot::now_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.wall().time_since_epoch())
+      .count();
+}
+
 User& Bot::ensure_user(std::int64_t id) {
   auto [it, inserted] = users_.try_emplace(id);
   if (inserted) {
@@ -79,7 +84,8 @@ Chat* Bot::find_chat(std::int64_t id) {
 Message& Bot::add_message(Chat& chat, Message message) {
   message.message_id = chat.next_message_id++;
   message.chat_id = chat.id;
-  message.date_ms = now_ms();
+  message.date_us = now_us();
+  message.date_ms = message.date_us / 1000;
   chat.messages.push_back(std::move(message));
   emit("message", chat.messages.back());
   return chat.messages.back();
@@ -256,6 +262,7 @@ json::object Bot::message_view(const Message& message) {
                    {"caption", message.caption},
                    {"reply_markup", message.reply_markup},
                    {"date_ms", message.date_ms},
+                   {"date_us", message.date_us},
                    {"edited", message.edited},
                    {"edit_count", message.edit_count},
                    {"deleted", message.deleted}};

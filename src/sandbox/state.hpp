@@ -39,6 +39,7 @@ struct Message {
   bool from_bot = false;
   std::int64_t from_user_id = 0;  // 0 when from_bot
   std::int64_t date_ms = 0;       // wall clock
+  std::int64_t date_us = 0;       // the same instant in microseconds (for latency measurements)
   std::string text;
   std::string caption;
   boost::json::array entities;      // of text, or of caption
@@ -151,6 +152,10 @@ class Bot {
   // The control API's view of a message (from_bot, edited, deleted, date_ms, ...).
   [[nodiscard]] static boost::json::object message_view(const Message& message);
 
+  // Bot API calls under this bot's token answered so far: method -> HTTP status (0 for a dropped
+  // connection) -> count. Unlike the call log (a bounded Feed) these never forget.
+  std::map<std::string, std::map<int, std::int64_t>, std::less<>> call_counts;
+
   // Chat events for the web page (key: the chat id as text).
   Feed events;
   // Called after an update was queued (to release a held getUpdates or start a webhook push).
@@ -159,6 +164,7 @@ class Bot {
  private:
   void emit(std::string_view kind, const Message& message);
   [[nodiscard]] std::int64_t now_ms() const;
+  [[nodiscard]] std::int64_t now_us() const;
 
   std::string token_;
   std::int64_t id_;
