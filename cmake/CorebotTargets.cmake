@@ -26,7 +26,9 @@ function(corebot_test name)
   target_compile_options(${name} PRIVATE ${COREBOT_WARNINGS})
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR})  # for tests/fakes/
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}")
+  # A GTEST_SKIP shows as skipped in CTest, not as passed.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}"
+                       SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
 endfunction()
 
 include(GoogleTest)
