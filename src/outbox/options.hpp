@@ -28,15 +28,29 @@ inline constexpr std::size_t kPriorityCount = 4;
 
 struct OutboxOptions {
   // --- Global budget (calls Telegram rate-limits: send/copy/forward/edit/delete messages) ---
+  // At most `global_rate` calls (whole calls per second) start in any window of 1 s +
+  // `global_window_guard`: Telegram counts a sliding second by arrival, and the time between our
+  // start and its arrival varies by a few ms, so a window of exactly 1 s let a 31st call in.
   double global_rate = 30.0;  // calls per second without allow_paid_broadcast
-  double global_burst = 1.0;  // calls that may leave back to back after an idle period
+  core::Duration global_window_guard = std::chrono::milliseconds(20);
+  // Bulk calls may start only while the window holds fewer than limit - bulk_reserve calls, so a
+  // reply usually finds a free slot at once instead of waiting for the next one (up to 1/rate).
+  // Costs mailings about limit / (limit - bulk_reserve) of their minimum duration. 2, not 1:
+  // with 1, a reply within a slot of another waited for the next slot (docs/outbox.md has the
+  // measured trade-off). The other classes may also exceed the in-flight cap by this many.
+  int bulk_reserve = 2;
+  // Bulk calls are paced evenly at their share of the window; `global_burst` of them may leave
+  // back to back after an idle period, and a pacer that woke late may catch up by `pacing_slack`.
+  // Other classes are not paced, only windowed: a reply never waits for a pacing slot.
+  double global_burst = 1.0;
+  core::Duration pacing_slack = std::chrono::milliseconds(10);
   // 0 disables paid broadcasts. When > 0 (Telegram allows up to 1000), bulk calls of methods that
   // accept it carry `allow_paid_broadcast: true` and may use this higher budget; every rate-limited
   // call also draws from it, so the bot's total stays under it. Telegram charges Stars for this.
   double paid_broadcast_rate = 0.0;
 
   // --- Per-chat limits (chat_id > 0: private; < 0: group, supergroup or channel) ---
-  double private_chat_rate = 1.0;   // messages per second to one private chat
+  double private_chat_rate = 1.0;  // messages per second to one private chat
   // 1: Telegram tolerates "short bursts" without saying how long, and a 429 costs more than a
   // reply a second later; the sandbox models the strict reading (no burst).
   double private_chat_burst = 1.0;  // messages that may leave back to back
@@ -68,15 +82,19 @@ struct OutboxOptions {
   // Target in flight = rate x observed latency x headroom (Little's law), within [min, max].
   std::size_t min_in_flight = 4;
   std::size_t max_in_flight = 128;
-  double concurrency_headroom = 2.0;
+  // 4, not 2: at 1000/s the smoothed latency (~4 ms) gave a cap of 9, and a few slow answers
+  // then held the mailing below its rate. The windows, not this cap, bound the rate.
+  double concurrency_headroom = 4.0;
   core::Duration initial_latency = std::chrono::milliseconds(250);  // before the first sample
   double latency_smoothing = 0.2;  // weight of a new sample in the moving average
   // Long polls hold a request open for tens of seconds by design: they bypass the cap, are not
   // latency samples and do not hold up drain().
   std::vector<std::string> uncapped_methods = {"getUpdates"};
 
-  // How often idle per-chat state (limiter history of chats with nothing queued) is dropped.
-  core::Duration chat_gc_interval = std::chrono::minutes(1);
+  // How often idle per-chat state (limiter history of chats with nothing queued) is dropped. A
+  // private chat is idle 1 s after its last message, so a short interval keeps the state to the
+  // chats of the last few seconds (a mailing to 20,000 chats left 20,000 entries with 1 min).
+  core::Duration chat_gc_interval = std::chrono::seconds(1);
 };
 
 }  // namespace corebot::outbox

@@ -162,6 +162,7 @@ void Outbox::check_drain(core::TimePoint now) {
 
 void Outbox::arm_timer(core::TimePoint now) {
   std::optional<core::TimePoint> wake = scheduler_.next_wake(now);
+  if (auto due = scheduler_.cleanup_due(); due && (!wake || *due < *wake)) wake = due;
   if (draining_ && !closed_ && (!wake || drain_deadline_ < *wake)) wake = drain_deadline_;
   if (timer_ && wake && *wake == timer_at_) return;
   if (timer_) {

@@ -22,10 +22,12 @@ void keep_min(std::optional<T>& slot, T value) {
 
 Scheduler::Scheduler(OutboxOptions options)
     : options_(std::move(options)),
-      free_bucket_(options_.global_rate, options_.global_burst),
-      paid_bucket_(std::max(options_.paid_broadcast_rate, 1.0), options_.global_burst),
+      free_pacer_(1.0, options_.global_burst, options_.pacing_slack),
+      paid_pacer_(1.0, options_.global_burst, options_.pacing_slack),
       rng_(options_.rng_seed),
-      latency_s_(seconds(options_.initial_latency)) {}
+      latency_s_(seconds(options_.initial_latency)) {
+  apply_rate();
+}
 
 Scheduler::Route Scheduler::route_of(const Job& job) const {
   for (const auto& m : options_.uncapped_methods) {
@@ -97,13 +99,27 @@ core::TimePoint Scheduler::chat_ready_at(Chat& chat, std::int64_t key, const Job
   return t;
 }
 
+std::size_t Scheduler::bulk_reserve(const SlidingWindow& window) const {
+  const auto reserve = static_cast<std::size_t>(std::max(options_.bulk_reserve, 0));
+  return std::min(reserve, window.limit() - 1);
+}
+
 bool Scheduler::budget_ok(const Job& job, core::TimePoint now, Budget& reserved) {
   if (job.kind == CallKind::kUnlimited) return true;
   const bool nf = needs_free(job);
   const bool np = needs_paid(job);
+  const bool bulk = job.priority == Priority::kBulk;
   core::TimePoint ready = paused_until_;
-  if (nf) ready = std::max(ready, free_bucket_.ready_at());
-  if (np) ready = std::max(ready, paid_bucket_.ready_at());
+  if (nf) {
+    const std::size_t below = free_window_.limit() - (bulk ? bulk_reserve(free_window_) : 0);
+    ready = std::max(ready, free_window_.ready_at(now, below));
+    if (bulk && !paid_applies(job)) ready = std::max(ready, free_pacer_.ready_at());
+  }
+  if (np) {
+    const std::size_t below = paid_window_.limit() - (bulk ? bulk_reserve(paid_window_) : 0);
+    ready = std::max(ready, paid_window_.ready_at(now, below));
+    if (bulk && paid_applies(job)) ready = std::max(ready, paid_pacer_.ready_at());
+  }
   bool ok = ready <= now;
   if (!ok) keep_min(budget_wake_, ready);
   if ((nf && reserved.free) || (np && reserved.paid)) ok = false;
@@ -116,8 +132,15 @@ bool Scheduler::budget_ok(const Job& job, core::TimePoint now, Budget& reserved)
 }
 
 void Scheduler::take_budget(const Job& job, core::TimePoint now) {
-  if (needs_free(job)) free_bucket_.take(now);
-  if (needs_paid(job)) paid_bucket_.take(now);
+  const bool bulk = job.priority == Priority::kBulk;
+  if (needs_free(job)) {
+    free_window_.take(now);
+    if (bulk && !paid_applies(job)) free_pacer_.take(now);
+  }
+  if (needs_paid(job)) {
+    paid_window_.take(now);
+    if (bulk && paid_applies(job)) paid_pacer_.take(now);
+  }
 }
 
 Job Scheduler::start(Job& job, core::TimePoint now) {
@@ -155,10 +178,15 @@ std::optional<Job> Scheduler::next(core::TimePoint now) {
   dirty_ = false;
   Budget reserved;
   if (auto job = next_free(uncapped_, now, reserved, false)) return job;
-  if (in_flight_capped_ >= in_flight_limit()) return std::nullopt;
+  // Bulk fills the cap; the other classes may go `bulk_reserve` beyond it, so a reply does not
+  // wait for a mailing's request to come back.
+  const std::size_t cap = in_flight_limit();
+  const auto extra = static_cast<std::size_t>(std::max(options_.bulk_reserve, 0));
+  if (in_flight_capped_ >= cap + extra) return std::nullopt;
 
   for (std::size_t cls = 0; cls < kPriorityCount; ++cls) {
     if (paused_[cls]) continue;
+    if (cls == index_of(Priority::kBulk) && in_flight_capped_ >= cap) continue;
     if (auto job = next_free(free_[cls], now, reserved, true)) return job;
     auto& ring = ring_[cls];
     // One pass over the chats ready in this class; each either starts, parks until its chat's
@@ -244,20 +272,33 @@ void Scheduler::advance(core::TimePoint now) {
 
   if (now - last_gc_ >= options_.chat_gc_interval) {
     last_gc_ = now;
+    gc_due_.reset();
     for (auto it = chats_.begin(); it != chats_.end();) {
       Chat& c = it->second;
-      bool idle = !c.busy && c.queued == 0 && c.blocked_until <= now && c.bucket.idle(now) &&
-                  c.window.idle(now);
+      const bool settled = !c.busy && c.queued == 0;
+      bool idle = settled && c.blocked_until <= now && c.bucket.idle(now) && c.window.idle(now);
       for (const auto& lane : c.lanes) idle = idle && lane.state == LaneState::kIdle;
+      if (settled && !idle) gc_due_ = now + options_.chat_gc_interval;  // idle soon: look again
       it = idle ? chats_.erase(it) : std::next(it);
     }
   }
 }
 
+void Scheduler::note_settled() {
+  if (!gc_due_) gc_due_ = last_gc_ + options_.chat_gc_interval;
+}
+
 void Scheduler::apply_rate() {
-  free_bucket_.set_rate(options_.global_rate * rate_factor_);
+  // Bulk is paced at its share of the window, so a window it has to itself fills evenly.
+  auto set = [this](SlidingWindow& window, TokenBucket& pacer, double rate) {
+    const WindowShape shape = window_for(rate, options_.global_window_guard);
+    window.set(shape.limit, shape.window);
+    pacer.set_rate(static_cast<double>(window.limit() - bulk_reserve(window)) /
+                   seconds(shape.window));
+  };
+  set(free_window_, free_pacer_, options_.global_rate * rate_factor_);
   if (options_.paid_broadcast_rate > 0) {
-    paid_bucket_.set_rate(options_.paid_broadcast_rate * rate_factor_);
+    set(paid_window_, paid_pacer_, options_.paid_broadcast_rate * rate_factor_);
   }
 }
 
@@ -327,6 +368,7 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
     assert(cit != chats_.end());
     Chat& chat = cit->second;
     chat.busy = false;
+    if (chat.queued == 0) note_settled();
     for (std::size_t cls = 0; cls < kPriorityCount; ++cls) {
       if (chat.lanes[cls].state == LaneState::kParked) make_ready(*job.chat_id, chat, cls);
     }
@@ -374,7 +416,9 @@ Job Scheduler::remove_queued(std::unordered_map<JobId, Job>::iterator it) {
   jobs_.erase(it);
   --queued_[index_of(job.priority)];
   if (route_of(job) == Route::kChat) {
-    if (auto cit = chats_.find(*job.chat_id); cit != chats_.end()) --cit->second.queued;
+    if (auto cit = chats_.find(*job.chat_id); cit != chats_.end()) {
+      if (--cit->second.queued == 0 && !cit->second.busy) note_settled();
+    }
   }
   return job;
 }

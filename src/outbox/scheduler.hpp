@@ -8,7 +8,9 @@
 // - A chat has at most one rate-limited call in flight; a retried call keeps its place at the
 //   head of its chat's queue, so order survives retries.
 // - Rate-limited calls need the global budget (and the paid one when enabled) plus their chat's
-//   budget (private: token bucket; group: sliding window). Other calls need neither.
+//   budget (private: token bucket; group: sliding window). Other calls need neither. A budget is
+//   a sliding window of call starts (at most N in any 1 s + guard); bulk calls leave the last
+//   `bulk_reserve` calls of each window to the other classes and are paced evenly.
 // - 429: the chat waits retry_after; 429s across several chats pause everything and cut the
 //   global rate, which then recovers step by step. 5xx/transport: jittered exponential backoff.
 //
@@ -72,6 +74,11 @@ class Scheduler {
   // start), so callers cannot sleep through work that is ready.
   [[nodiscard]] std::optional<core::TimePoint> next_wake(core::TimePoint now) const;
 
+  // When next() should run again to forget the state of chats that went idle (private chats are
+  // idle a second after their last message), even if no call is waiting: nullopt when no chat is
+  // about to go idle. Separate from next_wake(), which only says when a call may start.
+  [[nodiscard]] std::optional<core::TimePoint> cleanup_due() const { return gc_due_; }
+
   // Feeds back the answer for a started call. Returns the final outcome, or nullopt when the
   // call was queued again for a retry (or the id is unknown).
   [[nodiscard]] std::optional<Finished> on_done(JobId id, const telegram::ApiResult& result,
@@ -96,7 +103,7 @@ class Scheduler {
   enum class Route { kUncapped, kFree, kChat };
   enum class LaneState { kIdle, kReady, kParked, kTimed };
   struct Lane {
-    std::deque<JobId> ids;  // may hold ids of jobs that expired; skipped at the head
+    SmallFifo<JobId> ids;  // may hold ids of jobs that expired; skipped at the head
     LaneState state = LaneState::kIdle;
   };
   struct Chat {
@@ -133,6 +140,8 @@ class Scheduler {
   void advance(core::TimePoint now);
   void note_rate_limited(std::int64_t key, core::Duration retry_after, core::TimePoint now);
   void apply_rate();
+  void note_settled();  // a chat has nothing queued or in flight: its state may go soon
+  std::size_t bulk_reserve(const SlidingWindow& window) const;
   core::Duration backoff(int attempt);
   Job start(Job& job, core::TimePoint now);
   void make_ready(std::int64_t key, Chat& chat, std::size_t cls);
@@ -153,8 +162,12 @@ class Scheduler {
   std::array<bool, kPriorityCount> paused_{};
   std::array<std::size_t, kPriorityCount> queued_{};
 
-  TokenBucket free_bucket_;
-  TokenBucket paid_bucket_;
+  // The global budgets (all limited calls; without paid broadcasts only `free_`), and the pacers
+  // of bulk calls drawing from each.
+  SlidingWindow free_window_;
+  SlidingWindow paid_window_;
+  TokenBucket free_pacer_;
+  TokenBucket paid_pacer_;
   core::TimePoint paused_until_{};  // global pause after a 429 flood
   double rate_factor_ = 1.0;
   core::TimePoint factor_changed_at_{};
@@ -167,6 +180,8 @@ class Scheduler {
   std::optional<core::TimePoint> budget_wake_;
   bool dirty_ = false;  // changed since next() last returned nullopt
   core::TimePoint last_gc_{};
+  // When to look for idle chats again; set while some chat has nothing queued or in flight.
+  std::optional<core::TimePoint> gc_due_;
 
   std::mt19937_64 rng_;
   double latency_s_;

@@ -80,8 +80,7 @@ std::int64_t chat_of(const Job& j) { return j.request.params.at("chat_id").as_in
 TEST(SchedulerTest, StrictPriorityAtEachSlot) {
   core::ManualClock clock;
   auto o = roomy();
-  o.global_rate = 10;
-  o.global_burst = 1;
+  o.global_rate = 1;  // one call per window: every start is a contested slot
   Scheduler s(o);
   s.enqueue(message(4, Priority::kBulk));
   s.enqueue(message(3, Priority::kNotification));
@@ -91,7 +90,7 @@ TEST(SchedulerTest, StrictPriorityAtEachSlot) {
   ASSERT_EQ(starts.size(), 4u);
   for (std::int64_t i = 0; i < 4; ++i) {
     EXPECT_EQ(chat_of(starts[i].job), i + 1);
-    EXPECT_EQ(starts[i].at, starts[0].at + i * 100ms);
+    EXPECT_EQ(starts[i].at, starts[0].at + i * (1s + o.global_window_guard));
   }
 }
 
@@ -167,8 +166,10 @@ TEST(SchedulerTest, WorkConservingBulkTakesCountOverRate) {
   const TimePoint t0 = clock.now();
   auto starts = run(s, clock);
   ASSERT_EQ(starts.size(), static_cast<std::size_t>(n + 10));
+  // Between (n + 10) / rate (every slot of the window used) and the same at the bulk share of it,
+  // (30 - bulk_reserve) per 1 s + guard.
   const auto took = starts.back().at - t0;
-  EXPECT_LE(took, std::chrono::milliseconds((n + 10) * 1000 / 30));
+  EXPECT_LE(took, std::chrono::milliseconds((n + 10) * 1020 / (30 - o.bulk_reserve)));
   EXPECT_GE(took, std::chrono::milliseconds((n + 9) * 1000 / 30));
 }
 
@@ -249,7 +250,7 @@ TEST(SchedulerTest, UnlimitedMethodsBypassTheBudget) {
     ++started;
   }
   EXPECT_EQ(started, 6);
-  EXPECT_EQ(s.next_wake(clock.now()), clock.now() + 1s);
+  EXPECT_EQ(s.next_wake(clock.now()), clock.now() + 1s + o.global_window_guard);
 }
 
 TEST(SchedulerTest, RetryAfterHonouredExactlyForThatChat) {
@@ -297,14 +298,16 @@ TEST(SchedulerTest, ManyChats429BackOffGloballyAndRecover) {
   EXPECT_DOUBLE_EQ(st.rate, 15.0);
 
   s.enqueue(message(99));  // an untouched chat waits for the global pause too
+  for (int i = 0; i < 40; ++i) s.enqueue(message(100 + i));
   EXPECT_FALSE(s.next(clock.now()));
   EXPECT_EQ(s.next_wake(clock.now()), t + 2s);
   clock.advance(2s);
   auto starts = run(s, clock);
-  ASSERT_EQ(starts.size(), 4u);
+  ASSERT_EQ(starts.size(), 44u);
   EXPECT_EQ(starts[0].at, t + 2s);
-  // At half rate the slots are 1/15 s apart.
-  EXPECT_EQ(starts[1].at - starts[0].at, std::chrono::nanoseconds(66666667));
+  // At half rate the window holds 15 calls.
+  EXPECT_EQ(starts[14].at, t + 2s);
+  EXPECT_EQ(starts[15].at, t + 3s + o.global_window_guard);
 
   clock.advance(5s);  // one recovery step
   (void)s.next(clock.now());
@@ -453,13 +456,18 @@ TEST(SchedulerTest, PaidBroadcastRunsBulkAtThePaidRate) {
   o.global_rate = 30;
   o.global_burst = 1;
   o.paid_broadcast_rate = 1000;
+  o.bulk_reserve = 1;
   Scheduler s(o);
   for (int i = 0; i < 1000; ++i) s.enqueue(message(i + 1, Priority::kBulk));
   const TimePoint t0 = clock.now();
   auto starts = run(s, clock);
   ASSERT_EQ(starts.size(), 1000u);
-  EXPECT_LE(starts.back().at - t0, 1s);
-  EXPECT_GE(starts.back().at - t0, 999ms);
+  // 999 (1000 - bulk_reserve) per 1 s + guard, evenly paced: the 1000th is one window later.
+  EXPECT_GE(starts.back().at - t0, 1s + o.global_window_guard);
+  EXPECT_LE(starts.back().at - t0, 1s + o.global_window_guard + 1us);
+  for (std::size_t i = 999; i < starts.size(); ++i) {
+    EXPECT_GE(starts[i].at - starts[i - 999].at, 1s + o.global_window_guard);
+  }
 }
 
 TEST(SchedulerTest, InFlightCapFollowsRateTimesLatency) {
@@ -469,6 +477,7 @@ TEST(SchedulerTest, InFlightCapFollowsRateTimesLatency) {
   o.global_burst = 1;
   o.min_in_flight = 2;
   o.max_in_flight = 50;
+  o.concurrency_headroom = 2;
   o.initial_latency = 1ms;  // 100/s x 1 ms x 2 < 2: the floor applies
   o.latency_smoothing = 1.0;
   Scheduler s(o);
