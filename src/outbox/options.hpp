@@ -57,6 +57,9 @@ struct OutboxOptions {
   int group_limit = 20;             // messages per group per group_window
   core::Duration group_window = std::chrono::minutes(1);
   bool count_group_edits = true;  // edits and deletions in groups count toward group_limit
+  // Added to the per-chat spacing (private) and window (groups) for the same reason as
+  // global_window_guard: a reply that left 1 s after the previous one could arrive sooner after it.
+  core::Duration chat_window_guard = std::chrono::milliseconds(20);
 
   // --- 429 Too Many Requests ---
   core::Duration default_retry_after = std::chrono::seconds(1);  // when a 429 carries none

@@ -78,7 +78,8 @@ class OutboxTest : public ::testing::Test {
   core::ManualClock clock_;
   ManualExecutor executor_{clock_};
   FakeTransport transport_{clock_};
-  OutboxOptions options_;
+  // Per-chat spacing exactly 1 s here; the guard is covered by the scheduler's tests.
+  OutboxOptions options_{.chat_window_guard = core::Duration::zero()};
   std::unique_ptr<Outbox> outbox_;
 
   Outbox& make() {

@@ -108,8 +108,10 @@ class Scheduler {
   };
   struct Chat {
     explicit Chat(const OutboxOptions& o)
-        : bucket(o.private_chat_rate, o.private_chat_burst),
-          window(o.group_limit, o.group_window) {}
+        : bucket(1.0 / (1.0 / o.private_chat_rate +
+                        std::chrono::duration<double>(o.chat_window_guard).count()),
+                 o.private_chat_burst),
+          window(o.group_limit, o.group_window + o.chat_window_guard) {}
     std::array<Lane, kPriorityCount> lanes;
     std::size_t queued = 0;
     bool busy = false;  // a rate-limited call of this chat is in flight

@@ -178,6 +178,7 @@ TEST(SchedulerTest, PrivateChatOnePerSecondAfterBurst) {
   auto o = roomy();
   o.private_chat_rate = 1;
   o.private_chat_burst = 3;
+  o.chat_window_guard = core::Duration::zero();
   Scheduler s(o);
   for (int i = 0; i < 6; ++i) s.enqueue(message(42));
   const TimePoint t0 = clock.now();
@@ -185,6 +186,23 @@ TEST(SchedulerTest, PrivateChatOnePerSecondAfterBurst) {
   ASSERT_EQ(starts.size(), 6u);
   const std::vector<core::Duration> expected = {0s, 0s, 0s, 1s, 2s, 3s};
   for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(starts[i].at - t0, expected[i]) << i;
+}
+
+// Found by the mailing integration test: two replies to one chat started exactly 1 s apart
+// arrived less than 1 s apart when the first one was slower on the wire, and got a 429.
+TEST(SchedulerTest, PrivateChatSpacingHasAGuardAgainstArrivalJitter) {
+  core::ManualClock clock;
+  auto o = roomy();
+  o.private_chat_rate = 1;
+  o.private_chat_burst = 1;
+  o.chat_window_guard = std::chrono::milliseconds(20);
+  Scheduler s(o);
+  for (int i = 0; i < 3; ++i) s.enqueue(message(42));
+  const TimePoint t0 = clock.now();
+  auto starts = run(s, clock);
+  ASSERT_EQ(starts.size(), 3u);
+  EXPECT_EQ(starts[1].at - t0, std::chrono::milliseconds(1020));
+  EXPECT_EQ(starts[2].at - t0, std::chrono::milliseconds(2040));
 }
 
 TEST(SchedulerTest, PrivateEditsAreNotChatLimited) {
@@ -204,6 +222,7 @@ TEST(SchedulerTest, GroupTwentyPerMinuteEditsCounted) {
   core::ManualClock clock;
   auto o = roomy();
   o.group_limit = 20;
+  o.chat_window_guard = core::Duration::zero();  // exact minutes; the guard has its own test
   Scheduler s(o);
   for (int i = 0; i < 15; ++i) s.enqueue(message(-100));
   for (int i = 0; i < 10; ++i) s.enqueue(message(-100, Priority::kInteractive, "editMessageText"));
