@@ -12,7 +12,7 @@ import tempfile
 from xml.sax.saxutils import escape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORDER = ['Settings', 'Pages', 'Texts', 'Admins']
+ORDER = ['Settings', 'Pages', 'Texts', 'Admins', 'Forms']
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')

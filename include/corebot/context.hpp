@@ -11,9 +11,12 @@
 #include <string>
 #include <string_view>
 
+#include "corebot/content.hpp"
 #include "corebot/sender.hpp"
 
 namespace corebot {
+
+class AsyncStore;  // corebot/store.hpp
 
 class Context : public std::enable_shared_from_this<Context> {
  public:
@@ -57,6 +60,35 @@ class Context : public std::enable_shared_from_this<Context> {
   void answer_callback(std::string text = {}, bool show_alert = false);
   [[nodiscard]] bool callback_answered() const { return callback_answered_; }
 
+  // The content snapshot of this update: the same object for the whole update even when the
+  // owner reloads meanwhile. nullptr when the bot runs without content (no [content] source).
+  [[nodiscard]] const Content* content() const { return content_.get(); }
+
+  // The session of (chat, user): a JSON object modules read and change freely, loaded before
+  // the first module runs and saved (store collection "sessions") after the update when it
+  // changed, so it survives restarts. Modules keep their state under their own name
+  // (session()["forms"]). Without a chat or user it is a scratch object nobody saves.
+  [[nodiscard]] boost::json::object& session() { return session_; }
+  [[nodiscard]] const boost::json::object& session() const { return session_; }
+
+  // Asynchronous document store for modules (see store.hpp); nullptr when the engine has none
+  // (unit tests). Store work runs on worker threads; results come back on the loop thread.
+  [[nodiscard]] AsyncStore* store() const { return store_; }
+
+  // The user's language: the one they chose (session "lang") or Telegram's language_code.
+  [[nodiscard]] std::string language() const;
+  // The Texts entry `key` in the user's language; `fallback` without content or such a key.
+  [[nodiscard]] std::string text(std::string_view key, std::string_view fallback) const;
+  // `value` itself, or its Texts entry in the user's language when `value` is exactly a Texts
+  // key (how pages, buttons and questions are translated).
+  [[nodiscard]] std::string localize(std::string_view value) const;
+
+  // Engine side: the dispatcher fills these in before the modules run. Modules do not call them.
+  void attach(std::shared_ptr<const Content> content, AsyncStore* store);
+  void load_session(boost::json::object session);
+  // True when session() differs from what load_session() gave.
+  [[nodiscard]] bool session_changed() const { return session_ != session_loaded_; }
+
   // Keeps the update "in progress" until the returned pointer is released. Capture it in
   // callbacks of asynchronous work that must finish before the chat's next update.
   [[nodiscard]] std::shared_ptr<Context> hold() { return shared_from_this(); }
@@ -75,6 +107,10 @@ class Context : public std::enable_shared_from_this<Context> {
   std::string callback_query_id_;
   std::int64_t callback_message_id_ = 0;
   bool callback_answered_ = false;
+  std::shared_ptr<const Content> content_;
+  AsyncStore* store_ = nullptr;
+  boost::json::object session_;
+  boost::json::object session_loaded_;
 };
 
 }  // namespace corebot

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "corebot/content.hpp"
 #include "corebot/context.hpp"
 
 namespace corebot {
@@ -35,6 +36,15 @@ struct ModuleInfo {
   // wants to see whatever their content; used also to compute getUpdates' allowed_updates.
   std::vector<std::string> update_kinds;
   std::vector<AdminMenuEntry> admin_menu;
+
+  // Content (the owner's spreadsheet). The engine validates these with the core sheets at every
+  // load; a module reads them through Context::content()->rows(name).
+  std::vector<ContentSheet> sheets;
+  std::vector<ContentSetting> settings;  // keys the module accepts in the Settings sheet
+  // Buttons in Pages may lead to "<callback_prefix>:<argument>" (e.g. "form:request"); pressing
+  // one routes its callback data here. Needs a callback_prefix.
+  bool page_buttons = false;
+  ContentCheck content_check;  // optional cross-row rules; its errors block a load
 };
 
 // What on_update tells the dispatcher.

@@ -168,6 +168,16 @@ void read_file(const std::string& path, EngineConfig& config) {
     TableReader r(path, *t, "store");
     r.read("uri", config.store_uri);
   }
+  if (auto* t = top.sub("content")) {
+    TableReader r(path, *t, "content");
+    r.read("source", config.content_source);
+    r.read("poll_interval", config.content_poll_s);
+    std::filesystem::path source(config.content_source);
+    if (!config.content_source.empty() && source.is_relative()) {
+      config.content_source =
+          (std::filesystem::path(path).parent_path() / source).lexically_normal().string();
+    }
+  }
   if (auto* t = top.sub("engine")) {
     TableReader r(path, *t, "engine");
     r.read("log_level", config.log_level);
@@ -246,6 +256,7 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   override_with("COREBOT_ADMIN_TOKEN", config.admin_token);
   override_with("COREBOT_LOG_LEVEL", config.log_level);
   override_with("COREBOT_STORE_URI", config.store_uri);
+  override_with("COREBOT_CONTENT", config.content_source);
   if (config.store_uri.empty()) {
     config.store_uri = "sqlite://" + (std::filesystem::current_path() / "var" / "bot.db").string();
   }

@@ -54,6 +54,12 @@ struct EngineConfig {
   // Default: sqlite://<working directory>/var/bot.db (the directory is created).
   std::string store_uri;
 
+  // [content] the bot's spreadsheet: .xlsx, .ods, .csv or a folder of CSV files; COREBOT_CONTENT.
+  // A relative path in the file is relative to the file's folder. Empty: no content (the
+  // built-in menu runs instead).
+  std::string content_source;
+  int content_poll_s = 0;  // reload when the file changes, checked every N seconds; 0: off
+
   // [engine]
   std::string log_level = "info";  // COREBOT_LOG_LEVEL
   int shutdown_grace_s = 10;       // how long SIGTERM waits for in-flight work

@@ -85,5 +85,18 @@ TEST(Config, HostPort) {
   EXPECT_THROW(parse_host_port("h:99999", "x"), ConfigError);
 }
 
+TEST(Config, ContentSourceRelativeToTheFileAndFromTheEnvironment) {
+  auto path = write_temp("[content]\nsource = \"bot.xlsx\"\npoll_interval = 5\n");
+  auto config = load_config(path, {{"BOT_TOKEN", "123:abc"}});
+  EXPECT_EQ(config.content_source,
+            (std::filesystem::path(path).parent_path() / "bot.xlsx").string());
+  EXPECT_EQ(config.content_poll_s, 5);
+  config = load_config(path, {{"BOT_TOKEN", "123:abc"}, {"COREBOT_CONTENT", "/srv/other.ods"}});
+  EXPECT_EQ(config.content_source, "/srv/other.ods");
+  EXPECT_NE(error_of(write_temp("[content]\nsorce = \"x\"\n"), {{"BOT_TOKEN", "1:a"}})
+                .find("unknown setting 'content.sorce'"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace corebot::app

@@ -6,7 +6,9 @@
 #include <optional>
 #include <sstream>
 
+#include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
+#include "app/sessions.hpp"
 #include "app/user_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -94,6 +96,15 @@ struct Engine::State {
       users->observe(ctx);
       return Handled::kContinue;
     });
+    sessions = std::make_unique<Sessions>(*store);
+    if (!config.content_source.empty()) {
+      content = std::make_unique<BotContent>(config.content_source, registry, loop);
+      content->load_initial();  // throws ContentLoadError: the bot does not start on bad content
+      content->start_polling(config.content_poll_s);
+      dispatcher.add_middleware(dispatch::Phase::kBefore,
+                                [this](Context& ctx) { return content->on_update(ctx); });
+    }
+    dispatcher.set_hooks(context_hooks());
     outbox.set_blocked_handler([this](std::int64_t chat_id) {
       if (chat_id > 0) users->set_blocked(chat_id, true);
     });
@@ -112,6 +123,27 @@ struct Engine::State {
   }
 
   void start_admin();
+
+  // Every update sees one content snapshot and its (chat, user) session; a changed session is
+  // saved before the chat's next update starts.
+  dispatch::ContextHooks context_hooks() {
+    dispatch::ContextHooks hooks;
+    hooks.prepare = [this](Context& ctx, std::function<void()> ready) {
+      ctx.attach(content ? content->current() : nullptr, store.get());
+      if (!ctx.chat_id() || !ctx.user_id()) return ready();
+      sessions->load(*ctx.chat_id(), *ctx.user_id(),
+                     [&ctx, ready = std::move(ready)](json::object session) {
+                       ctx.load_session(std::move(session));  // `ready` keeps ctx alive
+                       ready();
+                     });
+    };
+    hooks.release = [this](Context& ctx) {
+      if (ctx.chat_id() && ctx.user_id() && ctx.session_changed()) {
+        sessions->save(*ctx.chat_id(), *ctx.user_id(), ctx.session());
+      }
+    };
+    return hooks;
+  }
 
   std::string metrics() const {
     const auto& d = dispatcher.stats();
@@ -224,6 +256,7 @@ struct Engine::State {
     if (done) on_stopped.push_back(std::move(done));
     if (stopping) return;
     stopping = true;
+    if (content) content->stop();
     COREBOT_LOG_INFO("stopping: finishing {} update(s) in progress", dispatcher.pending());
     grace_deadline =
         core::SystemClock::instance().now() + std::chrono::seconds(config.shutdown_grace_s);
@@ -250,12 +283,22 @@ struct Engine::State {
     outbox.drain(left, [this](std::vector<outbox::OutboxCall> unsent) {
       if (!unsent.empty()) {
         COREBOT_LOG_WARN(
-            "stopping: {} queued call(s) not sent (mailings resume from the store "
-            "once it exists; until then they are dropped)",
+            "stopping: {} queued call(s) not sent; a running mailing is not resumed "
+            "after a restart (not built yet)",
             unsent.size());
       }
-      users->flush([this] { finish_stop(); });
+      users->flush([this] { wait_for_sessions(); });
     });
+  }
+
+  // A session changed twice in quick succession has its second write queued behind the first;
+  // let both land so a restart resumes from the latest state.
+  void wait_for_sessions() {
+    if (sessions->pending() > 0 && core::SystemClock::instance().now() < grace_deadline) {
+      loop.after(std::chrono::milliseconds(20), [this] { wait_for_sessions(); });
+      return;
+    }
+    finish_stop();
   }
 
   void finish_stop() {
@@ -274,6 +317,8 @@ struct Engine::State {
   std::unique_ptr<core::Executor> executor;
   std::unique_ptr<AsyncStore> store;
   std::unique_ptr<UserTracker> users;
+  std::unique_ptr<Sessions> sessions;
+  std::unique_ptr<BotContent> content;  // null without [content] source
   outbox::Outbox outbox;
   OutboxSender sender;
   dispatch::Dispatcher dispatcher;

@@ -5,41 +5,15 @@
 
 #include <boost/json.hpp>
 
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
-#include <mutex>
 
 #include "core/manual_executor.hpp"
+#include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
 
 namespace corebot::app {
 namespace {
 namespace json = boost::json;
-
-// Where AsyncStore posts its results from worker threads; the test runs them on its own thread.
-class Inbox {
- public:
-  void post(std::function<void()> fn) {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(fn));
-    ready_.notify_one();
-  }
-  // Waits for one result (a generous deadline: readiness, not timing) and runs it.
-  void run_one() {
-    std::unique_lock lock(mutex_);
-    ASSERT_TRUE(ready_.wait_for(lock, std::chrono::seconds(20), [&] { return !queue_.empty(); }));
-    auto fn = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    fn();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
-};
 
 struct UserTrackerTest : ::testing::Test {
   UserTrackerTest() {
@@ -76,7 +50,7 @@ struct UserTrackerTest : ::testing::Test {
 
   std::filesystem::path dir;
   std::string db_path;
-  Inbox inbox;
+  testing::Inbox inbox;
   std::shared_ptr<DocumentStore> store;
   std::unique_ptr<AsyncStore> async;
   core::ManualClock clock;

@@ -35,6 +35,12 @@ struct DemoOptions {
 };
 int run_demo(const DemoOptions& options);
 
+struct CheckOptions {
+  std::string path;  // .xlsx, .ods, .csv or a folder of CSV files
+};
+// Prints the report of the spreadsheet; 0 when it has no errors (warnings allowed), 1 otherwise.
+int run_check(const CheckOptions& options);
+
 struct BroadcastOptions {
   std::string text;
   std::string to;  // a file of chat ids (one per line) or "all"

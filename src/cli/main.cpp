@@ -43,8 +43,17 @@ int main(int argc, char** argv) {
       "demo", "Run the demo bot inside the sandbox and print the web chat address");
   demo_cmd->add_option("--host", demo.host, "Address of the web chat")->capture_default_str();
   demo_cmd->add_option("--port", demo.port, "Port of the web chat")->capture_default_str();
-  demo_cmd->add_option("-c,--config", demo.config_path, "Bot config (menu pages, limits)")
+  demo_cmd
+      ->add_option(
+          "-c,--config", demo.config_path,
+          "Bot config (limits, [content] source...); without a content source the demo runs the "
+          "business-card example")
       ->check(CLI::ExistingFile);
+
+  corebot::cli::CheckOptions check;
+  auto* check_cmd = app.add_subcommand(
+      "check", "Validate a bot spreadsheet (.xlsx, .ods, .csv or a CSV folder) and list problems");
+  check_cmd->add_option("file", check.path, "The spreadsheet or folder")->required();
 
   corebot::cli::BroadcastOptions broadcast;
   if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
@@ -68,5 +77,6 @@ int main(int argc, char** argv) {
   if (*sandbox_cmd) return corebot::cli::run_sandbox(sandbox);
   if (*demo_cmd) return corebot::cli::run_demo(demo);
   if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
+  if (*check_cmd) return corebot::cli::run_check(check);
   return 1;
 }

@@ -18,20 +18,22 @@ std::vector<SheetSpec> core_sheet_specs() {
                              .unique = true,
                              .aliases = {"setting"}},
                             {.name = "value", .type = ColumnType::kText}}},
-      SheetSpec{.name = "Pages",
-                .required = true,
-                .columns = {{.name = "id",
-                             .type = ColumnType::kId,
-                             .required = true,
-                             .unique = true,
-                             .max_length = 60,
-                             .aliases = {"page"}},
-                            {.name = "text", .type = ColumnType::kText, .required = true},
-                            {.name = "media", .type = ColumnType::kText},
-                            {.name = "media type",
-                             .type = ColumnType::kEnum,
-                             .choices = {"photo", "video", "animation", "document", "audio"}},
-                            {.name = "buttons", .type = ColumnType::kText}}},
+      SheetSpec{
+          .name = "Pages",
+          .required = true,
+          .columns = {{.name = "id",
+                       .type = ColumnType::kId,
+                       .required = true,
+                       .unique = true,
+                       .max_length = 60,
+                       .aliases = {"page"}},
+                      {.name = "text", .type = ColumnType::kText, .required = true},
+                      {.name = "media", .type = ColumnType::kText},
+                      {.name = "media type",
+                       .type = ColumnType::kEnum,
+                       .choices = {"photo", "video", "animation", "document", "audio"}},
+                      {.name = "buttons", .type = ColumnType::kText},
+                      {.name = "new message", .type = ColumnType::kBoolean, .aliases = {"new"}}}},
       SheetSpec{
           .name = "Texts",
           .required = false,
@@ -70,6 +72,16 @@ class SnapshotCompiler {
     CompileResult result;
     result.report = snap->validation_.report;
     SnapshotCompiler(*snap, result.report, options).run();
+    // Modules' own checks read the compiled content, so they run only on otherwise sound content.
+    if (!result.report.has_errors()) {
+      for (const auto& check : options.checks) {
+        if (!check) continue;
+        for (const corebot::ContentProblem& p : check(*snap)) {
+          result.report.add(p.error ? Severity::kError : Severity::kWarning, p.sheet, p.cell,
+                            p.what, p.fix);
+        }
+      }
+    }
     if (!result.report.has_errors()) result.snapshot = std::move(snap);
     return result;
   }
@@ -84,6 +96,30 @@ class SnapshotCompiler {
     compile_pages();
     compile_texts();
     compile_admins();
+    collect_module_rows();
+  }
+
+  // Module sheets (those after the core specs) as plain rows for corebot::Content::rows().
+  void collect_module_rows() {
+    const size_t core = core_sheet_specs().size();
+    for (size_t i = core; i < s_.validation_.tables.size(); ++i) {
+      const Table& t = s_.validation_.tables[i];
+      auto& rows = s_.rows_[fold_case(t.spec().name)];
+      if (t.sheet() == nullptr) continue;
+      for (const Record& r : t.records()) {
+        if (!r.valid) continue;
+        corebot::ContentRow row;
+        row.sheet = t.sheet_name();
+        row.row = r.row + 1;
+        for (const ColumnSpec& c : t.spec().columns) {
+          if (!t.column(c.name)) continue;
+          row.cells[c.name] = t.address(r, c.name);
+          const std::string_view v = t.value(r, c.name);
+          if (!v.empty()) row.values[c.name] = std::string(v);
+        }
+        rows.push_back(std::move(row));
+      }
+    }
   }
 
   void collect_page_ids() {
@@ -173,6 +209,7 @@ class SnapshotCompiler {
       page.text = std::string(trim(t->cell(r, "text").text));
       page.media = std::string(t->value(r, "media"));
       page.source = t->sheet_name() + "!" + t->address(r, "id");
+      page.new_message = parse_boolean(t->value(r, "new message")).value_or(false);
       bool ok = r.valid;
       if (!page.media.empty()) {
         const std::string lower = fold_case(page.media.substr(0, 8));
@@ -277,6 +314,36 @@ class SnapshotCompiler {
           }
           b.kind = Button::Kind::kUrl;
           b.target = std::string(target);
+        } else if (const size_t colon = target.find(':'); colon != std::string_view::npos) {
+          // "form:request": an action of the module that owns the prefix.
+          const std::string prefix = fold_case(trim(target.substr(0, colon)));
+          const std::string_view argument = trim(target.substr(colon + 1));
+          const auto& known = options_.button_prefixes;
+          if (std::find(known.begin(), known.end(), prefix) == known.end()) {
+            std::string names;
+            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k + ":";
+            fail(
+                label + " leads to \"" + excerpt(target) + "\", which is neither a page nor a link",
+                names.empty() ? "write a page id or a link after \"->\""
+                              : "write a page id, a link, or an action (" + names + "...)");
+            continue;
+          }
+          if (argument.empty() || !is_id(argument)) {
+            fail(label + " leads to \"" + excerpt(target) + "\": \"" + excerpt(argument) +
+                     "\" after \"" + prefix + ":\" is not a valid id",
+                 "write one word after the colon, e.g. " + prefix + ":request");
+            continue;
+          }
+          b.kind = Button::Kind::kAction;
+          b.target = prefix + ":" + fold_case(argument);
+          b.callback_data = b.target;
+          if (b.callback_data.size() > kMaxCallbackDataBytes) {
+            fail(label + ": \"" + excerpt(target) + "\" makes callback data of " +
+                     std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
+                     std::to_string(kMaxCallbackDataBytes),
+                 "use a shorter id");
+            continue;
+          }
         } else {
           if (!is_id(target)) {
             fail(label + " leads to \"" + excerpt(target) + "\", which is not a valid page id",

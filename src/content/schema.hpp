@@ -17,21 +17,12 @@
 #include <vector>
 
 #include "content/report.hpp"
+#include "corebot/content.hpp"
 
 namespace corebot::content {
 
-enum class ColumnType {
-  kText,          // any text
-  kId,            // a single word: letters (any script), digits, '_', '-', '.'; no spaces
-  kInteger,       // a whole number (a number cell or digits in a text cell)
-  kNumber,        // any number ("3.5"; a decimal comma "3,5" is accepted too)
-  kBoolean,       // yes/no, true/false, on/off, 1/0 (any case), or a TRUE/FALSE cell
-  kUrl,           // http://, https:// or tg:// link
-  kPageRef,       // the id of a page in the Pages sheet
-  kLanguage,      // an ISO 639-1 code, optionally with a region: "en", "pt-br"
-  kEnum,          // one of ColumnSpec::choices (case-insensitive)
-  kTelegramUser,  // a numeric Telegram user id or an @username
-};
+// The column types are the public ones modules declare with (corebot/content.hpp).
+using ColumnType = corebot::ColumnType;
 
 // What a custom check reports about a value it rejects.
 struct CheckFailure {

@@ -48,4 +48,10 @@ bool ContentSnapshot::is_admin(int64_t user_id, std::string_view username) const
   return false;
 }
 
+const std::vector<corebot::ContentRow>& ContentSnapshot::rows(std::string_view sheet) const {
+  static const std::vector<corebot::ContentRow> kNone;
+  auto it = rows_.find(fold_case(trim(sheet)));
+  return it == rows_.end() ? kNone : it->second;
+}
+
 }  // namespace corebot::content

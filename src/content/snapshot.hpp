@@ -27,33 +27,12 @@ inline constexpr size_t kMaxCallbackDataBytes = 64;
 inline constexpr size_t kMaxButtonTextLength = 64;  // characters; longer labels get cut
 inline constexpr size_t kMaxButtonsPerRow = 8;
 inline constexpr size_t kMaxButtonsPerPage = 100;
-// Callback data of a button that opens a page: kPageCallbackPrefix + page id.
-inline constexpr std::string_view kPageCallbackPrefix = "p:";
-
-struct Button {
-  enum class Kind { kPage, kUrl };
-  std::string text;
-  Kind kind = Kind::kPage;
-  std::string target;         // page id (lowercase) or URL
-  std::string callback_data;  // kPage: "p:<id>", at most 64 bytes; empty for kUrl
-};
-
-enum class MediaKind { kNone, kPhoto, kVideo, kAnimation, kDocument, kAudio };
-
-struct Page {
-  std::string id;  // as written, ASCII-lowercased (ids are case-insensitive)
-  std::string text;
-  std::string media;  // URL or Telegram file_id; empty when none
-  MediaKind media_kind = MediaKind::kNone;
-  std::vector<std::vector<Button>> keyboard;  // rows of buttons
-  std::string source;                         // "Pages!A3", for messages to owners
-};
-
-struct Admin {
-  int64_t user_id = 0;   // 0 when given as @username
-  std::string username;  // without '@', lowercase; empty when given as an id
-  std::string name;
-};
+// Pages, buttons and admins are the public structs modules read (corebot/content.hpp).
+using corebot::kPageCallbackPrefix;
+using Button = corebot::Button;
+using MediaKind = corebot::MediaKind;
+using Page = corebot::Page;
+using Admin = corebot::Admin;
 
 // A setting a module accepts in the Settings sheet (besides the core ones).
 struct SettingSpec {
@@ -65,30 +44,37 @@ struct SettingSpec {
 struct CompileOptions {
   std::vector<SheetSpec> sheets;      // sheets modules read, validated with the core ones
   std::vector<SettingSpec> settings;  // settings modules accept
+  // Callback prefixes buttons may lead to: "Label -> form:request" when "form" is listed.
+  std::vector<std::string> button_prefixes;
+  // Modules' cross-row checks, run on the compiled snapshot; their errors block the load.
+  std::vector<corebot::ContentCheck> checks;
 };
 
-class ContentSnapshot {
+// The compiled content; implements the read-only interface modules see (corebot::Content).
+class ContentSnapshot final : public corebot::Content {
  public:
   // The page with that id (case-insensitive), or nullptr.
-  const Page* page(std::string_view id) const;
-  const std::vector<Page>& pages() const { return pages_; }
+  const Page* page(std::string_view id) const override;
+  const std::vector<Page>& pages() const override { return pages_; }
   // The page /start shows: setting start_page, else page "start", else the first page.
-  const Page& start_page() const { return pages_.at(start_index_); }
+  const Page& start_page() const override { return pages_.at(start_index_); }
 
   // Text for a key in a language ("pt-br" falls back to "pt", then the default language).
   // Empty when the key is unknown.
-  std::string_view text(std::string_view key, std::string_view language) const;
-  bool has_text(std::string_view key) const;
-  const std::vector<std::string>& languages() const { return languages_; }
-  const std::string& default_language() const { return default_language_; }
+  std::string_view text(std::string_view key, std::string_view language) const override;
+  bool has_text(std::string_view key) const override;
+  const std::vector<std::string>& languages() const override { return languages_; }
+  const std::string& default_language() const override { return default_language_; }
 
   // A setting's value as written (trimmed); nullopt when absent.
-  std::optional<std::string_view> setting(std::string_view key) const;
+  std::optional<std::string_view> setting(std::string_view key) const override;
   // A boolean setting ("yes"/"no"...); fallback when absent.
   bool setting_flag(std::string_view key, bool fallback) const;
 
-  bool is_admin(int64_t user_id, std::string_view username) const;
-  const std::vector<Admin>& admins() const { return admins_; }
+  bool is_admin(int64_t user_id, std::string_view username) const override;
+  const std::vector<Admin>& admins() const override { return admins_; }
+  // Rows of the module sheets (CompileOptions::sheets), by sheet name (case-insensitive).
+  const std::vector<corebot::ContentRow>& rows(std::string_view sheet) const override;
 
   // Validated tables of module sheets (and of the core sheets), by sheet name; nullptr when
   // no spec had that name. A table whose sheet is absent has no records.
@@ -108,6 +94,7 @@ class ContentSnapshot {
   std::map<std::string, std::map<std::string, std::string>, std::less<>> texts_;  // key->lang->text
   std::map<std::string, std::string, std::less<>> settings_;
   std::vector<Admin> admins_;
+  std::map<std::string, std::vector<corebot::ContentRow>, std::less<>> rows_;  // lowercase name
 };
 
 struct CompileResult {

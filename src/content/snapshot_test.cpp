@@ -80,7 +80,7 @@ TEST(Snapshot, MissingPagesSheetAndColumns) {
   EXPECT_EQ(lines(cols.report),
             (std::vector<std::string>{
                 "Pages!B1: unknown column \"txt\" is ignored — check the spelling; the known "
-                "columns are id, text, media, media type, buttons",
+                "columns are id, text, media, media type, buttons, new message",
                 "Pages: the column \"text\" is missing — add it to the header row (row 1)"}));
 }
 
@@ -148,6 +148,53 @@ TEST(Snapshot, ModuleSheetsAndSettings) {
   ASSERT_NE(products, nullptr);
   ASSERT_EQ(products->records().size(), 1u);
   EXPECT_EQ(products->value(products->records()[0], "price"), "3");
+}
+
+TEST(Snapshot, ActionButtonsNewMessageAndModuleRows) {
+  CompileOptions options;
+  options.button_prefixes = {"form"};
+  options.sheets = {
+      SheetSpec{.name = "Forms",
+                .required = false,
+                .columns = {{.name = "form", .type = ColumnType::kId, .required = true},
+                            {.name = "question", .type = ColumnType::kText}}}};
+  std::vector<std::string> checked;
+  options.checks = {[&](const corebot::Content& c) {
+    std::vector<corebot::ContentProblem> out;
+    for (const auto& row : c.rows("forms")) checked.push_back(std::string(row.get("form")));
+    out.push_back({false, "Forms", "A2", "just a note", ""});
+    return out;
+  }};
+  auto result = compile_snapshot(
+      make({{"Pages",
+             "id,text,buttons,new message\nstart,Hi,Apply -> form:Request | About -> about\n"
+             "about,Us,,yes\n"},
+            {"Forms", "form,question\nrequest,Name?\nrequest,Phone?\n"}}),
+      options);
+  ASSERT_TRUE(result.snapshot) << result.report.to_string();
+  const auto& start = result.snapshot->start_page();
+  EXPECT_EQ(start.keyboard[0][0].kind, Button::Kind::kAction);
+  EXPECT_EQ(start.keyboard[0][0].callback_data, "form:request");
+  EXPECT_FALSE(start.new_message);
+  EXPECT_TRUE(result.snapshot->page("about")->new_message);
+  const auto& rows = result.snapshot->rows("Forms");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].get("question"), "Phone?");
+  EXPECT_EQ(rows[1].row, 3u);
+  EXPECT_EQ(rows[1].cell("question"), "B3");
+  EXPECT_EQ(checked, (std::vector<std::string>{"request", "request"}));
+  EXPECT_EQ(result.report.warning_count(), 1u);
+
+  // An action whose prefix no module owns, or a module check's error, blocks the content.
+  auto unknown = compile_snapshot(make({{"Pages", "id,text,buttons\nstart,Hi,Go -> shop:x\n"}}));
+  EXPECT_FALSE(unknown.snapshot);
+  EXPECT_NE(unknown.report.to_string().find("neither a page nor a link"), std::string::npos);
+  options.checks = {[](const corebot::Content&) {
+    return std::vector<corebot::ContentProblem>{{true, "Forms", "A2", "bad form", "fix it"}};
+  }};
+  auto refused = compile_snapshot(make({{"Pages", "id,text\nstart,Hi\n"}}), options);
+  EXPECT_FALSE(refused.snapshot);
+  EXPECT_EQ(lines(refused.report), (std::vector<std::string>{"Forms!A2: bad form — fix it"}));
 }
 
 TEST(Schema, Values) {

@@ -56,16 +56,32 @@ void Dispatcher::start(std::optional<std::int64_t> chat, Item item) {
   // The custom deleter is how the dispatcher learns that every holder let go of the Context.
   auto handled = std::make_shared<std::function<void()>>(std::move(item.handled));
   std::weak_ptr<bool> alive = alive_;
-  std::shared_ptr<Context> ctx(new Context(std::move(item.update), sender_),
-                               [this, alive, chat, handled](Context* raw) {
-                                 delete raw;
-                                 if (alive.lock()) {
-                                   post_([this, alive, chat, handled] {
-                                     if (alive.lock()) finished(chat, std::move(*handled));
-                                   });
-                                 }
-                               });
-  run(*ctx);
+  std::shared_ptr<Context> ctx(
+      new Context(std::move(item.update), sender_), [this, alive, chat, handled](Context* raw) {
+        if (alive.lock() && hooks_.release) {
+          try {
+            hooks_.release(*raw);
+          } catch (const std::exception& e) {
+            COREBOT_LOG_ERROR("dispatch: release hook failed: {}", e.what());
+          }
+        }
+        delete raw;
+        if (alive.lock()) {
+          post_([this, alive, chat, handled] {
+            if (alive.lock()) finished(chat, std::move(*handled));
+          });
+        }
+      });
+  if (!hooks_.prepare) return run(*ctx);
+  try {
+    // `ready` keeps the Context alive until the hook is done with it.
+    hooks_.prepare(*ctx, [this, alive, ctx] {
+      if (alive.lock()) run(*ctx);
+    });
+  } catch (const std::exception& e) {
+    ++stats_.module_errors;
+    COREBOT_LOG_ERROR("dispatch: prepare hook failed on update {}: {}", ctx->update_id(), e.what());
+  }
 }
 
 void Dispatcher::run(Context& ctx) {

@@ -2,9 +2,10 @@
 // updates of different chats run interleaved on the loop thread (a module that waits on I/O holds
 // its Context and the chat's next update waits, while other chats go on).
 //
-// Life of an update: parse check -> before-middleware -> command / callback prefix / update kind
-// routing to modules (until one returns kStop) -> after-middleware -> unanswered callback queries
-// are answered -> the Context is released -> `handled` runs -> the chat's next update starts.
+// Life of an update: parse check -> prepare hook (content, session) -> before-middleware -> command
+// / callback prefix / update kind routing to modules (until one returns kStop) -> after-middleware
+// -> unanswered callback queries are answered -> the Context is released -> release hook (saves the
+// session) -> `handled` runs -> the chat's next update starts.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -28,6 +29,17 @@ using Middleware = std::function<Handled(Context&)>;
 // Runs a function later on the loop thread (the engine passes EventLoop::post).
 using Post = std::function<void(std::function<void()>)>;
 
+// How the engine fills a Context before the modules see it and cleans up after. Both optional.
+struct ContextHooks {
+  // Runs first for every update: attaches the content snapshot, loads the session... and calls
+  // `ready` (possibly later, on the loop thread) to let the update go on. Never calling it
+  // leaves the chat stuck, so implementations must call it on failure paths too.
+  std::function<void(Context&, std::function<void()> ready)> prepare;
+  // Runs once every holder released the Context, before the chat's next update is started
+  // (e.g. to save the session so that update sees it).
+  std::function<void(Context&)> release;
+};
+
 struct DispatchStats {
   std::uint64_t received = 0;
   std::uint64_t handled = 0;
@@ -44,6 +56,8 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   void add_middleware(Phase phase, Middleware middleware);
+  // Replaces the hooks; call before the first dispatch().
+  void set_hooks(ContextHooks hooks) { hooks_ = std::move(hooks); }
 
   // Takes one update as received from Telegram. `handled` runs once on the loop thread when the
   // update was handled (or rejected as malformed). Thread: loop thread.
@@ -73,6 +87,7 @@ class Dispatcher {
   Post post_;
   std::vector<Middleware> before_;
   std::vector<Middleware> after_;
+  ContextHooks hooks_;
   std::map<std::int64_t, ChatQueue> chats_;
   std::size_t pending_ = 0;
   DispatchStats stats_;

@@ -131,5 +131,51 @@ TEST_F(Fixture, BeforeMiddlewareCanStopAnUpdate) {
   EXPECT_EQ(order, (std::vector<std::string>{"before"}));
 }
 
+TEST_F(Fixture, PrepareHookRunsFirstAndReleaseHookBeforeTheChatsNextUpdate) {
+  std::vector<std::string> order;
+  std::vector<std::function<void()>> ready;
+  dispatcher.set_hooks(
+      ContextHooks{.prepare =
+                       [&](Context& ctx, std::function<void()> go) {
+                         order.push_back("prepare " + std::to_string(ctx.update_id()));
+                         ctx.session()["seen"] = ctx.update_id();
+                         ready.push_back(std::move(go));  // e.g. a session still loading
+                       },
+                   .release =
+                       [&](Context& ctx) {
+                         order.push_back("release " + std::to_string(ctx.update_id()) +
+                                         (ctx.session_changed() ? " changed" : ""));
+                       }});
+  dispatcher.dispatch(message(1, 7, "/start"));
+  dispatcher.dispatch(message(2, 7, "/start"));
+  drain();
+  EXPECT_TRUE(probe->seen.empty()) << "modules wait for the prepare hook";
+  ASSERT_EQ(ready.size(), 1u);
+  ready[0]();
+  ready.clear();
+  drain();
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{1}));
+  ASSERT_EQ(ready.size(), 1u) << "update 2 is prepared once update 1 was released";
+  ready[0]();
+  ready.clear();
+  drain();
+  EXPECT_EQ(order, (std::vector<std::string>{"prepare 1", "release 1 changed", "prepare 2",
+                                             "release 2 changed"}));
+  EXPECT_EQ(dispatcher.pending(), 0u);
+}
+
+TEST_F(Fixture, APrepareHookThatThrowsDoesNotStickTheChat) {
+  int calls = 0;
+  dispatcher.set_hooks(ContextHooks{.prepare = [&](Context&, std::function<void()> go) {
+    if (++calls == 1) throw std::runtime_error("store down");
+    go();
+  }});
+  dispatcher.dispatch(message(1, 7, "/start"));
+  dispatcher.dispatch(message(2, 7, "/start"));
+  drain();
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(dispatcher.pending(), 0u);
+}
+
 }  // namespace
 }  // namespace corebot::dispatch

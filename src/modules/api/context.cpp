@@ -104,3 +104,38 @@ void Context::answer_callback(std::string text, bool show_alert) {
 }
 
 }  // namespace corebot
+
+namespace corebot {
+
+std::string Context::language() const {
+  if (auto it = session_.find("lang"); it != session_.end() && it->value().is_string()) {
+    return std::string(it->value().get_string());
+  }
+  return language_code_;
+}
+
+std::string Context::text(std::string_view key, std::string_view fallback) const {
+  if (content_ && content_->has_text(key)) return std::string(content_->text(key, language()));
+  return std::string(fallback);
+}
+
+std::string Context::localize(std::string_view value) const {
+  // Only a single word can be a key; most page texts are sentences and skip the lookup.
+  if (!content_ || value.empty() || value.size() > 60 ||
+      value.find_first_of(" \n\t") != std::string_view::npos || !content_->has_text(value)) {
+    return std::string(value);
+  }
+  return std::string(content_->text(value, language()));
+}
+
+void Context::attach(std::shared_ptr<const Content> content, AsyncStore* store) {
+  content_ = std::move(content);
+  store_ = store;
+}
+
+void Context::load_session(boost::json::object session) {
+  session_loaded_ = session;
+  session_ = std::move(session);
+}
+
+}  // namespace corebot

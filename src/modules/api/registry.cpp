@@ -49,6 +49,9 @@ void ModuleRegistry::add(std::unique_ptr<Module> module) {
                           it->second->info().name + "'");
     }
   }
+  if (info.page_buttons && info.callback_prefix.empty()) {
+    throw RegistryError("module '" + info.name + "': page_buttons needs a callback prefix");
+  }
   for (const auto& entry : info.admin_menu) {
     if (info.callback_prefix.empty() ||
         entry.callback_data.rfind(info.callback_prefix + ":", 0) != 0) {

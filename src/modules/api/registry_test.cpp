@@ -66,5 +66,26 @@ TEST(Registry, RejectsBadNamesPrefixesAndVersions) {
   EXPECT_TRUE(registry.modules().empty());
 }
 
+TEST(Registry, PageButtonsNeedACallbackPrefix) {
+  class ActionModule final : public Module {
+   public:
+    ModuleInfo info() const override {
+      ModuleInfo info;
+      info.name = "actions";
+      info.page_buttons = true;
+      return info;
+    }
+    Handled on_update(Context&) override { return Handled::kStop; }
+  };
+  ModuleRegistry registry;
+  try {
+    registry.add(std::make_unique<ActionModule>());
+    FAIL() << "accepted page_buttons without a prefix";
+  } catch (const RegistryError& e) {
+    EXPECT_NE(std::string(e.what()).find("page_buttons needs a callback prefix"),
+              std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace corebot

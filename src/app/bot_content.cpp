@@ -1,0 +1,216 @@
+#include "app/bot_content.hpp"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+
+#include "core/log.hpp"
+
+namespace corebot::app {
+namespace fs = std::filesystem;
+
+content::CompileOptions content_options(const ModuleRegistry& registry) {
+  content::CompileOptions options;
+  for (const ModuleInfo& info : registry.infos()) {
+    for (const ContentSheet& sheet : info.sheets) {
+      content::SheetSpec spec{.name = sheet.name, .required = sheet.required};
+      for (const ContentColumn& c : sheet.columns) {
+        spec.columns.push_back(content::ColumnSpec{.name = c.name,
+                                                   .type = c.type,
+                                                   .required = c.required,
+                                                   .unique = c.unique,
+                                                   .max_length = c.max_length,
+                                                   .choices = c.choices,
+                                                   .aliases = c.aliases});
+      }
+      options.sheets.push_back(std::move(spec));
+    }
+    for (const ContentSetting& s : info.settings) {
+      options.settings.push_back({s.key, s.type, s.choices});
+    }
+    if (info.page_buttons) options.button_prefixes.push_back(info.callback_prefix);
+    if (info.content_check) options.checks.push_back(info.content_check);
+  }
+  return options;
+}
+
+namespace {
+
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// Telegram's limit is 4096; leave room for the closing line.
+constexpr std::size_t kMaxReport = 3500;
+
+}  // namespace
+
+std::string reload_message(const content::Report& report, bool swapped,
+                           const content::ContentSnapshot* snapshot) {
+  std::string head;
+  if (swapped && snapshot) {
+    head = "Content reloaded: " + plural(snapshot->pages().size(), "page") + ", " +
+           plural(snapshot->languages().size(), "language") + ", " +
+           plural(snapshot->admins().size(), "admin") + ".";
+    if (report.warning_count() > 0) head += " " + plural(report.warning_count(), "warning") + ":";
+  } else {
+    head = "The spreadsheet has " + report.summary() +
+           ". The bot keeps showing the previous content until you fix them:";
+  }
+  std::string body;
+  std::size_t shown = 0;
+  for (const content::Problem& p : report.problems()) {
+    std::string line =
+        std::string(p.severity == content::Severity::kError ? "✗ " : "⚠ ") + p.to_string() + "\n";
+    if (body.size() + line.size() > kMaxReport) break;
+    body += line;
+    ++shown;
+  }
+  if (shown < report.problems().size()) {
+    body += "… and " + std::to_string(report.problems().size() - shown) +
+            " more (run `corebot check` for the full list)\n";
+  }
+  return body.empty() ? head : head + "\n" + body;
+}
+
+BotContent::BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop)
+    : source_(std::move(source)), loop_(loop), holder_(content_options(registry)) {}
+
+BotContent::~BotContent() {
+  *alive_ = false;
+  if (worker_.joinable()) worker_.join();
+}
+
+void BotContent::load_initial() {
+  last_signature_ = signature();
+  content::Report report = holder_.load(source_);
+  if (report.has_errors() || !holder_.current()) {
+    std::string message = "content error: " + source_ + " cannot be used:\n";
+    for (const content::Problem& p : report.problems()) {
+      message += (p.severity == content::Severity::kError ? "error: " : "warning: ") +
+                 p.to_string() + "\n";
+    }
+    message +=
+        source_ + ": " + report.summary() + " (check it with: corebot check " + source_ + ")";
+    throw ContentLoadError(message);
+  }
+  for (const content::Problem& p : report.problems()) {
+    COREBOT_LOG_WARN("content: {}", p.to_string());
+  }
+  const auto snapshot = holder_.current();
+  COREBOT_LOG_INFO("content: loaded {} ({} pages, {} languages, {} admins)", source_,
+                   snapshot->pages().size(), snapshot->languages().size(),
+                   snapshot->admins().size());
+}
+
+void BotContent::reload(ReloadDone done) {
+  if (stopped_) return;
+  if (running_) {
+    again_ = true;
+    if (done) next_.push_back(std::move(done));
+    return;
+  }
+  if (done) waiting_.push_back(std::move(done));
+  start_worker();
+}
+
+void BotContent::start_worker() {
+  running_ = true;
+  if (worker_.joinable()) worker_.join();  // the previous one has posted its result: done
+  last_signature_ = signature();
+  std::weak_ptr<bool> alive = alive_;
+  worker_ = std::thread([this, alive] {
+    auto started = std::chrono::steady_clock::now();
+    content::Report report = holder_.load(source_);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+    COREBOT_LOG_INFO("content: reload of {} took {} ms: {}", source_, ms, report.summary());
+    loop_.post([this, alive, report = std::move(report)]() mutable {
+      if (alive.lock()) finished(std::move(report));
+    });
+  });
+}
+
+void BotContent::finished(content::Report report) {
+  running_ = false;
+  const bool swapped = !report.has_errors();
+  ++reloads_;
+  if (!swapped) {
+    ++failed_reloads_;
+    COREBOT_LOG_WARN("content: reload refused, the previous content stays: {}", report.summary());
+    for (const content::Problem& p : report.problems()) {
+      COREBOT_LOG_WARN("content: {}", p.to_string());
+    }
+  }
+  auto callbacks = std::move(waiting_);
+  waiting_.clear();
+  for (auto& cb : callbacks) cb(report, swapped);
+  if (again_ && !stopped_) {
+    again_ = false;
+    waiting_ = std::move(next_);
+    next_.clear();
+    start_worker();
+  }
+}
+
+std::string BotContent::signature() const {
+  // Size and modification time of the file, or of every file of a CSV folder.
+  std::error_code ec;
+  std::string sig;
+  auto add = [&](const fs::path& p) {
+    auto size = fs::file_size(p, ec);
+    auto time = fs::last_write_time(p, ec);
+    sig += p.filename().string() + ":" + std::to_string(ec ? 0 : size) + ":" +
+           std::to_string(time.time_since_epoch().count()) + ";";
+  };
+  if (fs::is_directory(source_, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(source_, ec)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) add(f);
+  } else {
+    add(source_);
+  }
+  return sig;
+}
+
+void BotContent::start_polling(int interval_s) {
+  if (interval_s <= 0) return;
+  poll_s_ = interval_s;
+  std::weak_ptr<bool> alive = alive_;
+  loop_.after(std::chrono::seconds(poll_s_), [this, alive] {
+    if (!alive.lock() || stopped_) return;
+    if (!running_ && signature() != last_signature_) {
+      COREBOT_LOG_INFO("content: {} changed, reloading", source_);
+      reload({});
+    }
+    start_polling(poll_s_);
+  });
+}
+
+void BotContent::stop() { stopped_ = true; }
+
+Handled BotContent::on_update(Context& ctx) {
+  if (ctx.command() != "reload" || !ctx.user_id()) return Handled::kContinue;
+  const auto snapshot = current();
+  std::string username;
+  if (const auto* message = ctx.update().if_contains("message")) {
+    if (const auto* from =
+            message->is_object() ? message->get_object().if_contains("from") : nullptr;
+        from && from->is_object()) {
+      if (const auto* u = from->get_object().if_contains("username"); u && u->is_string()) {
+        username = std::string(u->get_string());
+      }
+    }
+  }
+  if (!snapshot || !snapshot->is_admin(*ctx.user_id(), username)) return Handled::kContinue;
+  COREBOT_LOG_INFO("content: /reload from admin {}", *ctx.user_id());
+  reload([this, hold = ctx.hold()](const content::Report& report, bool swapped) {
+    const auto now = current();
+    hold->reply(reload_message(report, swapped, now.get()));
+  });
+  return Handled::kStop;
+}
+
+}  // namespace corebot::app

@@ -1,0 +1,90 @@
+// The bot's live content: the spreadsheet named by [content] source, compiled against what the
+// registered modules declare, loaded at start, reloaded on an admin's /reload in Telegram or when
+// the file changes. A reload compiles off the event loop and swaps the snapshot atomically; on
+// errors the previous content stays live and the report says why.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "content/content_holder.hpp"
+#include "corebot/context.hpp"
+#include "corebot/module.hpp"
+#include "corebot/registry.hpp"
+#include "net/event_loop.hpp"
+
+namespace corebot::app {
+
+// What every registered module declared about content, as the compiler takes it.
+content::CompileOptions content_options(const ModuleRegistry& registry);
+
+// The first load failed; what() has one line per problem, then a summary line.
+class ContentLoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The text an admin gets after a reload ("Content reloaded: 5 pages..." or the errors), cut to
+// fit one Telegram message.
+std::string reload_message(const content::Report& report, bool swapped,
+                           const content::ContentSnapshot* snapshot);
+
+class BotContent {
+ public:
+  using ReloadDone = std::function<void(const content::Report& report, bool swapped)>;
+
+  BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop);
+  ~BotContent();
+  BotContent(const BotContent&) = delete;
+  BotContent& operator=(const BotContent&) = delete;
+
+  // Loads the source, blocking (call before the loop runs). Throws ContentLoadError on errors;
+  // warnings are logged.
+  void load_initial();
+  // The live snapshot (never null after load_initial()). Thread-safe.
+  [[nodiscard]] std::shared_ptr<const content::ContentSnapshot> current() const {
+    return holder_.current();
+  }
+  [[nodiscard]] const std::string& source() const { return source_; }
+
+  // Reloads on a worker thread; `done` runs on the loop thread. Requests made while a reload runs
+  // share the next one's outcome. Loop thread.
+  void reload(ReloadDone done);
+  // Checks the file's modification time every `interval_s` seconds and reloads when it changed.
+  void start_polling(int interval_s);
+  // The /reload middleware: an admin (per the live Admins sheet) gets a reload and its report;
+  // anyone else's /reload goes on to the modules like any unknown command.
+  Handled on_update(Context& ctx);
+  void stop();
+
+  [[nodiscard]] std::uint64_t reloads() const { return reloads_; }
+  [[nodiscard]] std::uint64_t failed_reloads() const { return failed_reloads_; }
+
+ private:
+  void start_worker();
+  void finished(content::Report report);
+  [[nodiscard]] std::string signature() const;  // changes when the source's files change
+
+  const std::string source_;
+  net::EventLoop& loop_;
+  content::ContentHolder holder_;
+  std::thread worker_;
+  bool running_ = false;             // a reload is in progress
+  bool again_ = false;               // another was asked for meanwhile
+  std::vector<ReloadDone> waiting_;  // for the reload in progress
+  std::vector<ReloadDone> next_;     // for the one after it
+  std::string last_signature_;
+  int poll_s_ = 0;
+  bool stopped_ = false;
+  std::uint64_t reloads_ = 0;
+  std::uint64_t failed_reloads_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace corebot::app

@@ -1,0 +1,80 @@
+#include "app/sessions.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/log.hpp"
+
+namespace corebot::app {
+namespace json = boost::json;
+
+std::string Sessions::key(std::int64_t chat_id, std::int64_t user_id) {
+  return std::to_string(chat_id) + ":" + std::to_string(user_id);
+}
+
+void Sessions::load(std::int64_t chat_id, std::int64_t user_id,
+                    std::function<void(json::object)> done) {
+  ++stats_.loads;
+  std::string id = key(chat_id, user_id);
+  if (auto it = cache_.find(id); it != cache_.end()) return done(it->second.session);
+  store_.run(
+      [id](DocumentStore& s) {
+        return s.collection(kCollection).find_one({{"_id", id}});
+      },
+      [this, id, done = std::move(done)](StoreResult<std::optional<json::object>> r) {
+        if (!r) {
+          ++stats_.failures;
+          COREBOT_LOG_ERROR("sessions: cannot load {}: {}", id, r.error().what());
+          return done({});
+        }
+        // A save queued while we read wins: it is newer than what the store had.
+        if (auto it = cache_.find(id); it != cache_.end()) return done(it->second.session);
+        const auto& doc = r.value();
+        const json::value* data = doc ? doc->if_contains("data") : nullptr;
+        done(data && data->is_object() ? data->get_object() : json::object{});
+      });
+}
+
+void Sessions::save(std::int64_t chat_id, std::int64_t user_id, json::object session) {
+  ++stats_.saves;
+  std::string id = key(chat_id, user_id);
+  auto [it, fresh] = cache_.try_emplace(id);
+  it->second.session = std::move(session);
+  it->second.chat_id = chat_id;
+  it->second.user_id = user_id;
+  if (!fresh) {
+    it->second.dirty = true;  // written when the write in flight is done
+    return;
+  }
+  write(id);
+}
+
+void Sessions::write(const std::string& id) {
+  const Cached& cached = cache_.at(id);
+  store_.run(
+      [id, chat_id = cached.chat_id, user_id = cached.user_id,
+       session = cached.session](DocumentStore& s) {
+        auto& sessions = s.collection(kCollection);
+        if (session.empty()) {
+          sessions.delete_one({{"_id", id}});
+          return;
+        }
+        sessions.replace_one({{"_id", id}},
+                             {{"_id", id}, {"chat", chat_id}, {"user", user_id}, {"data", session}},
+                             {.upsert = true});
+      },
+      [this, id](StoreResult<std::monostate> r) {
+        if (!r) {
+          ++stats_.failures;
+          COREBOT_LOG_ERROR("sessions: cannot save {}: {}", id, r.error().what());
+        }
+        auto it = cache_.find(id);
+        if (it == cache_.end()) return;
+        if (it->second.dirty) {
+          it->second.dirty = false;
+          return write(id);
+        }
+        cache_.erase(it);
+      });
+}
+
+}  // namespace corebot::app

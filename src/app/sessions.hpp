@@ -1,0 +1,58 @@
+// Sessions: one JSON object per (chat, user), kept in the store collection "sessions" so a
+// conversation in progress (a form half filled in) survives a restart.
+//
+// Loading and saving go through AsyncStore, off the event loop. Saved sessions stay in memory
+// until their write is done, so the chat's next update reads what the previous one wrote even
+// while the write is still queued (the dispatcher runs one update per chat at a time).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "corebot/store.hpp"
+
+namespace corebot::app {
+
+class Sessions {
+ public:
+  static constexpr const char* kCollection = "sessions";
+
+  explicit Sessions(AsyncStore& store) : store_(store) {}
+
+  // Calls `done` with the session of (chat, user) ({} when none, or when the store failed:
+  // a user is better served by a fresh session than by no answer). Loop thread.
+  void load(std::int64_t chat_id, std::int64_t user_id,
+            std::function<void(boost::json::object)> done);
+  // Stores the session (an empty one deletes the document). Loop thread.
+  void save(std::int64_t chat_id, std::int64_t user_id, boost::json::object session);
+
+  struct Stats {
+    std::uint64_t loads = 0;
+    std::uint64_t saves = 0;
+    std::uint64_t failures = 0;
+  };
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  // Saves still being written.
+  [[nodiscard]] std::size_t pending() const { return cache_.size(); }
+
+ private:
+  // One write per key in flight: two store workers could otherwise finish an older write last.
+  struct Cached {
+    boost::json::object session;
+    std::int64_t chat_id = 0;
+    std::int64_t user_id = 0;
+    bool dirty = false;  // changed again while its write was in flight
+  };
+  static std::string key(std::int64_t chat_id, std::int64_t user_id);
+  void write(const std::string& id);
+
+  AsyncStore& store_;
+  std::map<std::string, Cached> cache_;
+  Stats stats_;
+};
+
+}  // namespace corebot::app

@@ -1,0 +1,171 @@
+#include "modules/forms/forms_module.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "tests/fakes/recording_sender.hpp"
+#include "tests/fakes/test_content.hpp"
+
+namespace corebot::modules {
+namespace {
+namespace json = boost::json;
+
+constexpr const char* kPages = "id,text,buttons\nstart,Hi,Apply -> form:apply\n";
+constexpr const char* kForms =
+    "form,field,question,type,options,required,label\n"
+    "apply,name,Name?,text,,,Name\n"
+    "apply,size,Size?,choice,S | M | L,,Size\n"
+    "apply,mail,Mail?,email,,no,E-mail\n"
+    "apply,phone,Phone?,phone,,,Phone\n";
+
+// Plays one user against the module, carrying the session between updates like the engine.
+struct FormsFixture : ::testing::Test {
+  FormsFixture() {
+    registry.add(std::make_unique<FormsModule>());
+    content = corebot::testing::make_content(
+        {{"Pages", kPages}, {"Forms", kForms}, {"Admins", "user\n77\n@boss_name\n"}}, registry);
+  }
+  Handled run(json::object body, const char* kind) {
+    body["from"] = json::object{{"id", 5}, {"first_name", "Ann"}};
+    json::object update{{"update_id", ++id}, {kind, body}};
+    Context ctx(update, sender);
+    ctx.attach(content, nullptr);
+    ctx.load_session(session);
+    Handled h = forms.on_update(ctx);
+    session = ctx.session();
+    return h;
+  }
+  Handled say(std::string text) {
+    return run({{"message_id", id}, {"chat", {{"id", 5}}}, {"text", text}}, "message");
+  }
+  Handled press(std::string data) {
+    return run({{"id", "q"},
+                {"data", data},
+                {"message", {{"message_id", 3}, {"chat", {{"id", 5}}}, {"text", "x"}}}},
+               "callback_query");
+  }
+  std::string last_text() const {
+    for (auto it = sender.calls.rbegin(); it != sender.calls.rend(); ++it) {
+      if (it->method == "sendMessage" && it->params.at("chat_id") == 5) {
+        return std::string(it->params.at("text").as_string());
+      }
+    }
+    return {};
+  }
+  ModuleRegistry registry;
+  std::shared_ptr<const content::ContentSnapshot> content;
+  corebot::testing::RecordingSender sender;
+  FormsModule forms;
+  json::object session;
+  std::int64_t id = 0;
+};
+
+TEST_F(FormsFixture, AWholeFormWithValidationSkipAndConfirm) {
+  EXPECT_EQ(say("hello"), Handled::kContinue) << "no form in progress: not ours";
+  press("form:apply");
+  EXPECT_EQ(last_text(), "Name?");
+  say("  Ann Lee ");
+  EXPECT_EQ(last_text(), "Size?");
+  say("XL");
+  EXPECT_EQ(last_text(), "Please choose one of the buttons.");
+  press("form:~a:name:0");  // a button of another question
+  EXPECT_EQ(sender.calls.back().params.at("text"), "This question was already answered.");
+  press("form:~a:size:9");
+  EXPECT_EQ(sender.calls.back().params.at("text"), "This question was already answered.");
+  press("form:~a:size:1");
+  EXPECT_EQ(last_text(), "Mail?");
+  press("form:~skip");
+  EXPECT_EQ(last_text(), "Press the button below to share your number, or type it.");
+  press("form:~skip");  // phone is required
+  EXPECT_EQ(sender.calls.back().method, "answerCallbackQuery");
+  run({{"message_id", 50},
+       {"chat", {{"id", 5}}},
+       {"contact", {{"phone_number", "+44 20 7946 0000"}, {"user_id", 5}}}},
+      "message");
+  const std::string summary = last_text();
+  EXPECT_NE(summary.find("Name: Ann Lee\nSize: M\nE-mail: —\nPhone: +442079460000"),
+            std::string::npos)
+      << summary;
+  say("more text");
+  EXPECT_EQ(last_text(), "Please press Send, Start over or Cancel above.");
+  sender.calls.clear();
+  press("form:~ok");
+  // The lead goes to the admin listed by id (an @username has no chat yet), then thanks.
+  ASSERT_GE(sender.calls.size(), 3u);
+  EXPECT_EQ(sender.calls[1].params.at("chat_id"), 77);
+  EXPECT_EQ(sender.calls[1].priority, Priority::kNotification);
+  EXPECT_NE(sender.calls[1].params.at("text").as_string().find("Size: M"), std::string::npos);
+  EXPECT_NE(last_text().find("Thank you"), std::string::npos);
+  EXPECT_FALSE(session.contains("forms"));
+  press("form:~ok");  // pressed twice: nothing more is sent to the admin
+  EXPECT_EQ(sender.calls.back().method, "answerCallbackQuery");
+}
+
+TEST_F(FormsFixture, CancelStaleButtonsAndHostileData) {
+  press("form:apply");
+  say("/cancel");  // only reaches the module as a command, like the dispatcher routes it
+  EXPECT_EQ(last_text(), "The form was cancelled.");
+  EXPECT_FALSE(session.contains("forms"));
+  for (std::string data : std::vector<std::string>{
+           "form:", "form:~", "form:~a:", "form:~a:size:", "form:~a:size:99999", "form:unknown",
+           std::string("form:") + std::string(100, 'z')}) {
+    sender.calls.clear();
+    EXPECT_EQ(press(data), Handled::kStop) << data;
+    EXPECT_EQ(sender.calls.at(0).method, "answerCallbackQuery") << data;
+  }
+  session = {{"forms", "not an object"}};
+  EXPECT_EQ(say("hi"), Handled::kContinue);
+  session = {{"forms", {{"form", "apply"}, {"answers", 7}, {"stage", "confirm"}}}};
+  say("hi");  // a session of the wrong shape starts the form over instead of sticking
+  EXPECT_EQ(last_text(), "Name?");
+  session = {{"forms", {{"form", "gone"}, {"answers", {}}, {"stage", "asking"}}}};
+  say("hi");
+  EXPECT_NE(last_text().find("has changed"), std::string::npos);
+  EXPECT_FALSE(session.contains("forms"));
+}
+
+TEST_F(FormsFixture, AReloadAddingAQuestionIsAskedBeforeTheSummary) {
+  press("form:apply");
+  say("Ann");
+  press("form:~a:size:0");
+  press("form:~skip");
+  say("+351 210 000 000");
+  EXPECT_NE(last_text().find("Please check"), std::string::npos);
+  content =
+      corebot::testing::make_content({{"Pages", kPages},
+                                      {"Forms",
+                                       "form,field,question,type,options\napply,name,Name?,,\n"
+                                       "apply,city,City?,,\napply,size,Size?,choice,S|M\n"}},
+                                     registry);
+  press("form:~ok");
+  EXPECT_EQ(last_text(), "City?");
+  say("Lisbon");
+  EXPECT_NE(last_text().find("city: Lisbon"), std::string::npos);
+}
+
+TEST(FormsContent, ChecksTheSheetAndTheButtons) {
+  ModuleRegistry registry;
+  registry.add(std::make_unique<FormsModule>());
+  content::Workbook wb;
+  for (auto [name, csv] : {std::pair{"Pages", "id,text,buttons\nstart,Hi,Go -> form:nope\n"},
+                           std::pair{"Forms",
+                                     "form,field,question,type,options\n"
+                                     "a,x,Q?,choice,\na,x,Q2?,text,\n"}}) {
+    auto r = content::read_workbook_bytes(csv, content::Format::kCsv, std::string(name) + ".csv");
+    wb.sheets.push_back(std::move(r.workbook->sheets.front()));
+  }
+  auto compiled = content::compile_snapshot(std::move(wb), app::content_options(registry));
+  EXPECT_FALSE(compiled.snapshot);
+  const std::string report = compiled.report.to_string();
+  EXPECT_NE(report.find("Forms!E2: the choice question \"x\" has no options"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("Forms!B3: the field \"x\" appears twice in form \"a\" (also in B2)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("starts form \"nope\", which is not in the Forms sheet"), std::string::npos)
+      << report;
+}
+
+}  // namespace
+}  // namespace corebot::modules
