@@ -14,7 +14,7 @@ from sandbox import TOKEN
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEERS = os.path.join(ROOT, "bench", "peers")
 VENV_PYTHON = os.path.join(PEERS, ".venv", "bin", "python")
-COREBOT = os.path.join(ROOT, "build", "src", "cli", "corebot")
+COREBOT = os.environ.get("COREBOT_BIN", os.path.join(ROOT, "build", "src", "cli", "corebot"))
 ADMIN_TOKEN = "bench-admin-secret"
 
 
@@ -25,6 +25,7 @@ class BotSpec:
     kind: str  # "corebot", "node" or "python"
     script: str = ""
     needs: tuple = ()  # node packages or python modules that must be importable
+    config: str = ""  # extra TOML for Corebot variants
 
     def missing(self) -> str:
         """Why this bot cannot run here, or '' when it can."""
@@ -46,6 +47,9 @@ class BotSpec:
 
 BOTS = [
     BotSpec("corebot", "Corebot", "corebot"),
+    # The same engine without its per-update `users` write: what that write costs (issue: store).
+    BotSpec("corebot-nousers", "Corebot, users not tracked", "corebot",
+            config="[store]\ntrack_users = false\n"),
     BotSpec("grammy-throttler", "grammY + throttler + auto-retry", "node", "grammy-throttler.mjs",
             ("grammy", "@grammyjs/transformer-throttler", "@grammyjs/auto-retry", "@grammyjs/runner")),
     BotSpec("grammy-autoretry", "grammY + auto-retry", "node", "grammy-autoretry.mjs",
@@ -69,13 +73,14 @@ class RunParams:
     admin_port: int = 0
 
 
-def corebot_config(workdir: str, params: RunParams) -> str:
+def corebot_config(workdir: str, params: RunParams, extra: str = "") -> str:
     """A TOML file with the outbox limits of this run (the rest comes from the environment)."""
     path = os.path.join(workdir, "bot.toml")
     with open(path, "w", encoding="utf-8") as f:
         f.write("[outbox]\n")
         f.write(f"global_per_second = {params.rate}\n")
         f.write(f"paid_broadcast = {'true' if params.paid else 'false'}\n")
+        f.write(extra)
     return path
 
 
@@ -92,7 +97,7 @@ def start(spec: BotSpec, workdir: str, params: RunParams) -> subprocess.Popen:
             "COREBOT_ADMIN_TOKEN": ADMIN_TOKEN,
             "COREBOT_LOG_LEVEL": "warn",
         })
-        argv = [COREBOT, "run", "--config", corebot_config(workdir, params)]
+        argv = [COREBOT, "run", "--config", corebot_config(workdir, params, spec.config)]
     else:
         env.update({
             "SANDBOX_API": params.api_root,

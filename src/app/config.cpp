@@ -167,6 +167,7 @@ void read_file(const std::string& path, EngineConfig& config) {
   if (auto* t = top.sub("store")) {
     TableReader r(path, *t, "store");
     r.read("uri", config.store_uri);
+    r.read("track_users", config.track_users);
   }
   if (auto* t = top.sub("content")) {
     TableReader r(path, *t, "content");

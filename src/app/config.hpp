@@ -53,6 +53,9 @@ struct EngineConfig {
   // [store] sqlite:///abs/path/bot.db or mongodb://...; COREBOT_STORE_URI.
   // Default: sqlite://<working directory>/var/bot.db (the directory is created).
   std::string store_uri;
+  // Record every sender in `users` (coalesced, see user_tracker.hpp). Off only to measure what
+  // it costs, or for a bot that must not keep user records.
+  bool track_users = true;
 
   // [content] the bot's spreadsheet: .xlsx, .ods, .csv or a folder of CSV files; COREBOT_CONTENT.
   // A relative path in the file is relative to the file's folder. Empty: no content (the

@@ -77,6 +77,12 @@ TEST(Config, MissingOrMalformedTokenAndBadMode) {
             std::string::npos);
 }
 
+TEST(Config, UserTrackingCanBeTurnedOff) {
+  EXPECT_TRUE(load_config(std::nullopt, {{"BOT_TOKEN", "1:a"}}).track_users);
+  auto path = write_temp("[store]\ntrack_users = false\n");
+  EXPECT_FALSE(load_config(path, {{"BOT_TOKEN", "1:a"}}).track_users);
+}
+
 TEST(Config, HostPort) {
   auto hp = parse_host_port("0.0.0.0:8443", "x");
   EXPECT_EQ(hp.host, "0.0.0.0");

@@ -92,10 +92,11 @@ struct Engine::State {
         open_document_store(config.store_uri),
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
     users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
-    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
-      users->observe(ctx);
-      return Handled::kContinue;
-    });
+    if (config.track_users)
+      dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+        users->observe(ctx);
+        return Handled::kContinue;
+      });
     sessions = std::make_unique<Sessions>(*store);
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(config.content_source, registry, loop);
