@@ -147,3 +147,20 @@ TEST(CheckContent, ExampleBusinessCardIsValid) {
 
 }  // namespace
 }  // namespace corebot::content
+
+namespace corebot::content {
+namespace {
+
+// Found by the xlsx and ods fuzz targets: a local zip header claiming ~3 GB made liborcus
+// allocate it. The reader now rejects an archive whose local headers disagree with its directory.
+TEST(ReaderRegression, LocalHeaderSizesMustMatchTheDirectory) {
+  const std::string dir = std::string(COREBOT_CONTENT_FIXTURES) + "/fuzz/";
+  for (const char* name : {"xlsx-local-header-3gb.xlsx", "ods-local-header.ods"}) {
+    ReadResult result = read_workbook(dir + name);
+    ASSERT_FALSE(result.ok()) << name;
+    EXPECT_NE(result.error.find("corrupt"), std::string::npos) << name << ": " << result.error;
+  }
+}
+
+}  // namespace
+}  // namespace corebot::content

@@ -66,6 +66,21 @@ ZipDirectory scan_zip(std::string_view b, const ReadLimits& limits) {
     if (at + 46 + name_len > eocd) {
       throw ReadFailure("the zip archive is truncated or corrupt (bad directory entry)");
     }
+    // liborcus sizes its buffers from the local header, not from this directory (found by
+    // fuzzing: a local header claiming 3 GB made it allocate 3 GB), so both must agree.
+    const uint32_t compressed = le32(b, at + 20);
+    const size_t local = le32(b, at + 42);
+    if (local > b.size() || b.size() - local < 30 || le32(b, local) != 0x04034b50) {
+      throw ReadFailure("the zip archive is truncated or corrupt (bad local header)");
+    }
+    const bool sizes_in_descriptor = (le16(b, local + 6) & 0x0008) != 0;
+    const uint32_t local_compressed = le32(b, local + 18);
+    const uint32_t local_size = le32(b, local + 22);
+    if (compressed > b.size() ||
+        (!sizes_in_descriptor && (local_size != size || local_compressed != compressed)) ||
+        (sizes_in_descriptor && (local_size > size || local_compressed > compressed))) {
+      throw ReadFailure("the zip archive is truncated or corrupt (sizes do not match)");
+    }
     dir.names.push_back(b.substr(at + 46, name_len));
     dir.uncompressed += size;
     at += 46 + name_len + extra_len + comment_len;
