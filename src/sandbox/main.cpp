@@ -1,10 +1,8 @@
 // corebot-sandbox: the Bot API emulator as a standalone program. Wiring only.
 #include <CLI/CLI.hpp>
 
-
 #include "core/log.hpp"
 #include "sandbox/serve.hpp"
-
 
 int main(int argc, char** argv) {
   using namespace corebot;

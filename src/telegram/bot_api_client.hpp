@@ -33,7 +33,8 @@ class BotApiClient {
   [[nodiscard]] const BotApiOptions& options() const { return options_; }
 
   // Parses an HTTP answer of the Bot API (exposed for tests).
-  static ApiResult parse_response(int http_status, std::string_view body, std::string_view transport_error);
+  static ApiResult parse_response(int http_status, std::string_view body,
+                                  std::string_view transport_error);
 
  private:
   net::HttpClient& http_;

@@ -10,7 +10,8 @@ namespace corebot::telegram::spec {
 
 struct Field {
   std::string_view name;
-  std::span<const std::string_view> types;  // as in the spec: "Integer", "String", "Array of X", ...
+  std::span<const std::string_view>
+      types;  // as in the spec: "Integer", "String", "Array of X", ...
   bool required;
 };
 
