@@ -432,7 +432,8 @@ def _has(program: str) -> bool:
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bots", default=",".join(b.name for b in bots.BOTS),
+    # Variants (a Corebot with a config tweak) run only when named.
+    p.add_argument("--bots", default=",".join(b.name for b in bots.BOTS if not b.config),
                    help="comma-separated: " + ", ".join(b.name for b in bots.BOTS))
     p.add_argument("--broadcast", action="store_true", help="run the broadcast-under-load benchmark")
     p.add_argument("--paid", action="store_true", help="run the 1000/s paid-broadcast benchmark")

@@ -486,38 +486,34 @@ UpdateResult MongoCollection::replace_one(const json::object& filter, json::obje
   return guarded("replace_one", [&] { return replace(filter, replacement, options.upsert); });
 }
 
-std::int64_t MongoCollection::delete_one(const json::object& filter) {
-  return guarded("delete_one", [&] {
+namespace {
+// mongoc_collection_delete_one and _delete_many share this signature.
+using MongocDelete = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, bson_t*,
+                              bson_error_t*);
+}  // namespace
+
+std::int64_t MongoCollection::delete_matching(const char* operation, const json::object& filter,
+                                              bool many) {
+  MongocDelete remove = many ? &mongoc_collection_delete_many : &mongoc_collection_delete_one;
+  return guarded(operation, [&] {
     Filter::compile(filter);
     BsonPtr query = to_bson(filter);
     return backend_.run(false, [&](ClientLease& client) {
       Handle coll(client, backend_, name_);
       Reply reply;
       MongoFailure failure;
-      if (!mongoc_collection_delete_one(coll.get(), query.get(), nullptr, &reply.b,
-                                        &failure.error)) {
-        throw failure;
-      }
+      if (!remove(coll.get(), query.get(), nullptr, &reply.b, &failure.error)) throw failure;
       return reply_int(&reply.b, "deletedCount");
     });
   });
 }
 
+std::int64_t MongoCollection::delete_one(const json::object& filter) {
+  return delete_matching("delete_one", filter, false);
+}
+
 std::int64_t MongoCollection::delete_many(const json::object& filter) {
-  return guarded("delete_many", [&] {
-    Filter::compile(filter);
-    BsonPtr query = to_bson(filter);
-    return backend_.run(false, [&](ClientLease& client) {
-      Handle coll(client, backend_, name_);
-      Reply reply;
-      MongoFailure failure;
-      if (!mongoc_collection_delete_many(coll.get(), query.get(), nullptr, &reply.b,
-                                         &failure.error)) {
-        throw failure;
-      }
-      return reply_int(&reply.b, "deletedCount");
-    });
-  });
+  return delete_matching("delete_many", filter, true);
 }
 
 void MongoCollection::create_index(const IndexSpec& spec) {

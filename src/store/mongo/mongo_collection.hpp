@@ -46,6 +46,7 @@ class MongoCollection final : public Collection {
   auto guarded(const char* operation, F&& f);
   UpdateResult update(const boost::json::object& filter, const boost::json::object& update,
                       bool many, bool upsert);
+  std::int64_t delete_matching(const char* operation, const boost::json::object& filter, bool many);
   // Rejects on FerretDB what it would silently get wrong (see docs/store.md).
   void check_ferretdb_update(const boost::json::object& update) const;
   UpdateResult replace(const boost::json::object& filter, const boost::json::object& replacement,
