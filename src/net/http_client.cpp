@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "net/curl_init.hpp"
 
 // Design: one worker thread owns the curl multi handle and every easy handle; it sleeps in
 // curl_multi_poll. Other threads only touch the mutex-protected queue and call curl_multi_wakeup
@@ -25,8 +26,7 @@ constexpr int kPollTimeoutMs = 1000;
 constexpr char kCancelled[] = "cancelled";
 
 void global_init() {
-  static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (code != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+  if (!detail::curl_global_init_once()) throw std::runtime_error("curl_global_init failed");
 }
 
 struct Transfer {

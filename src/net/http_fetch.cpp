@@ -1,0 +1,664 @@
+#include "net/http_fetch.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "net/curl_init.hpp"
+#include "net/http_types.hpp"
+
+// Design: one easy handle per call, driven by curl_easy_perform on the calling thread. The
+// callbacks never let an exception escape into curl (a C library): they record what happened in
+// the Transfer and abort the transfer by returning a short count; fetch() turns the record into
+// the result afterwards (and rethrows std::bad_alloc once curl is out of the way).
+
+namespace corebot::net {
+
+namespace {
+
+constexpr char kOnlyWebLinks[] = "only http:// and https:// links are supported";
+constexpr char kWebProtocols[] = "http,https";
+constexpr std::size_t kMaxReasonLength = 100;
+// Longer timeouts are cut to this, which keeps the deadline arithmetic far from overflow.
+constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 30);
+
+// ---------------------------------------------------------------------------------------------
+// Small string helpers.
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return to_lower(x) == to_lower(y);
+         });
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool is_web_url(std::string_view url) {
+  return istarts_with(url, "http://") || istarts_with(url, "https://");
+}
+
+// "300 ms", "1 s", "1.5 s": the configured value, not a rounded one.
+std::string describe_duration(std::chrono::milliseconds duration) {
+  const long long ms = duration.count();
+  if (ms < 1000) return std::to_string(ms) + " ms";
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    std::string fraction = std::to_string(1000 + ms % 1000).substr(1);  // zero-padded, 3 digits
+    while (fraction.back() == '0') fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + " s";
+}
+
+// "20 MiB", "1.5 MiB", "64 KiB", "1000 bytes": one decimal at most, rounded down so that "the
+// file is larger than ..." stays true.
+std::string describe_size(std::size_t bytes) {
+  constexpr std::uint64_t kKiB = 1024;
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  const auto n = static_cast<std::uint64_t>(bytes);
+  auto in_unit = [n](std::uint64_t unit, const char* name) {
+    const std::uint64_t tenths = n / unit * 10 + n % unit * 10 / unit;
+    std::string text = std::to_string(tenths / 10);
+    if (tenths % 10 != 0) text += "." + std::to_string(tenths % 10);
+    return text + " " + name;
+  };
+  if (n >= kMiB) return in_unit(kMiB, "MiB");
+  if (n >= kKiB) return in_unit(kKiB, "KiB");
+  return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+}
+
+std::string_view standard_reason(int status) {
+  switch (status) {
+    case 300:
+      return "Multiple Choices";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 305:
+      return "Use Proxy";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 402:
+      return "Payment Required";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 407:
+      return "Proxy Authentication Required";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
+    case 421:
+      return "Misdirected Request";
+    case 422:
+      return "Unprocessable Content";
+    case 423:
+      return "Locked";
+    case 424:
+      return "Failed Dependency";
+    case 425:
+      return "Too Early";
+    case 426:
+      return "Upgrade Required";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 451:
+      return "Unavailable For Legal Reasons";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    case 507:
+      return "Insufficient Storage";
+    case 508:
+      return "Loop Detected";
+    case 511:
+      return "Network Authentication Required";
+    default:
+      return {};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content-Disposition (RFC 6266, with RFC 8187 for filename*).
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// RFC 8187 ext-value: charset'language'percent-encoded. Returns nullopt for charsets other than
+// UTF-8 and ISO-8859-1, and for bytes that are not valid in the charset.
+std::optional<std::string> decode_ext_value(std::string_view value) {
+  const std::size_t first = value.find('\'');
+  if (first == std::string_view::npos) return std::nullopt;
+  const std::size_t second = value.find('\'', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const std::string_view charset = trim(value.substr(0, first));
+  std::string decoded = url_decode(value.substr(second + 1), /*plus_is_space=*/false);
+  if (iequals(charset, "utf-8")) {
+    if (!is_valid_utf8(decoded)) return std::nullopt;
+    return decoded;
+  }
+  if (iequals(charset, "iso-8859-1")) return latin1_to_utf8(decoded);
+  return std::nullopt;
+}
+
+// A name to save the file under: no directories, no control characters, not "." or "..".
+std::string bare_file_name(std::string_view name) {
+  const std::size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7F) out.push_back(c);
+  }
+  const std::string_view trimmed = trim(out);
+  if (trimmed == "." || trimmed == "..") return {};
+  return std::string(trimmed);
+}
+
+// The file name a Content-Disposition value names: filename* when present and decodable,
+// otherwise filename; empty when neither.
+std::string file_name_from_disposition(std::string_view header) {
+  std::optional<std::string> plain;
+  std::optional<std::string> extended;
+  std::size_t pos = header.find(';');  // skip the disposition type ("attachment", "inline")
+  while (pos != std::string_view::npos && pos < header.size()) {
+    ++pos;  // past ';'
+    const std::size_t name_end = header.find_first_of("=;", pos);
+    const std::string name = lower(trim(header.substr(pos, name_end - pos)));
+    if (name_end == std::string_view::npos) break;
+    if (header[name_end] == ';') {  // a parameter without a value
+      pos = name_end;
+      continue;
+    }
+    pos = name_end + 1;
+    while (pos < header.size() && is_space(header[pos])) ++pos;
+    std::string value;
+    if (pos < header.size() && header[pos] == '"') {
+      ++pos;
+      while (pos < header.size() && header[pos] != '"') {
+        if (header[pos] == '\\' && pos + 1 < header.size()) ++pos;
+        value.push_back(header[pos]);
+        ++pos;
+      }
+      pos = header.find(';', pos);
+    } else {
+      const std::size_t end = header.find(';', pos);
+      value = std::string(trim(header.substr(pos, end - pos)));
+      pos = end;
+    }
+    if (name == "filename" && !plain) {
+      plain = std::move(value);
+    } else if (name == "filename*" && !extended) {
+      if (auto decoded = decode_ext_value(value)) extended = std::move(decoded);
+    }
+  }
+  if (extended) {
+    std::string name = bare_file_name(*extended);
+    if (!name.empty()) return name;
+  }
+  return plain ? bare_file_name(*plain) : std::string();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The transfer.
+
+struct Transfer {
+  explicit Transfer(const FetchRequest& r) : request(r) {}
+
+  const FetchRequest& request;
+  std::string body;
+  char error[CURL_ERROR_SIZE] = {};
+
+  // Why a callback stopped the transfer (curl then reports CURLE_WRITE_ERROR).
+  bool too_large = false;
+  bool final_answer = false;  // a non-2xx answer that is final; its body is not worth reading
+  bool out_of_memory = false;
+
+  // Whether curl is still getting a connection (DNS, TCP, TLS) for the current request, and since
+  // when: from the start, and again after each redirect answer, until CURLOPT_PREREQFUNCTION.
+  bool connecting = true;
+  std::chrono::steady_clock::time_point connect_started;
+
+  // The current response's header block; a new status line starts over.
+  int status = 0;
+  std::string reason;
+  bool headers_done = false;
+  std::optional<std::uint64_t> content_length;
+  bool encoded = false;  // Content-Encoding other than identity: the length is not the body's
+  std::string content_type;
+  std::string content_disposition;
+  std::string etag;
+  std::string last_modified;
+  bool has_location = false;
+
+  void start_response(std::string_view status_line) {
+    status = 0;
+    reason.clear();
+    headers_done = false;
+    content_length.reset();
+    encoded = false;
+    content_type.clear();
+    content_disposition.clear();
+    etag.clear();
+    last_modified.clear();
+    has_location = false;
+    body.clear();
+
+    // "HTTP/1.1 404 Not Found", "HTTP/2 200"
+    const std::size_t space = status_line.find(' ');
+    if (space == std::string_view::npos) return;
+    std::string_view rest = status_line.substr(space + 1);
+    const char* begin = rest.data();
+    const char* end = begin + std::min<std::size_t>(rest.size(), 3);
+    int code = 0;
+    const auto parsed = std::from_chars(begin, end, code);
+    if (parsed.ec != std::errc() || parsed.ptr != end) return;
+    status = code;
+    rest.remove_prefix(3);
+    for (char c : trim(rest)) {
+      // A reason phrase is printable text; anything else is dropped.
+      if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) reason.push_back(c);
+    }
+    if (reason.size() > kMaxReasonLength) reason.clear();
+  }
+
+  void add_header(std::string_view line) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return;
+    const std::string_view name = trim(line.substr(0, colon));
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (iequals(name, "content-type")) {
+      content_type = lower(trim(value.substr(0, value.find(';'))));
+    } else if (iequals(name, "content-disposition")) {
+      content_disposition = std::string(value);
+    } else if (iequals(name, "etag")) {
+      etag = std::string(value);
+    } else if (iequals(name, "last-modified")) {
+      last_modified = std::string(value);
+    } else if (iequals(name, "location")) {
+      has_location = true;
+    } else if (iequals(name, "content-encoding")) {
+      encoded = !value.empty() && !iequals(value, "identity");
+    } else if (iequals(name, "content-length")) {
+      std::uint64_t length = 0;
+      const auto parsed = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (parsed.ec == std::errc() && parsed.ptr == value.data() + value.size()) {
+        content_length = length;
+      }
+    }
+  }
+
+  [[nodiscard]] bool is_success() const { return status >= 200 && status <= 299; }
+
+  // The end of a header block. Returns false to stop the transfer.
+  bool end_headers() {
+    headers_done = true;
+    if (status >= 300 && status <= 399 && has_location) {  // curl follows: a new request
+      connecting = true;
+      connect_started = std::chrono::steady_clock::now();
+    }
+    if (is_success()) {
+      if (content_length && !encoded) {
+        if (*content_length > request.max_bytes) {
+          too_large = true;
+          return false;
+        }
+        body.reserve(static_cast<std::size_t>(*content_length));
+      }
+    } else if (status >= 400 || status == 304) {
+      // Final: no authentication is configured, so nothing follows an error status, and an error
+      // page is not worth downloading. curl would follow a 304 that carries a Location header
+      // (it follows any 3xx with one); a 304 has no body, so stopping here loses nothing.
+      final_answer = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  try {
+    const std::string_view line(data, n);
+    if (istarts_with(line, "HTTP/")) {
+      t->start_response(trim(line));
+    } else if (trim(line).empty()) {
+      if (!t->end_headers()) return 0;
+    } else if (!t->headers_done) {  // after the block: trailers, which describe nothing we keep
+      t->add_header(line);
+    }
+  } catch (const std::bad_alloc&) {
+    t->out_of_memory = true;
+    return 0;
+  }
+  return n;
+}
+
+int on_connected(void* user, char* /*remote_ip*/, char* /*local_ip*/, int /*remote_port*/,
+                 int /*local_port*/) noexcept {
+  static_cast<Transfer*>(user)->connecting = false;
+  return CURL_PREREQFUNC_OK;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  if (!t->is_success()) {
+    // The body of an answer curl does not follow (a 3xx without Location): final, unwanted.
+    t->final_answer = true;
+    return 0;
+  }
+  if (n > t->request.max_bytes || t->body.size() > t->request.max_bytes - n) {
+    t->too_large = true;
+    std::string().swap(t->body);
+    return 0;
+  }
+  try {
+    t->body.append(data, n);
+  } catch (const std::bad_alloc&) {
+    t->out_of_memory = true;
+    return 0;
+  }
+  return n;
+}
+
+std::string curl_text(const Transfer& t, CURLcode code) {
+  std::string_view text = t.error[0] != '\0' ? std::string_view(t.error) : curl_easy_strerror(code);
+  return std::string(trim(text));
+}
+
+std::string status_error(const Transfer& t, int status) {
+  std::string text = "the server answered " + std::to_string(status);
+  std::string_view reason = status == t.status ? std::string_view(t.reason) : std::string_view();
+  if (reason.empty()) reason = standard_reason(status);
+  if (!reason.empty()) text += " " + std::string(reason);
+  return text;
+}
+
+std::string transfer_error(const Transfer& t, CURLcode code, std::chrono::milliseconds timeout,
+                           std::chrono::milliseconds connect_timeout,
+                           std::chrono::steady_clock::time_point started) {
+  const std::string detail = " (" + curl_text(t, code) + ")";
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      // Whichever deadline came first fired. (Not "elapsed < timeout": curl's millisecond timers
+      // may fire a fraction of a millisecond early by our clock.)
+      if (t.connecting && connect_timeout.count() > 0 &&
+          t.connect_started + connect_timeout < started + timeout) {
+        return "cannot connect to the server within " + describe_duration(connect_timeout);
+      }
+      return "the download took longer than " + describe_duration(timeout);
+    case CURLE_TOO_MANY_REDIRECTS:
+      return "too many redirects (more than " +
+             std::to_string(std::max(t.request.max_redirects, 0)) + ")";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      if (t.status >= 300 && t.status <= 399 && t.has_location) {
+        return std::string("the server redirected to a link that is not a web page (") +
+               kOnlyWebLinks + ")";
+      }
+      return "the server's answer is not valid HTTP" + detail;
+    case CURLE_URL_MALFORMAT:
+      return "the link is not a valid URL" + detail;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "cannot find the server" + detail;
+    case CURLE_COULDNT_CONNECT:
+      return "cannot connect to the server" + detail;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "the server's TLS certificate is not valid" + detail;
+    case CURLE_SSL_CONNECT_ERROR:
+      return "cannot establish a secure connection to the server" + detail;
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without answering";
+    case CURLE_WEIRD_SERVER_REPLY:
+      return "the server's answer is not valid HTTP" + detail;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return "the connection broke during the download" + detail;
+    case CURLE_BAD_CONTENT_ENCODING:
+      return "the server sent a compressed body that cannot be decoded" + detail;
+    case CURLE_OUT_OF_MEMORY:
+      return "out of memory";
+    default:
+      return "the download failed" + detail;
+  }
+}
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+bool has_line_break(std::string_view s) {
+  return s.find_first_of("\r\n") != std::string_view::npos;
+}
+
+}  // namespace
+
+FetchResult fetch(const FetchRequest& request) {
+  FetchResult result;
+  if (!is_web_url(request.url)) {
+    result.error = kOnlyWebLinks;
+    return result;
+  }
+  if (!detail::curl_global_init_once()) {
+    result.error = "the download could not start (curl_global_init failed)";
+    return result;
+  }
+  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  if (!easy) throw std::bad_alloc();
+
+  Transfer t(request);
+  const std::chrono::milliseconds timeout =
+      std::clamp(request.timeout, std::chrono::milliseconds(1), kMaxTimeout);
+  const std::chrono::milliseconds connect_timeout = std::min(request.connect_timeout, kMaxTimeout);
+
+  std::unique_ptr<curl_slist, ListDeleter> headers;
+  auto add_header = [&](std::string_view name, const std::string& value) {
+    if (value.empty() || has_line_break(value)) return;  // CR/LF would inject headers
+    const std::string line = std::string(name) + ": " + value;
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (appended == nullptr) throw std::bad_alloc();
+    (void)headers.release();  // appending returns the same head (or the new one for the first)
+    headers.reset(appended);
+  };
+  add_header("If-None-Match", request.if_none_match);
+  add_header("If-Modified-Since", request.if_modified_since);
+
+  CURLcode code = CURLE_OK;
+  auto set = [&](CURLoption option, auto value) {
+    if (code == CURLE_OK) code = curl_easy_setopt(easy.get(), option, value);
+  };
+  set(CURLOPT_URL, request.url.c_str());
+  set(CURLOPT_ERRORBUFFER, t.error);
+  set(CURLOPT_NOSIGNAL, 1L);  // signals would hit arbitrary threads; we are multithreaded
+  set(CURLOPT_PROTOCOLS_STR, kWebProtocols);
+  set(CURLOPT_REDIR_PROTOCOLS_STR, kWebProtocols);
+  set(CURLOPT_FOLLOWLOCATION, 1L);
+  set(CURLOPT_MAXREDIRS, static_cast<long>(std::max(request.max_redirects, 0)));
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  if (connect_timeout.count() > 0) {
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+  }
+  set(CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
+  set(CURLOPT_WRITEFUNCTION, &on_body);
+  set(CURLOPT_WRITEDATA, static_cast<void*>(&t));
+  set(CURLOPT_HEADERFUNCTION, &on_header);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(&t));
+  set(CURLOPT_PREREQFUNCTION, &on_connected);
+  set(CURLOPT_PREREQDATA, static_cast<void*>(&t));
+  if (!request.user_agent.empty()) set(CURLOPT_USERAGENT, request.user_agent.c_str());
+  if (headers) set(CURLOPT_HTTPHEADER, headers.get());
+  if (code != CURLE_OK) {
+    if (code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
+    result.error = "the download could not start (" + std::string(curl_easy_strerror(code)) + ")";
+    return result;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  t.connect_started = started;
+  code = curl_easy_perform(easy.get());
+  if (t.out_of_memory || code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
+
+  long status = 0;
+  if (curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status) != CURLE_OK) status = 0;
+  result.status = status != 0 ? static_cast<int>(status) : t.status;
+  char* effective_url = nullptr;
+  if (curl_easy_getinfo(easy.get(), CURLINFO_EFFECTIVE_URL, &effective_url) == CURLE_OK &&
+      effective_url != nullptr) {
+    result.final_url = effective_url;
+  } else {
+    result.final_url = request.url;
+  }
+  result.content_type = std::move(t.content_type);
+  result.file_name = file_name_from_disposition(t.content_disposition);
+  result.etag = std::move(t.etag);
+  result.last_modified = std::move(t.last_modified);
+
+  if (t.too_large) {
+    result.error = "the file is larger than " + describe_size(request.max_bytes);
+  } else if (code != CURLE_OK && !t.final_answer) {
+    result.error = transfer_error(t, code, timeout, connect_timeout, started);
+  } else if (result.status >= 200 && result.status <= 299) {
+    result.ok = true;
+    result.body = std::move(t.body);
+  } else if (result.status == 304 &&
+             (!request.if_none_match.empty() || !request.if_modified_since.empty())) {
+    result.ok = true;
+    result.not_modified = true;
+  } else if (result.status == 0) {
+    result.error = "the server's answer is not valid HTTP";
+  } else {
+    result.error = status_error(t, result.status);
+  }
+  return result;
+}
+
+}  // namespace corebot::net
