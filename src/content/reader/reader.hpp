@@ -37,6 +37,10 @@ struct ReadResult {
   // On failure: "<file>: <what is wrong>", e.g.
   // "prices.xlsx: not a valid XLSX file (the zip archive is truncated or corrupt)".
   std::string error;
+  // On failure, how to fix it when a reader knows better than "fix or re-export the file"
+  // (e.g. "share the sheet as 'Anyone with the link'"); without "the bot keeps its content",
+  // which the caller adds where it applies.
+  std::string fix;
 
   bool ok() const { return workbook.has_value(); }
 };
