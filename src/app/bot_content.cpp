@@ -73,8 +73,13 @@ std::string reload_message(const content::Report& report, bool swapped,
   return body.empty() ? head : head + "\n" + body;
 }
 
-BotContent::BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop)
-    : source_(std::move(source)), loop_(loop), holder_(content_options(registry)) {}
+BotContent::BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop,
+                       content::SourceOptions options)
+    : source_(std::move(source)),
+      shown_(content::display_source(source_)),
+      loop_(loop),
+      reader_(source_, options),
+      holder_(content_options(registry), options.limits) {}
 
 BotContent::~BotContent() {
   *alive_ = false;
@@ -82,23 +87,21 @@ BotContent::~BotContent() {
 }
 
 void BotContent::load_initial() {
-  last_signature_ = signature();
-  content::Report report = holder_.load(source_);
+  content::Report report = holder_.load(reader_.read().result);
   if (report.has_errors() || !holder_.current()) {
-    std::string message = "content error: " + source_ + " cannot be used:\n";
+    std::string message = "content error: " + shown_ + " cannot be used:\n";
     for (const content::Problem& p : report.problems()) {
       message += (p.severity == content::Severity::kError ? "error: " : "warning: ") +
                  p.to_string() + "\n";
     }
-    message +=
-        source_ + ": " + report.summary() + " (check it with: corebot check " + source_ + ")";
+    message += shown_ + ": " + report.summary() + " (check it with: corebot check " + shown_ + ")";
     throw ContentLoadError(message);
   }
   for (const content::Problem& p : report.problems()) {
     COREBOT_LOG_WARN("content: {}", p.to_string());
   }
   const auto snapshot = holder_.current();
-  COREBOT_LOG_INFO("content: loaded {} ({} pages, {} languages, {} admins)", source_,
+  COREBOT_LOG_INFO("content: loaded {} ({} pages, {} languages, {} admins)", shown_,
                    snapshot->pages().size(), snapshot->languages().size(),
                    snapshot->admins().size());
 }
@@ -114,38 +117,45 @@ void BotContent::reload(ReloadDone done) {
   start_worker();
 }
 
-void BotContent::start_worker() {
+void BotContent::start_worker(bool poll) {
   running_ = true;
   if (worker_.joinable()) worker_.join();  // the previous one has posted its result: done
-  last_signature_ = signature();
   std::weak_ptr<bool> alive = alive_;
-  worker_ = std::thread([this, alive] {
+  worker_ = std::thread([this, alive, poll] {
     auto started = std::chrono::steady_clock::now();
-    content::Report report = holder_.load(source_);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - started)
-                  .count();
-    COREBOT_LOG_INFO("content: reload of {} took {} ms: {}", source_, ms, report.summary());
+    content::SourceRead read = reader_.read(poll);
+    std::optional<content::Report> report;
+    if (!read.unchanged) {
+      if (poll) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
+      report = holder_.load(std::move(read.result));
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+      COREBOT_LOG_INFO("content: reload of {} took {} ms: {}", shown_, ms, report->summary());
+    }
     loop_.post([this, alive, report = std::move(report)]() mutable {
       if (alive.lock()) finished(std::move(report));
     });
   });
 }
 
-void BotContent::finished(content::Report report) {
+void BotContent::finished(std::optional<content::Report> report) {
   running_ = false;
-  const bool swapped = !report.has_errors();
-  ++reloads_;
-  if (!swapped) {
-    ++failed_reloads_;
-    COREBOT_LOG_WARN("content: reload refused, the previous content stays: {}", report.summary());
-    for (const content::Problem& p : report.problems()) {
-      COREBOT_LOG_WARN("content: {}", p.to_string());
+  if (report) {  // nullopt: a poll found the source unchanged, nobody waits for it
+    const bool swapped = !report->has_errors();
+    ++reloads_;
+    if (!swapped) {
+      ++failed_reloads_;
+      COREBOT_LOG_WARN("content: reload refused, the previous content stays: {}",
+                       report->summary());
+      for (const content::Problem& p : report->problems()) {
+        COREBOT_LOG_WARN("content: {}", p.to_string());
+      }
     }
+    auto callbacks = std::move(waiting_);
+    waiting_.clear();
+    for (auto& cb : callbacks) cb(*report, swapped);
   }
-  auto callbacks = std::move(waiting_);
-  waiting_.clear();
-  for (auto& cb : callbacks) cb(report, swapped);
   if (again_ && !stopped_) {
     again_ = false;
     waiting_ = std::move(next_);
@@ -154,37 +164,13 @@ void BotContent::finished(content::Report report) {
   }
 }
 
-std::string BotContent::signature() const {
-  // Size and modification time of the file, or of every file of a CSV folder.
-  std::error_code ec;
-  std::string sig;
-  auto add = [&](const fs::path& p) {
-    auto size = fs::file_size(p, ec);
-    auto time = fs::last_write_time(p, ec);
-    sig += p.filename().string() + ":" + std::to_string(ec ? 0 : size) + ":" +
-           std::to_string(time.time_since_epoch().count()) + ";";
-  };
-  if (fs::is_directory(source_, ec)) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(source_, ec)) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) add(f);
-  } else {
-    add(source_);
-  }
-  return sig;
-}
-
 void BotContent::start_polling(int interval_s) {
   if (interval_s <= 0) return;
   poll_s_ = interval_s;
   std::weak_ptr<bool> alive = alive_;
   loop_.after(std::chrono::seconds(poll_s_), [this, alive] {
     if (!alive.lock() || stopped_) return;
-    if (!running_ && signature() != last_signature_) {
-      COREBOT_LOG_INFO("content: {} changed, reloading", source_);
-      reload({});
-    }
+    if (!running_) start_worker(/*poll=*/true);
     start_polling(poll_s_);
   });
 }

@@ -8,12 +8,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "content/content_holder.hpp"
+#include "content/source.hpp"
 #include "corebot/context.hpp"
 #include "corebot/module.hpp"
 #include "corebot/registry.hpp"
@@ -39,7 +41,9 @@ class BotContent {
  public:
   using ReloadDone = std::function<void(const content::Report& report, bool swapped)>;
 
-  BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop);
+  // source: a file, a CSV folder or an http(s) link (content/source.hpp).
+  BotContent(std::string source, const ModuleRegistry& registry, net::EventLoop& loop,
+             content::SourceOptions options = {});
   ~BotContent();
   BotContent(const BotContent&) = delete;
   BotContent& operator=(const BotContent&) = delete;
@@ -56,7 +60,9 @@ class BotContent {
   // Reloads on a worker thread; `done` runs on the loop thread. Requests made while a reload runs
   // share the next one's outcome. Loop thread.
   void reload(ReloadDone done);
-  // Checks the file's modification time every `interval_s` seconds and reloads when it changed.
+  // Every `interval_s` seconds checks on a worker whether the source changed (a file's size and
+  // mtime; a link's ETag/Last-Modified or bytes) and reloads it when it did; the report goes to
+  // the log. A poll never overlaps a reload.
   void start_polling(int interval_s);
   // The /reload middleware: an admin (per the live Admins sheet) gets a reload and its report;
   // anyone else's /reload goes on to the modules like any unknown command.
@@ -67,19 +73,20 @@ class BotContent {
   [[nodiscard]] std::uint64_t failed_reloads() const { return failed_reloads_; }
 
  private:
-  void start_worker();
-  void finished(content::Report report);
-  [[nodiscard]] std::string signature() const;  // changes when the source's files change
+  // poll: read only if the source changed; an unchanged source ends without a report.
+  void start_worker(bool poll = false);
+  void finished(std::optional<content::Report> report);
 
   const std::string source_;
+  const std::string shown_;  // source_ as logs may show it (no password)
   net::EventLoop& loop_;
+  content::ContentSource reader_;  // used by the worker only
   content::ContentHolder holder_;
   std::thread worker_;
   bool running_ = false;             // a reload is in progress
   bool again_ = false;               // another was asked for meanwhile
   std::vector<ReloadDone> waiting_;  // for the reload in progress
   std::vector<ReloadDone> next_;     // for the one after it
-  std::string last_signature_;
   int poll_s_ = 0;
   bool stopped_ = false;
   std::uint64_t reloads_ = 0;

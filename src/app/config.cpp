@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "content/source.hpp"
+
 extern char** environ;
 
 namespace corebot::app {
@@ -173,8 +175,10 @@ void read_file(const std::string& path, EngineConfig& config) {
     TableReader r(path, *t, "content");
     r.read("source", config.content_source);
     r.read("poll_interval", config.content_poll_s);
+    r.read("download_timeout", config.content_download_timeout_s);
     std::filesystem::path source(config.content_source);
-    if (!config.content_source.empty() && source.is_relative()) {
+    if (!config.content_source.empty() && source.is_relative() &&
+        !content::is_link(config.content_source)) {
       config.content_source =
           (std::filesystem::path(path).parent_path() / source).lexically_normal().string();
     }
@@ -211,6 +215,12 @@ void check(const EngineConfig& config) {
   }
   if (config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) {
     throw ConfigError("telegram.api_url must start with http:// or https://");
+  }
+  if (config.content_poll_s < 0) {
+    throw ConfigError("content.poll_interval must be 0 (off) or a number of seconds");
+  }
+  if (config.content_download_timeout_s <= 0) {
+    throw ConfigError("content.download_timeout must be a positive number of seconds");
   }
 }
 

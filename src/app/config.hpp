@@ -57,11 +57,12 @@ struct EngineConfig {
   // it costs, or for a bot that must not keep user records.
   bool track_users = true;
 
-  // [content] the bot's spreadsheet: .xlsx, .ods, .csv or a folder of CSV files; COREBOT_CONTENT.
-  // A relative path in the file is relative to the file's folder. Empty: no content (the
-  // built-in menu runs instead).
+  // [content] the bot's spreadsheet: .xlsx, .ods, .csv, a folder of CSV files or an http(s)
+  // link (a Google Sheets link); COREBOT_CONTENT. A relative path in the file is relative to the
+  // file's folder. Empty: no content (the built-in menu runs instead).
   std::string content_source;
-  int content_poll_s = 0;  // reload when the file changes, checked every N seconds; 0: off
+  int content_poll_s = 0;  // reload when the source changes, checked every N seconds; 0: off
+  int content_download_timeout_s = 30;  // a link's whole download, redirects included
 
   // [engine]
   std::string log_level = "info";  // COREBOT_LOG_LEVEL

@@ -99,7 +99,10 @@ struct Engine::State {
       });
     sessions = std::make_unique<Sessions>(*store);
     if (!config.content_source.empty()) {
-      content = std::make_unique<BotContent>(config.content_source, registry, loop);
+      content = std::make_unique<BotContent>(
+          config.content_source, registry, loop,
+          content::SourceOptions{.download_timeout =
+                                     std::chrono::seconds(config.content_download_timeout_s)});
       content->load_initial();  // throws ContentLoadError: the bot does not start on bad content
       content->start_polling(config.content_poll_s);
       dispatcher.add_middleware(dispatch::Phase::kBefore,

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "content/reader/reader.hpp"
+#include "content/source.hpp"
 
 namespace corebot::content {
 namespace {
@@ -14,9 +14,13 @@ std::string count(size_t n, const char* word) {
 }  // namespace
 
 int check_content(const std::string& path, std::ostream& out, const CompileOptions& options) {
-  ReadResult read = read_workbook(path);
+  const std::string shown = display_source(path);
+  ContentSource source(path);
+  ReadResult read = source.read().result;
   if (!read.ok()) {
-    out << "error: " << read.error << "\n" << path << ": 1 error, 0 warnings\n";
+    // Only a fix the reader chose: "the bot keeps its content" means nothing to `check`.
+    out << "error: " << read.error << (read.fix.empty() ? "" : " — " + read.fix) << "\n"
+        << shown << ": 1 error, 0 warnings\n";
     return 1;
   }
   const CompileResult compiled = compile_snapshot(std::move(*read.workbook), options);
@@ -26,13 +30,13 @@ int check_content(const std::string& path, std::ostream& out, const CompileOptio
   }
   if (compiled.snapshot) {
     const ContentSnapshot& s = *compiled.snapshot;
-    out << path << ": OK, " << count(s.pages().size(), "page") << ", "
+    out << shown << ": OK, " << count(s.pages().size(), "page") << ", "
         << count(s.languages().size(), "language") << ", " << count(s.admins().size(), "admin");
     if (report.warning_count() > 0) out << ", " << count(report.warning_count(), "warning");
     out << "\n";
     return 0;
   }
-  out << path << ": " << report.summary() << " — the bot would keep its current content\n";
+  out << shown << ": " << report.summary() << " — the bot would keep its current content\n";
   return 1;
 }
 

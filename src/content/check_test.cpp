@@ -99,6 +99,17 @@ TEST(CheckContent, TruncatedFileIsOneClearError) {
   EXPECT_EQ(code, 1);
 }
 
+// A file that aborts liborcus (fuzz/README.md): check survives it and says what to do.
+TEST(CheckContent, AFileThatCrashesTheParserIsOneClearError) {
+  int code = 0;
+  EXPECT_EQ(run_check("fuzz/known-crash/odf-styles-assert.ods", &code),
+            "error: odf-styles-assert.ods: the spreadsheet reader crashed on this file (SIGABRT) "
+            "— the file is probably damaged: open it in Excel, LibreOffice or Google Sheets, save "
+            "it again as .xlsx and reload\nfuzz/known-crash/odf-styles-assert.ods: 1 error, 0 "
+            "warnings\n");
+  EXPECT_EQ(code, 1);
+}
+
 // Cell kinds as LibreOffice writes them, through both zip readers.
 TEST(CheckContent, LibreOfficeFilesKeepValuesAsShown) {
   for (const char* f : {"good.xlsx", "good.ods"}) {

@@ -7,14 +7,21 @@ namespace corebot::content {
 ContentHolder::ContentHolder(CompileOptions options, ReadLimits limits)
     : options_(std::move(options)), limits_(limits) {}
 
+Report read_failure_report(const ReadResult& read) {
+  Report report;
+  report.error("", "", read.error,
+               (read.fix.empty() ? "fix or re-export the file" : read.fix) +
+                   "; the bot keeps its current content");
+  return report;
+}
+
 Report ContentHolder::load(const std::filesystem::path& path) {
-  ReadResult read = read_workbook(path, limits_);
-  if (!read.ok()) {
-    Report report;
-    report.error("", "", read.error,
-                 "fix or re-export the file; the bot keeps its current content");
-    return report;
-  }
+  ContentSource source(path.string(), SourceOptions{.limits = limits_});
+  return load(source.read().result);
+}
+
+Report ContentHolder::load(ReadResult read) {
+  if (!read.ok()) return read_failure_report(read);
   return load(std::move(*read.workbook));
 }
 

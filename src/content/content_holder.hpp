@@ -10,19 +10,25 @@
 #include "content/reader/reader.hpp"
 #include "content/report.hpp"
 #include "content/snapshot.hpp"
+#include "content/source.hpp"
 
 namespace corebot::content {
+
+// A failed read as a report: one error without a cell, with the reader's fix (or a generic one).
+Report read_failure_report(const ReadResult& read);
 
 class ContentHolder {
  public:
   explicit ContentHolder(CompileOptions options = {}, ReadLimits limits = {});
 
-  // Reads and compiles a file (or a folder of CSV files). On success (no errors; warnings are
-  // fine) the new snapshot replaces the current one; otherwise the current one stays. The
-  // report says which; a read failure is one error without a cell. Thread-safe; concurrent
-  // loads run one after the other. Blocks on file I/O: call it off the event loop.
+  // Reads (ContentSource: a file, a CSV folder or a link, parsed in a child process) and
+  // compiles. On success (no errors; warnings are fine) the new snapshot replaces the current
+  // one; otherwise the current one stays. The report says which; a read failure is one error
+  // without a cell. Thread-safe; concurrent loads run one after the other. Blocks on I/O: call
+  // it off the event loop.
   [[nodiscard]] Report load(const std::filesystem::path& path);
-  // The same for a workbook already read (e.g. downloaded from a URL).
+  // The same for a read already done (ContentSource::read()).
+  [[nodiscard]] Report load(ReadResult read);
   [[nodiscard]] Report load(Workbook workbook);
 
   // The current snapshot, or null before the first successful load. Keep the pointer for a
