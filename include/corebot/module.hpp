@@ -35,6 +35,10 @@ struct ModuleInfo {
   // Update kinds (Telegram's names: "message", "callback_query", "chat_member", ...) this module
   // wants to see whatever their content; used also to compute getUpdates' allowed_updates.
   std::vector<std::string> update_kinds;
+  // Also called with every command another module owns, just before that module (e.g. to end a
+  // conversation in progress when the user sends /start). Return kContinue to let the owner have
+  // it; kStop keeps it from the owner.
+  bool sees_all_commands = false;
   std::vector<AdminMenuEntry> admin_menu;
 
   // Content (the owner's spreadsheet). The engine validates these with the core sheets at every

@@ -100,7 +100,13 @@ void Dispatcher::run(Context& ctx) {
   if (!ctx.command().empty()) {
     if (Module* module = registry_.for_command(ctx.command())) {
       taken = true;
-      stopped = call_module(*module, ctx);
+      const auto& modules = registry_.modules();
+      for (std::size_t i = 0; i < modules.size() && !stopped; ++i) {
+        if (registry_.infos()[i].sees_all_commands && modules[i].get() != module) {
+          stopped = call_module(*modules[i], ctx);
+        }
+      }
+      if (!stopped) stopped = call_module(*module, ctx);
     }
   } else if (ctx.kind() == "callback_query") {
     std::string_view data = ctx.callback_data();

@@ -82,6 +82,37 @@ TEST_F(Fixture, KeepsOneChatInOrderWhileOtherChatsGoOn) {
   EXPECT_EQ(dispatcher.pending(), 0u);
 }
 
+// Sees every command first (like forms, which ends a form on /start); may keep one from its owner.
+class WatcherModule final : public Module {
+ public:
+  ModuleInfo info() const override {
+    ModuleInfo info;
+    info.name = "watcher";
+    info.commands = {{"mine", ""}};
+    info.sees_all_commands = true;
+    return info;
+  }
+  Handled on_update(Context& ctx) override {
+    seen.push_back(std::string(ctx.command()));
+    return ctx.command() == "boom" ? Handled::kStop : Handled::kContinue;
+  }
+  std::vector<std::string> seen;
+};
+
+TEST_F(Fixture, ACommandGoesToModulesThatSeeAllCommandsBeforeItsOwner) {
+  auto module = std::make_unique<WatcherModule>();
+  WatcherModule* watcher = module.get();
+  registry.add(std::move(module));
+  dispatcher.dispatch(message(1, 5, "/start"));  // the probe's: the watcher sees it first
+  dispatcher.dispatch(message(2, 5, "/mine"));   // the watcher's own: once
+  dispatcher.dispatch(message(3, 5, "/boom"));   // the watcher keeps it from the probe
+  dispatcher.dispatch(message(4, 5, "hello"));   // not a command: not routed to either
+  drain();
+  EXPECT_EQ(watcher->seen, (std::vector<std::string>{"start", "mine", "boom"}));
+  EXPECT_EQ(probe->seen, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(dispatcher.stats().module_errors, 0u);
+}
+
 TEST_F(Fixture, MalformedUpdatesAreCountedAndHandled) {
   int handled = 0;
   dispatcher.dispatch(json::value("not an object"), [&] { ++handled; });

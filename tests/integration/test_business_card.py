@@ -118,6 +118,17 @@ class BusinessCardTest(unittest.TestCase):
         chat.send("Carol")  # no form any more: not taken as an answer
         chat.wait_text("did not understand")
 
+    def test_start_in_the_middle_of_a_form_leaves_it(self):
+        chat = Chat(self.sandbox, 1004, first_name="Dan")
+        chat.send("/start")
+        start = chat.wait(lambda m: "form:request" in callbacks(m), "the start page")
+        chat.press(start, "form:request")
+        chat.wait_text("What is your name?")
+        chat.send("/start")
+        chat.wait(lambda m: m.get("photo") and "Anna" in body(m), "the start page again")
+        chat.send("Dan")  # the form was left: not taken as the name
+        chat.wait_text("did not understand")
+
 
 class CheckCommandTest(unittest.TestCase):
     def test_check_reports_ok_and_errors(self):

@@ -501,6 +501,7 @@ ModuleInfo FormsModule::info() const {
   info.commands = {{"cancel", "Cancel the form in progress"}};
   info.callback_prefix = std::string(kPrefix);
   info.update_kinds = {"message"};
+  info.sees_all_commands = true;  // /start and the like end a form in progress
   info.page_buttons = true;
   info.sheets = {ContentSheet{
       .name = kSheet,
@@ -536,8 +537,13 @@ Handled FormsModule::on_update(Context& ctx) {
     }
     return Handled::kStop;
   }
-  // Other commands reach here only when no module claimed them: leave them to the others.
-  if (!state || !content || !ctx.command().empty() || ctx.kind() != "message") {
+  // Any other command (/start, /help, one nobody owns) means the user has left the form: the
+  // next message must not be taken as an answer. The command goes on to its module.
+  if (!ctx.command().empty()) {
+    if (state) ctx.session().erase(kState);
+    return Handled::kContinue;
+  }
+  if (!state || !content || ctx.kind() != "message") {
     return Handled::kContinue;
   }
   return on_message(ctx, *content, *state);

@@ -61,6 +61,17 @@ struct FormsFixture : ::testing::Test {
   std::int64_t id = 0;
 };
 
+TEST_F(FormsFixture, AnotherCommandEndsTheFormSoTheNextMessageIsNotAnAnswer) {
+  EXPECT_TRUE(forms.info().sees_all_commands);
+  press("form:apply");
+  EXPECT_EQ(last_text(), "Name?");
+  const size_t sent = sender.calls.size();
+  EXPECT_EQ(say("/start"), Handled::kContinue) << "the pages module shows the start page";
+  EXPECT_EQ(sender.calls.size(), sent) << "quietly";
+  EXPECT_EQ(say("Ann"), Handled::kContinue) << "no form in progress any more";
+  EXPECT_EQ(sender.calls.size(), sent);
+}
+
 TEST_F(FormsFixture, AWholeFormWithValidationSkipAndConfirm) {
   EXPECT_EQ(say("hello"), Handled::kContinue) << "no form in progress: not ours";
   press("form:apply");
