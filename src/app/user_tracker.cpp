@@ -42,6 +42,13 @@ void UserTracker::observe(const Context& ctx) {
       change.set[field] = *v;
     }
   }
+  // Usernames are case-insensitive: this is what an @username in the Admins sheet is matched
+  // against (forms sends leads to such admins by it).
+  if (const json::value* v = from->get_object().if_contains("username"); v && v->is_string()) {
+    std::string lc(v->get_string());
+    for (char& c : lc) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    change.set["username_lc"] = lc;
+  }
   change.set["last_seen"] = core::wall_millis(clock_);
   ++change.updates;
   // A user who writes to the bot in private has not blocked it (any more).

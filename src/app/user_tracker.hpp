@@ -3,7 +3,8 @@
 // flush interval or when the batch is full. A failed batch stays pending and is retried, so no
 // change is lost while the store is briefly unavailable.
 //
-// A user document: {_id: <telegram id>, first_name, last_name, username, language_code,
+// A user document: {_id: <telegram id>, first_name, last_name, username, username_lc (lower case,
+//                   for matching @usernames), language_code,
 //                   first_seen: <ms>, last_seen: <ms>, updates: <count>, blocked: bool}
 // Modules may add fields of their own; the tracker only $sets the fields above.
 //

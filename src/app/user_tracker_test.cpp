@@ -91,6 +91,23 @@ TEST_F(UserTrackerTest, CoalescesUpdatesIntoOneBatchPerInterval) {
   EXPECT_EQ(user_doc(2).at("updates").as_int64(), 2);
 }
 
+TEST_F(UserTrackerTest, KeepsTheUsernameInLowerCaseForAdminsListedByUsername) {
+  UserTracker tracker(*async, executor, clock);
+  json::object u{
+      {"update_id", 1},
+      {"message",
+       json::object{
+           {"chat", json::object{{"id", 3}}},
+           {"from", json::object{{"id", 3}, {"first_name", "Anna"}, {"username", "Anna_Photo"}}},
+           {"text", "hi"}}}};
+  tracker.observe(Context(std::move(u), sender));
+  tracker.flush();
+  inbox.run_one();
+  const json::object anna = user_doc(3);
+  EXPECT_EQ(anna.at("username").as_string(), "Anna_Photo");
+  EXPECT_EQ(anna.at("username_lc").as_string(), "anna_photo");
+}
+
 TEST_F(UserTrackerTest, AFullBatchIsWrittenAtOnce) {
   UserTracker tracker(*async, executor, clock, {.max_batch = 2});
   tracker.observe(update(1, "A"));

@@ -60,6 +60,12 @@ class BusinessCardTest(unittest.TestCase):
         admin = Chat(self.sandbox, ADMIN, first_name="Assistant")
         admin.send("/start")  # the admin's chat exists once they wrote
         admin.wait_text("photographer")
+        # Anna is in Admins as @example_anna: once she has written, the bot knows her id.
+        anna = Chat(self.sandbox, 1010, first_name="Anna", username="Example_Anna")
+        anna.send("/start")
+        anna.wait_text("photographer")
+        wait_for(lambda: [u for u in leads(self.bot.store_path, "users") if u["_id"] == 1010],
+                 "Anna in the users collection")
         chat = Chat(self.sandbox, 1002, first_name="Maria", username="maria_l")
         chat.send("/start")
         start = chat.wait(lambda m: "form:request" in callbacks(m), "the start page")
@@ -98,6 +104,9 @@ class BusinessCardTest(unittest.TestCase):
         notice.seen = 0
         lead_message = notice.wait_text("New request (request) from Maria @maria_l")
         self.assertIn("Date: 2025-06-14", body(lead_message))
+        anna.seen = 0
+        self.assertEqual(body(anna.wait_text("New request (request) from Maria")),
+                         body(lead_message))
         wait_for(lambda: [c for c in self.sandbox.calls() if c["method"] == "sendPhoto"
                           and c["params"].get("chat_id") in (ADMIN, str(ADMIN)) and c["ok"]],
                  "the photo at the admin")

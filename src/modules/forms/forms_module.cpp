@@ -25,6 +25,9 @@ constexpr std::string_view kCancel = "~cancel";
 constexpr std::string_view kConfirm = "~ok";
 constexpr std::string_view kRedo = "~redo";
 constexpr std::size_t kMaxOptions = 20;
+// The engine's record of everyone who wrote to the bot (src/app/user_tracker.hpp): `_id` is the
+// Telegram user id, `username_lc` the @username in lower case.
+constexpr const char* kUsers = "users";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -196,15 +199,26 @@ std::string user_field(const Context& ctx, std::string_view key) {
   return {};
 }
 
-// Sends the lead to every admin listed by numeric id (an @username has no chat to write to
-// until the bot learns its id).
+using Photos = std::vector<std::pair<std::string, std::string>>;  // label, file id
+
+void send_lead(Context& ctx, std::int64_t chat_id, const std::string& text, const Photos& photos) {
+  ctx.sender().call("sendMessage", {{"chat_id", chat_id}, {"text", text}}, Priority::kNotification);
+  for (const auto& [label, file] : photos) {
+    ctx.sender().call("sendPhoto", {{"chat_id", chat_id}, {"photo", file}, {"caption", label}},
+                      Priority::kNotification);
+  }
+}
+
+// Sends the lead to every admin: those listed by id at once; those listed by @username once the
+// store's `users` tells their id, i.e. once they have written to the bot (Telegram lets a bot
+// write only to users who started it, and only by id).
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
                    const json::object& answers, const std::string& form) {
   std::string who = user_field(ctx, "first_name");
   if (auto u = user_field(ctx, "username"); !u.empty()) who += " @" + u;
   if (ctx.user_id()) who += " (id " + std::to_string(*ctx.user_id()) + ")";
   std::string text = "New request (" + form + ") from " + who + ":\n";
-  std::vector<std::pair<std::string, std::string>> photos;
+  Photos photos;
   for (const Field& f : fields) {
     const json::value* v = answers.if_contains(f.id);
     // Admins read the owner's default language, whatever the user's.
@@ -221,16 +235,30 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
       text += "\n" + label + ": " + std::string(v->get_string());
     }
   }
+  std::set<std::int64_t> sent;
+  json::array usernames;
   for (const Admin& admin : content.admins()) {
-    if (admin.user_id == 0) continue;
-    ctx.sender().call("sendMessage", {{"chat_id", admin.user_id}, {"text", text}},
-                      Priority::kNotification);
-    for (const auto& [label, file] : photos) {
-      ctx.sender().call("sendPhoto",
-                        {{"chat_id", admin.user_id}, {"photo", file}, {"caption", label}},
-                        Priority::kNotification);
+    if (admin.user_id != 0 && sent.insert(admin.user_id).second) {
+      send_lead(ctx, admin.user_id, text, photos);
+    } else if (admin.user_id == 0 && !admin.username.empty()) {
+      usernames.emplace_back(admin.username);
     }
   }
+  AsyncStore* store = ctx.store();
+  if (usernames.empty() || !store) return;
+  store->run(
+      [usernames](DocumentStore& s) {
+        return s.collection(kUsers).find(json::object{{"username_lc", {{"$in", usernames}}}});
+      },
+      [hold = ctx.hold(), text, photos, sent](StoreResult<std::vector<json::object>> found) {
+        if (!found) return;  // the lead is in forms.leads; the id admins have it
+        for (const json::object& user : found.value()) {
+          const json::value* id = user.if_contains("_id");
+          if (id && id->is_int64() && !sent.contains(id->as_int64())) {
+            send_lead(*hold, id->as_int64(), text, photos);
+          }
+        }
+      });
 }
 
 void confirm(Context& ctx, const Content& content, json::object& state) {

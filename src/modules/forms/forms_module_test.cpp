@@ -4,6 +4,10 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
+
+#include "corebot/store.hpp"
+#include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
 #include "tests/fakes/test_content.hpp"
 
@@ -29,11 +33,11 @@ struct FormsFixture : ::testing::Test {
   Handled run(json::object body, const char* kind) {
     body["from"] = json::object{{"id", 5}, {"first_name", "Ann"}};
     json::object update{{"update_id", ++id}, {kind, body}};
-    Context ctx(update, sender);
-    ctx.attach(content, nullptr);
-    ctx.load_session(session);
-    Handled h = forms.on_update(ctx);
-    session = ctx.session();
+    auto ctx = std::make_shared<Context>(update, sender);  // shared: the module may hold() it
+    ctx->attach(content, store);
+    ctx->load_session(session);
+    Handled h = forms.on_update(*ctx);
+    session = ctx->session();
     return h;
   }
   Handled say(std::string text) {
@@ -57,6 +61,7 @@ struct FormsFixture : ::testing::Test {
   std::shared_ptr<const content::ContentSnapshot> content;
   corebot::testing::RecordingSender sender;
   FormsModule forms;
+  AsyncStore* store = nullptr;  // none unless a test sets one
   json::object session;
   std::int64_t id = 0;
 };
@@ -111,6 +116,42 @@ TEST_F(FormsFixture, AWholeFormWithValidationSkipAndConfirm) {
   EXPECT_FALSE(session.contains("forms"));
   press("form:~ok");  // pressed twice: nothing more is sent to the admin
   EXPECT_EQ(sender.calls.back().method, "answerCallbackQuery");
+}
+
+// @boss_name has written to the bot, so `users` knows its id: the lead reaches it too.
+TEST_F(FormsFixture, AnAdminListedByUsernameGetsTheLeadOnceTheBotKnowsItsId) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("corebot_forms_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto documents =
+      std::shared_ptr<DocumentStore>(open_store("sqlite://" + (dir / "b.db").string()));
+  documents->collection("users").insert_one({{"_id", 88}, {"username_lc", "boss_name"}});
+  documents->collection("users").insert_one({{"_id", 99}, {"username_lc", "someone_else"}});
+  corebot::testing::Inbox inbox;
+  {
+    AsyncStore async(documents, [&](std::function<void()> fn) { inbox.post(std::move(fn)); });
+    store = &async;
+    press("form:apply");
+    say("Ann");
+    press("form:~a:size:0");
+    press("form:~skip");
+    say("+44 20 7946 0000");
+    sender.calls.clear();
+    press("form:~ok");
+    inbox.run_one();  // the lead is saved
+    inbox.run_one();  // the username is looked up
+    store = nullptr;
+  }
+  std::vector<json::value> chats;
+  for (const auto& call : sender.calls) {
+    if (call.method == "sendMessage" && call.params.at("text").as_string().starts_with("New")) {
+      chats.push_back(call.params.at("chat_id"));
+    }
+  }
+  EXPECT_EQ(chats, (std::vector<json::value>{77, 88}));
+  EXPECT_EQ(documents->collection("forms.leads").count({}), 1);
+  documents.reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(FormsFixture, CancelStaleButtonsAndHostileData) {
