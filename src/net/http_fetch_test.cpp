@@ -323,58 +323,6 @@ TEST_F(FetchTest, BodyUpToTheLimitIsAccepted) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Content-Disposition.
-
-struct FileNameCase {
-  std::string header;
-  std::string expected;
-};
-
-void PrintTo(const FileNameCase& c, std::ostream* os) { *os << c.header; }
-
-class FetchFileNameTest : public FetchTest, public ::testing::WithParamInterface<FileNameCase> {};
-
-TEST_P(FetchFileNameTest, FromContentDisposition) {
-  const std::string header = GetParam().header;
-  start([header](HttpRequest, Respond respond) {
-    HttpResponse response{.status = 200, .content_type = "text/plain", .body = "x"};
-    response.headers = {{"Content-Disposition", header}};
-    respond(std::move(response));
-  });
-  const FetchResult result = fetch(request("/file"));
-  ASSERT_TRUE(result.ok) << result.error;
-  EXPECT_EQ(result.file_name, GetParam().expected) << header;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Fetch, FetchFileNameTest,
-    ::testing::Values(
-        FileNameCase{R"(attachment; filename="report.csv")", "report.csv"},
-        FileNameCase{"inline; filename=plain.txt", "plain.txt"},
-        FileNameCase{"attachment; filename=plain.txt ; size=10", "plain.txt"},
-        // filename* wins, wherever it stands, and is percent-decoded.
-        FileNameCase{"attachment; filename*=UTF-8''%D0%BE%D1%82%D1%87%D1%91%D1%82%202024.csv; "
-                     R"(filename="fallback.csv")",
-                     "\xD0\xBE\xD1\x82\xD1\x87\xD1\x91\xD1\x82 2024.csv"},
-        FileNameCase{R"(attachment; filename="fallback.csv"; filename*=utf-8'en'na%C3%AFve.csv)",
-                     "na\xC3\xAFve.csv"},
-        FileNameCase{"attachment; FILENAME*=UTF-8''a%2Bb+c.txt", "a+b+c.txt"},
-        FileNameCase{"attachment; filename*=ISO-8859-1''caf%E9.txt", "caf\xC3\xA9.txt"},
-        // An undecodable filename* falls back to filename.
-        FileNameCase{R"(attachment; filename*=UTF-8''%FF%FE.txt; filename="ok.txt")", "ok.txt"},
-        FileNameCase{R"(attachment; filename*=KOI8-R''%C1.txt; filename="ok.txt")", "ok.txt"},
-        FileNameCase{R"(attachment; filename*=no-quotes.txt; filename="ok.txt")", "ok.txt"},
-        // Quoted strings may hold ';' and escaped quotes.
-        FileNameCase{R"(attachment; name="x"; filename="semi;colon \"q\".txt")",
-                     R"(semi;colon "q".txt)"},
-        // A name, never a path.
-        FileNameCase{R"(attachment; filename="../../etc/passwd")", "passwd"},
-        FileNameCase{R"(attachment; filename="C:\\Users\\me\\evil.exe")", "evil.exe"},
-        FileNameCase{"attachment; filename*=UTF-8''..%2F..%2Fescape.txt", "escape.txt"},
-        FileNameCase{R"(attachment; filename="..")", ""}, FileNameCase{"attachment", ""},
-        FileNameCase{R"(attachment; filename="")", ""}, FileNameCase{"attachment; filename", ""}));
-
-// ---------------------------------------------------------------------------------------------
 // Redirects.
 
 TEST_F(FetchTest, RedirectChainIsFollowedAndOnlyTheFinalHeadersCount) {

@@ -1,6 +1,9 @@
 #include "net/http_types.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace corebot::net {
 
@@ -81,6 +84,93 @@ const std::string* find_param(const Params& params, std::string_view name) {
   return nullptr;
 }
 
+// Content-Disposition file names (RFC 6266, with RFC 8187 for filename*).
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// RFC 8187 ext-value: charset'language'percent-encoded. Returns nullopt for charsets other than
+// UTF-8 and ISO-8859-1, and for bytes that are not valid in the charset.
+std::optional<std::string> decode_ext_value(std::string_view value) {
+  const std::size_t first = value.find('\'');
+  if (first == std::string_view::npos) return std::nullopt;
+  const std::size_t second = value.find('\'', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const std::string_view charset = trim(value.substr(0, first));
+  std::string decoded = url_decode(value.substr(second + 1), /*plus_is_space=*/false);
+  if (iequals(charset, "utf-8")) {
+    if (!is_valid_utf8(decoded)) return std::nullopt;
+    return decoded;
+  }
+  if (iequals(charset, "iso-8859-1")) return latin1_to_utf8(decoded);
+  return std::nullopt;
+}
+
+// A name to save the file under: no directories, no control characters, not "." or "..".
+std::string bare_file_name(std::string_view name) {
+  const std::size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7F) out.push_back(c);
+  }
+  const std::string_view trimmed = trim(out);
+  if (trimmed == "." || trimmed == "..") return {};
+  return std::string(trimmed);
+}
+
 // Parses one part (headers, blank line, data) into `part`. False when malformed.
 bool parse_part(std::string_view raw, MultipartPart& part) {
   // Every form-data part needs a Content-Disposition header, so a part without headers is bad.
@@ -123,6 +213,21 @@ std::optional<std::string_view> find_header(const Headers& headers, std::string_
     if (iequals(key, name)) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+std::string file_name_from_disposition(std::string_view header) {
+  const std::size_t semi = header.find(';');  // after the type ("attachment", "inline")
+  if (semi == std::string_view::npos) return {};
+  const auto params = parse_params(header.substr(semi + 1));
+  if (!params) return {};
+  if (const std::string* extended = find_param(*params, "filename*")) {
+    if (auto decoded = decode_ext_value(*extended)) {
+      std::string name = bare_file_name(*decoded);
+      if (!name.empty()) return name;
+    }
+  }
+  const std::string* plain = find_param(*params, "filename");
+  return plain ? bare_file_name(*plain) : std::string();
 }
 
 std::string url_decode(std::string_view s, bool plus_is_space) {

@@ -41,6 +41,11 @@ struct HttpResponse {
   bool drop_connection = false;
 };
 
+// The file name a Content-Disposition value names: filename* (RFC 8187, UTF-8 or ISO-8859-1)
+// when present and decodable, else filename; a bare name (no directories, no control
+// characters, not "." or ".."); empty when there is none.
+std::string file_name_from_disposition(std::string_view header);
+
 // Decodes "a=1&b=x%20y" into pairs ('+' means space). Malformed escapes are kept literally.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 std::string url_decode(std::string_view s, bool plus_is_space = true);
