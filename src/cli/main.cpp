@@ -52,8 +52,10 @@ int main(int argc, char** argv) {
 
   corebot::cli::CheckOptions check;
   auto* check_cmd = app.add_subcommand(
-      "check", "Validate a bot spreadsheet (.xlsx, .ods, .csv or a CSV folder) and list problems");
-  check_cmd->add_option("file", check.path, "The spreadsheet or folder")->required();
+      "check",
+      "Validate a bot spreadsheet (.xlsx, .ods, .csv, a CSV folder or an http(s) link such as a "
+      "Google Sheets link) and list problems");
+  check_cmd->add_option("file", check.path, "The spreadsheet, folder or link")->required();
 
   corebot::cli::BroadcastOptions broadcast;
   if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
