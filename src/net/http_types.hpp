@@ -41,6 +41,9 @@ struct HttpResponse {
   bool drop_connection = false;
 };
 
+// The standard reason phrase of an HTTP status ("Not Found"); empty for a code without one.
+std::string_view reason_phrase(int status);
+
 // The file name a Content-Disposition value names: filename* (RFC 8187, UTF-8 or ISO-8859-1)
 // when present and decodable, else filename; a bare name (no directories, no control
 // characters, not "." or ".."); empty when there is none.

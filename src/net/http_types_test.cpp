@@ -141,6 +141,13 @@ TEST(ParseMultipart, NeverCrashesOnTruncationsAndByteFlips) {
   SUCCEED();
 }
 
+TEST(ReasonPhrase, KnowsTheStandardOnesOnly) {
+  EXPECT_EQ(reason_phrase(404), "Not Found");
+  EXPECT_EQ(reason_phrase(429), "Too Many Requests");
+  EXPECT_EQ(reason_phrase(502), "Bad Gateway");
+  EXPECT_EQ(reason_phrase(599), "");
+}
+
 // Content-Disposition file names (downloads keep the server's name for a CSV sheet).
 
 struct FileNameCase {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "net/http_types.hpp"
+
 namespace corebot::sandbox {
 namespace json = boost::json;
 namespace {
@@ -83,28 +85,8 @@ FaultPlan FaultSet::take(std::string_view method) {
 }
 
 std::string_view status_reason(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 429:
-      return "Too Many Requests";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Internal Server Error";
-  }
+  const std::string_view phrase = net::reason_phrase(status);
+  return phrase.empty() ? "Internal Server Error" : phrase;
 }
 
 }  // namespace corebot::sandbox
