@@ -88,6 +88,22 @@ BotContent::~BotContent() {
 
 void BotContent::load_initial() {
   content::Report report = holder_.load(reader_.read().result);
+  if (!report.has_errors()) {
+    keep_good_copy();
+  } else if (!reader_.cache_file().empty()) {
+    // The link is down or its content broken: start from its last good download, if any.
+    content::Report cached = holder_.load(reader_.read_cached().result);
+    if (!cached.has_errors()) {
+      COREBOT_LOG_WARN(
+          "content: {} cannot be used now ({}); starting from the copy of its last good download "
+          "({}). Fix the link and /reload.",
+          shown_, report.summary(), reader_.cache_file().string());
+      for (const content::Problem& p : report.problems()) {
+        COREBOT_LOG_WARN("content: {}", p.to_string());
+      }
+      report = std::move(cached);
+    }
+  }
   if (report.has_errors() || !holder_.current()) {
     std::string message = "content error: " + shown_ + " cannot be used:\n";
     for (const content::Problem& p : report.problems()) {
@@ -128,6 +144,7 @@ void BotContent::start_worker(bool poll) {
     if (!read.unchanged) {
       if (poll) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
       report = holder_.load(std::move(read.result));
+      if (!report->has_errors()) keep_good_copy();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
@@ -137,6 +154,13 @@ void BotContent::start_worker(bool poll) {
       if (alive.lock()) finished(std::move(report));
     });
   });
+}
+
+void BotContent::keep_good_copy() {
+  if (const std::string error = reader_.remember_good(); !error.empty()) {
+    COREBOT_LOG_WARN("content: no copy of {} kept for starts while it is unreachable: {}", shown_,
+                     error);
+  }
 }
 
 void BotContent::finished(std::optional<content::Report> report) {

@@ -49,7 +49,8 @@ class BotContent {
   BotContent& operator=(const BotContent&) = delete;
 
   // Loads the source, blocking (call before the loop runs). Throws ContentLoadError on errors;
-  // warnings are logged.
+  // warnings are logged. A link that cannot be used (down, or its content has errors) falls back
+  // to the copy of its last good download (SourceOptions::cache_dir), with a warning.
   void load_initial();
   // The live snapshot (never null after load_initial()). Thread-safe.
   [[nodiscard]] std::shared_ptr<const content::ContentSnapshot> current() const {
@@ -76,6 +77,7 @@ class BotContent {
   // poll: read only if the source changed; an unchanged source ends without a report.
   void start_worker(bool poll = false);
   void finished(std::optional<content::Report> report);
+  void keep_good_copy();  // a link's good content, for a start while the link is down (worker)
 
   const std::string source_;
   const std::string shown_;  // source_ as logs may show it (no password)

@@ -176,12 +176,16 @@ void read_file(const std::string& path, EngineConfig& config) {
     r.read("source", config.content_source);
     r.read("poll_interval", config.content_poll_s);
     r.read("download_timeout", config.content_download_timeout_s);
-    std::filesystem::path source(config.content_source);
-    if (!config.content_source.empty() && source.is_relative() &&
-        !content::is_link(config.content_source)) {
-      config.content_source =
-          (std::filesystem::path(path).parent_path() / source).lexically_normal().string();
-    }
+    r.read("cache_dir", config.content_cache_dir);
+    // Relative paths in the file are relative to the file's folder.
+    const auto beside_file = [&](std::string& value) {
+      if (value.empty() || content::is_link(value) || std::filesystem::path(value).is_absolute()) {
+        return;
+      }
+      value = (std::filesystem::path(path).parent_path() / value).lexically_normal().string();
+    };
+    beside_file(config.content_source);
+    beside_file(config.content_cache_dir);
   }
   if (auto* t = top.sub("engine")) {
     TableReader r(path, *t, "engine");
@@ -268,8 +272,19 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   override_with("COREBOT_LOG_LEVEL", config.log_level);
   override_with("COREBOT_STORE_URI", config.store_uri);
   override_with("COREBOT_CONTENT", config.content_source);
+  override_with("COREBOT_CONTENT_CACHE", config.content_cache_dir);
   if (config.store_uri.empty()) {
     config.store_uri = "sqlite://" + (std::filesystem::current_path() / "var" / "bot.db").string();
+  }
+  if (config.content_cache_dir.empty()) {
+    constexpr std::string_view kSqlite = "sqlite://";
+    const std::string_view uri = config.store_uri;
+    config.content_cache_dir =
+        uri.starts_with(kSqlite)
+            ? std::filesystem::path(uri.substr(kSqlite.size(), uri.find('?') - kSqlite.size()))
+                  .parent_path()
+                  .string()
+            : (std::filesystem::current_path() / "var").string();
   }
   if (auto it = env.find("COREBOT_WEBHOOK_LISTEN"); it != env.end()) {
     config.webhook_listen = parse_host_port(it->second, "COREBOT_WEBHOOK_LISTEN");

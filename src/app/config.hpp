@@ -63,6 +63,9 @@ struct EngineConfig {
   std::string content_source;
   int content_poll_s = 0;  // reload when the source changes, checked every N seconds; 0: off
   int content_download_timeout_s = 30;  // a link's whole download, redirects included
+  // Where a link's last good download is kept for starts while the link is down
+  // (COREBOT_CONTENT_CACHE). Default: the SQLite store's folder, else <cwd>/var.
+  std::string content_cache_dir;
 
   // [engine]
   std::string log_level = "info";  // COREBOT_LOG_LEVEL

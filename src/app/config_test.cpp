@@ -104,5 +104,26 @@ TEST(Config, ContentSourceRelativeToTheFileAndFromTheEnvironment) {
             std::string::npos);
 }
 
+TEST(Config, ContentLinksAndTheirCache) {
+  const std::string link = "https://docs.google.com/spreadsheets/d/abc/edit";
+  auto path = write_temp("[content]\nsource = \"" + link + "\"\ndownload_timeout = 12\n");
+  auto config = load_config(path, {{"BOT_TOKEN", "123:abc"}});
+  EXPECT_EQ(config.content_source, link) << "a link is not a path relative to the file";
+  EXPECT_EQ(config.content_download_timeout_s, 12);
+  // The cached copy lives beside the SQLite store by default, else where the settings say.
+  config =
+      load_config(path, {{"BOT_TOKEN", "123:abc"},
+                         {"COREBOT_STORE_URI", "sqlite:///srv/bot/data.db?busy_timeout_ms=9"}});
+  EXPECT_EQ(config.content_cache_dir, "/srv/bot");
+  config = load_config(path, {{"BOT_TOKEN", "123:abc"}, {"COREBOT_CONTENT_CACHE", "/tmp/c"}});
+  EXPECT_EQ(config.content_cache_dir, "/tmp/c");
+  auto relative = write_temp("[content]\nsource = \"" + link + "\"\ncache_dir = \"cache\"\n");
+  EXPECT_EQ(load_config(relative, {{"BOT_TOKEN", "123:abc"}}).content_cache_dir,
+            (std::filesystem::path(relative).parent_path() / "cache").string());
+  EXPECT_NE(error_of(write_temp("[content]\ndownload_timeout = 0\n"), {{"BOT_TOKEN", "1:a"}})
+                .find("content.download_timeout must be a positive number"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace corebot::app

@@ -101,8 +101,9 @@ struct Engine::State {
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(
           config.content_source, registry, loop,
-          content::SourceOptions{.download_timeout =
-                                     std::chrono::seconds(config.content_download_timeout_s)});
+          content::SourceOptions{
+              .download_timeout = std::chrono::seconds(config.content_download_timeout_s),
+              .cache_dir = config.content_cache_dir});
       content->load_initial();  // throws ContentLoadError: the bot does not start on bad content
       content->start_polling(config.content_poll_s);
       dispatcher.add_middleware(dispatch::Phase::kBefore,

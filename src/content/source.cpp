@@ -1,8 +1,11 @@
 #include "content/source.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -91,6 +94,26 @@ std::string download_name(const net::FetchResult& got, std::string_view url) {
   const size_t slash = path.rfind('/');
   const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   return last.empty() ? std::string(host_of(url)) : std::string(last);
+}
+
+// The format of downloaded bytes: a zip's content says what it is better than any header;
+// text is whatever the server called it (CSV when it said nothing).
+std::optional<Format> choose_format(std::optional<Format> declared, std::string_view bytes) {
+  const std::optional<Format> sniffed = sniff_format(bytes);
+  if (sniffed && (*sniffed != Format::kCsv || !declared)) return sniffed;
+  return declared;
+}
+
+// FNV-1a: a stable name for a link's cached copy (std::hash may differ between builds).
+std::string stable_hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 std::string hash_signature(std::string_view bytes) {
@@ -228,20 +251,67 @@ SourceRead ContentSource::read_url(bool only_if_changed) {
   if (!declared) declared = format_from_extension(std::string(path_of(got.final_url)));
   if (!declared) declared = format_from_query(got.final_url);
   if (!declared) declared = format_from_query(request.url);
-  const std::optional<Format> sniffed = sniff_format(got.body);
-  // A zip's content says what it is better than any header; text is whatever it was called.
-  std::optional<Format> format = declared;
-  if (sniffed && (*sniffed != Format::kCsv || !format)) format = sniffed;
+  const std::optional<Format> format = choose_format(declared, got.body);
   if (!format) {
     return fail("the download is not a spreadsheet (neither XLSX, ODS nor CSV)",
                 "use a link to an .xlsx, .ods or .csv file");
   }
-  const std::string name = *format == Format::kCsv ? download_name(got, source_) : shown;
-  const std::string& body = got.body;
-  out.result =
-      read_isolated([&] { return read_workbook_bytes(body, *format, name, options_.limits); }, name,
+  out.result = parse(got.body, *format, download_name(got, source_));
+  last_download_ = std::move(got.body);
+  return out;
+}
+
+ReadResult ContentSource::parse(std::string_view bytes, Format format,
+                                const std::string& csv_name) const {
+  const std::string shown = display_source(source_);
+  const std::string name = format == Format::kCsv ? csv_name : shown;
+  ReadResult result =
+      read_isolated([&] { return read_workbook_bytes(bytes, format, name, options_.limits); }, name,
                     options_.isolation);
-  if (out.result.workbook) out.result.workbook->source = shown;
+  if (result.workbook) result.workbook->source = shown;
+  return result;
+}
+
+std::filesystem::path ContentSource::cache_file() const {
+  if (!link_ || options_.cache_dir.empty()) return {};
+  return options_.cache_dir / ("content-" + stable_hash(download_url(source_)) + ".cache");
+}
+
+std::string ContentSource::remember_good() {
+  const fs::path file = cache_file();
+  if (file.empty() || last_download_.empty()) return {};
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  const fs::path temporary = file.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(last_download_.data(), static_cast<std::streamsize>(last_download_.size()));
+    out.flush();
+    if (!out) return "cannot write " + temporary.string();
+  }
+  fs::rename(temporary, file, ec);
+  if (ec) return "cannot rename " + temporary.string() + ": " + ec.message();
+  last_download_.clear();
+  last_download_.shrink_to_fit();
+  return {};
+}
+
+SourceRead ContentSource::read_cached() {
+  SourceRead out;
+  const fs::path file = cache_file();
+  std::ifstream in(file, std::ios::binary);
+  if (file.empty() || !in) {
+    out.result.error = display_source(source_) + ": no copy of an earlier download";
+    return out;
+  }
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::optional<Format> format = choose_format(std::nullopt, bytes);
+  if (!format) {
+    out.result.error = file.string() + ": the copy of an earlier download is damaged";
+    return out;
+  }
+  std::string csv_name(path_of(source_).substr(path_of(source_).rfind('/') + 1));
+  out.result = parse(bytes, *format, csv_name.empty() ? "Sheet1" : csv_name);
   return out;
 }
 

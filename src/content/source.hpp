@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ struct SourceOptions {
   IsolationOptions isolation;
   std::chrono::milliseconds download_timeout{30000};  // the whole download, redirects included
   int max_redirects = 5;
+  // Where a link's last good download is kept (one file per link, see remember_good()); empty:
+  // nowhere. Files and folders are never copied.
+  std::filesystem::path cache_dir;
 };
 
 // True for an http:// or https:// link (any case).
@@ -51,10 +55,23 @@ class ContentSource {
   // Blocks on I/O and the child process: call it off the event loop. One read at a time.
   SourceRead read(bool only_if_changed = false);
 
+  // The content the last read() returned compiled without errors: a link's bytes are kept in
+  // cache_dir (written to a temporary file, then renamed), so a start while the link is down or
+  // broken can use them. Does nothing for files or without cache_dir; a write failure is
+  // returned as a message (the bot goes on without a copy), empty on success.
+  std::string remember_good();
+  // The copy remember_good() kept for this link, read like a download; an error when there is
+  // none. For a start that cannot use the link.
+  SourceRead read_cached();
+  // The file remember_good() writes for this link (empty for files or without cache_dir).
+  std::filesystem::path cache_file() const;
+
  private:
   SourceRead read_file(bool only_if_changed);
   SourceRead read_url(bool only_if_changed);
   std::string file_signature() const;
+  // Reads downloaded bytes in the child process; csv_name names a CSV's one sheet.
+  ReadResult parse(std::string_view bytes, Format format, const std::string& csv_name) const;
 
   const std::string source_;
   const bool link_;
@@ -62,6 +79,7 @@ class ContentSource {
   std::string last_signature_;  // file: names, sizes, mtimes; link: size and hash of the bytes
   std::string etag_;
   std::string last_modified_;
+  std::string last_download_;  // the bytes the last read_url() parsed, for remember_good()
 };
 
 }  // namespace corebot::content

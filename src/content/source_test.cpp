@@ -240,6 +240,37 @@ TEST_F(SourceUrl, DownloadFailuresNameTheCauseAndKeepTheContent) {
   EXPECT_NE(read.result.fix.find("Anyone with the link"), std::string::npos) << read.result.fix;
 }
 
+TEST_F(SourceUrl, TheLastGoodDownloadIsKeptForAStartWhileTheLinkIsDown) {
+  const fs::path dir = fs::temp_directory_path() / ("corebot-cache-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  serve("/bot.xlsx", {.type = kXlsxType, .body = fixture_bytes("good.xlsx")});
+  SourceOptions options;
+  options.cache_dir = dir / "var";
+  ContentSource source(url("/bot.xlsx"), options);
+  EXPECT_FALSE(source.read_cached().result.ok()) << "nothing kept yet";
+  ASSERT_TRUE(source.read().result.ok());
+  EXPECT_EQ(source.remember_good(), "");
+  ASSERT_TRUE(fs::exists(source.cache_file()));
+  EXPECT_EQ(source.cache_file().parent_path(), dir / "var");
+
+  // Another run of the bot, the link now broken: the copy reads like the download did.
+  serve("/bot.xlsx", {.status = 500, .type = "text/plain", .body = "down"});
+  ContentSource later(url("/bot.xlsx"), options);
+  EXPECT_FALSE(later.read().result.ok());
+  const SourceRead cached = later.read_cached();
+  ASSERT_TRUE(cached.result.ok()) << cached.result.error;
+  EXPECT_EQ(cached.result.workbook->source, url("/bot.xlsx"));
+  EXPECT_NE(cached.result.workbook->find("Pages"), nullptr);
+  EXPECT_EQ(later.remember_good(), "") << "a failed read leaves the copy alone";
+  EXPECT_TRUE(later.read_cached().result.ok());
+
+  // Each link has its own copy; files have none.
+  EXPECT_NE(ContentSource(url("/other.xlsx"), options).cache_file(), source.cache_file());
+  EXPECT_FALSE(ContentSource(url("/other.xlsx"), options).read_cached().result.ok());
+  EXPECT_TRUE(ContentSource("bot.xlsx", options).cache_file().empty());
+  fs::remove_all(dir);
+}
+
 TEST_F(SourceUrl, ADownloadOverTheSizeLimitIsRefused) {
   serve("/big.csv", {.type = "text/csv", .body = std::string(3000, 'x')});
   SourceOptions options;

@@ -139,6 +139,20 @@ class LinkSourceTest(unittest.TestCase):
         ann.send("/start")
         ann.wait_text("Hive Coworking")
 
+    def test_a_start_while_the_link_is_down_uses_the_last_good_download(self):
+        first = self.start_bot(self.files.url("/share"))
+        ann = Chat(self.sandbox, 1001, first_name="Ann")
+        ann.send("/start")
+        ann.wait_text("wedding and portrait photographer")
+        self.assertEqual(first.terminate(), 0)
+
+        self.files.body, self.files.type = b"<html>Service Unavailable</html>", "text/html"
+        second = self.start_bot(self.files.url("/share"))
+        ann.send("/start")
+        ann.wait_text("wedding and portrait photographer")
+        self.assertIn("starting from the copy of its last good download", second.output())
+        self.assertIn("returned a web page", second.output())
+
     def test_a_download_that_hangs_is_cut_off(self):
         bot = self.start_bot(self.files.url("/hang"), download_timeout=1)
         self.assertEqual(bot.wait_exit(), 2)
