@@ -142,7 +142,7 @@ void BotContent::start_worker(bool poll) {
     content::SourceRead read = reader_.read(poll);
     std::optional<content::Report> report;
     if (!read.unchanged) {
-      if (poll) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
+      if (poll && read.result.ok()) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
       report = holder_.load(std::move(read.result));
       if (!report->has_errors()) keep_good_copy();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
