@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "content/reader/builder.hpp"
+#include "content/reader/ods_merges.hpp"
 #include "content/reader/orcus_styles.hpp"
 
 namespace corebot::content::detail {
@@ -501,7 +502,8 @@ void read_zip_spreadsheet(std::string_view bytes, Format format, WorkbookBuilder
     filter.read_stream(bytes);
   } else {
     orcus::orcus_ods filter(&factory);
-    filter.read_stream(bytes);
+    const std::optional<std::string> uncovered = uncover_merged_cells(bytes);
+    filter.read_stream(uncovered ? std::string_view(*uncovered) : bytes);
   }
   factory.finish();
 }
