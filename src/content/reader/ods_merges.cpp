@@ -51,17 +51,21 @@ void add_entry(std::string& body, std::string& directory, std::string_view name,
   const auto size = static_cast<uint32_t>(data.size());
   const auto offset = static_cast<uint32_t>(body.size());
   constexpr uint32_t kVersion = 20;
-  constexpr uint32_t kDate = (0 << 9) | (1 << 5) | 1;  // 1980-01-01: the time is not needed
+  // The fields local headers and directory records share, from "flags" to "name length".
+  auto common = [&](std::string& out) {
+    constexpr uint32_t kDate = (1 << 5) | 1;  // 1980-01-01: the time is not needed
+    put16(out, 0);                            // flags
+    put16(out, 0);                            // method: stored
+    put16(out, 0);                            // time
+    put16(out, kDate);
+    put32(out, crc);
+    put32(out, size);  // compressed
+    put32(out, size);
+    put16(out, static_cast<uint32_t>(name.size()));
+  };
   put32(body, 0x04034b50);
   put16(body, kVersion);
-  put16(body, 0);  // flags
-  put16(body, 0);  // stored
-  put16(body, 0);  // time
-  put16(body, kDate);
-  put32(body, crc);
-  put32(body, size);
-  put32(body, size);
-  put16(body, static_cast<uint32_t>(name.size()));
+  common(body);
   put16(body, 0);  // extra
   body.append(name);
   body.append(data);
@@ -69,14 +73,7 @@ void add_entry(std::string& body, std::string& directory, std::string_view name,
   put32(directory, 0x02014b50);
   put16(directory, kVersion);  // made by
   put16(directory, kVersion);  // needed
-  put16(directory, 0);
-  put16(directory, 0);
-  put16(directory, 0);
-  put16(directory, kDate);
-  put32(directory, crc);
-  put32(directory, size);
-  put32(directory, size);
-  put16(directory, static_cast<uint32_t>(name.size()));
+  common(directory);
   put16(directory, 0);  // extra
   put16(directory, 0);  // comment
   put16(directory, 0);  // disk
