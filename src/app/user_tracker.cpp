@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "content/text.hpp"
 #include "core/log.hpp"
 
 namespace corebot::app {
@@ -45,9 +46,7 @@ void UserTracker::observe(const Context& ctx) {
   // Usernames are case-insensitive: this is what an @username in the Admins sheet is matched
   // against (forms sends leads to such admins by it).
   if (const json::value* v = from->get_object().if_contains("username"); v && v->is_string()) {
-    std::string lc(v->get_string());
-    for (char& c : lc) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    change.set["username_lc"] = lc;
+    change.set["username_lc"] = content::fold_case(v->get_string());
   }
   change.set["last_seen"] = core::wall_millis(clock_);
   ++change.updates;

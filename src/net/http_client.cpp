@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "net/ascii.hpp"
 #include "net/curl_init.hpp"
 
 // Design: one worker thread owns the curl multi handle and every easy handle; it sleeps in
@@ -55,18 +56,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return size * count;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::string_view line(data, size * count);
@@ -78,12 +67,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  std::string name(trim(line.substr(0, colon)));
-  for (char& c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  transfer->response.headers.emplace_back(std::move(name),
-                                          std::string(trim(line.substr(colon + 1))));
+  transfer->response.headers.emplace_back(ascii::lower(ascii::trim(line.substr(0, colon))),
+                                          std::string(ascii::trim(line.substr(colon + 1))));
   return size * count;
 }
 

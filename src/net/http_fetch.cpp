@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "net/ascii.hpp"
 #include "net/curl_init.hpp"
 #include "net/http_types.hpp"
 
@@ -23,40 +24,16 @@ namespace corebot::net {
 
 namespace {
 
+using ascii::iequals;
+using ascii::istarts_with;
+using ascii::lower;
+using ascii::trim;
+
 constexpr char kOnlyWebLinks[] = "only http:// and https:// links are supported";
 constexpr char kWebProtocols[] = "http,https";
 constexpr std::size_t kMaxReasonLength = 100;
 // Longer timeouts are cut to this, which keeps the deadline arithmetic far from overflow.
 constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 30);
-
-// ---------------------------------------------------------------------------------------------
-// Small string helpers.
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return to_lower(x) == to_lower(y);
-         });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
 
 bool is_web_url(std::string_view url) {
   return istarts_with(url, "http://") || istarts_with(url, "https://");

@@ -5,31 +5,20 @@
 #include <optional>
 #include <string>
 
+#include "net/ascii.hpp"
+
 namespace corebot::net {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+using ascii::iequals;
+using ascii::trim;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Parameters of a header value such as `form-data; name="a"; filename="b.txt"`. Quoted values
@@ -44,8 +33,7 @@ std::optional<Params> parse_params(std::string_view s) {
     if (i >= s.size()) break;
     const std::size_t name_start = i;
     while (i < s.size() && s[i] != '=' && s[i] != ';') ++i;
-    std::string name(trim(s.substr(name_start, i - name_start)));
-    for (char& c : name) c = lower(c);
+    std::string name = ascii::lower(trim(s.substr(name_start, i - name_start)));
     std::string value;
     if (i < s.size() && s[i] == '=') {
       ++i;
