@@ -140,10 +140,17 @@ struct ContentSheet {
 };
 
 // A key a module accepts in the Settings sheet.
+// A setting a module accepts: a key of the Settings sheet and of its config table
+// [modules.<name>] (see settings.hpp).
 struct ContentSetting {
   std::string key;
   ColumnType type = ColumnType::kText;
   std::vector<std::string> choices;  // kEnum
+  std::string default_value;         // what Settings::get gives when nobody set it; "" = none
+  std::string description;           // one line for owners: what it does, with an example
+  // The key holds an array or a table, not a value: only the config file can give it (the
+  // module reads it through Settings::config() and checks it in start()).
+  bool structured = false;
 };
 
 // A problem a module's own check finds in otherwise valid content ("Forms!D4: ...").

@@ -8,18 +8,22 @@
 
 #include "corebot/content.hpp"
 #include "corebot/context.hpp"
+#include "corebot/services.hpp"
 
 namespace corebot {
 
 // Bumped when this interface changes incompatibly; the registry refuses a module built for
 // another version.
-inline constexpr int kModuleApiVersion = 1;
+inline constexpr int kModuleApiVersion = 2;
 
 struct CommandSpec {
   std::string name;         // without the slash: "start"
   std::string description;  // shown in Telegram's command menu (setMyCommands)
 };
 
+// A button of the admin panel (/admin, shown to the bot's admins only). Pressing it sends the
+// callback data to the module like any callback of its prefix; the module checks nothing more:
+// the engine routes "<prefix>:..." callbacks of admin entries only from admins.
 struct AdminMenuEntry {
   std::string title;          // button text in the admin menu
   std::string callback_data;  // must start with the module's callback prefix
@@ -57,10 +61,21 @@ enum class Handled {
   kStop,      // the update is dealt with
 };
 
+// A module's life: constructed, info() read and checked by the registry, start() before the first
+// update, on_update() for each update routed to it, stop() after the last update finished (before
+// the outbox drains, so what stop() sends still leaves), then destroyed.
 class Module {
  public:
   virtual ~Module() = default;
   [[nodiscard]] virtual ModuleInfo info() const = 0;
+  // Called once on the loop thread before any update: keep `services` (valid until stop()
+  // returned), register job handlers, start timers, check the module's settings. Throwing stops
+  // the engine from starting, with the module's name and the exception's message; say what is
+  // wrong and how to fix it.
+  virtual void start(ModuleServices& services) { (void)services; }
+  // Called once on the loop thread when the engine stops, after the last update was handled.
+  // Timers are cancelled by the engine right after; must not block.
+  virtual void stop() {}
   // Called for each update routed to this module, on the loop thread. Must not block: do slow
   // work asynchronously and keep `ctx.hold()` alive until it is done (the chat's next update
   // waits for it). An exception is caught, logged with the module's name, and treated as kStop.

@@ -88,7 +88,8 @@ TEST(Broadcasts, KeepsAWindowOfMessagesWithTheSender) {
 // recursing once per recipient.
 class AnsweringSender final : public Sender {
  public:
-  void call(std::string, boost::json::object, Priority, CallDone done) override {
+  using Sender::call;
+  void call(ApiCall, Priority, CallDone done) override {
     ++calls;
     CallResult r;
     r.ok = true;

@@ -23,50 +23,6 @@
 namespace corebot::app {
 namespace json = boost::json;
 
-namespace {
-
-outbox::Priority to_outbox(Priority p) {
-  switch (p) {
-    case Priority::kInteractive:
-      return outbox::Priority::kInteractive;
-    case Priority::kAdmin:
-      return outbox::Priority::kAdmin;
-    case Priority::kNotification:
-      return outbox::Priority::kNotification;
-    case Priority::kBulk:
-      return outbox::Priority::kBulk;
-  }
-  return outbox::Priority::kInteractive;
-}
-
-// Modules' calls enter the outbox here.
-class OutboxSender final : public Sender {
- public:
-  explicit OutboxSender(outbox::Outbox& outbox) : outbox_(outbox) {}
-  void call(std::string method, json::object params, Priority priority, CallDone done) override {
-    outbox::OutboxCall call;
-    call.request = {std::move(method), std::move(params), {}};
-    call.priority = to_outbox(priority);
-    if (done) {
-      call.done = [done = std::move(done)](const telegram::ApiResult& r) {
-        CallResult result;
-        result.ok = r.ok;
-        result.result = r.result;
-        result.error_code = r.error.error_code;
-        result.description = r.error.description;
-        result.blocked_by_user = outbox::is_blocked_by_user(r.error);
-        done(result);
-      };
-    }
-    outbox_.submit(std::move(call));
-  }
-
- private:
-  outbox::Outbox& outbox_;
-};
-
-}  // namespace
-
 struct Engine::State {
   State(EngineConfig c, net::EventLoop& l, const ModuleRegistry& r)
       : config(std::move(c)),
@@ -84,10 +40,9 @@ struct Engine::State {
               client.call(std::move(request), std::move(done));
             },
             outbox_options(config)),
-        sender(outbox),
-        dispatcher(registry, sender,
+        dispatcher(registry, outbox,
                    [this](std::function<void()> fn) { loop.post(std::move(fn)); }),
-        broadcasts(sender, core::SystemClock::instance()) {
+        broadcasts(outbox, core::SystemClock::instance()) {
     store = std::make_unique<AsyncStore>(
         open_document_store(config.store_uri),
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
@@ -216,7 +171,7 @@ struct Engine::State {
       commands.push_back(json::object{{"command", c.name}, {"description", c.description}});
     }
     if (commands.empty()) return;
-    sender.call("setMyCommands", {{"commands", std::move(commands)}}, Priority::kAdmin,
+    outbox.call("setMyCommands", {{"commands", std::move(commands)}}, Priority::kAdmin,
                 [](const CallResult& r) {
                   if (!r.ok) COREBOT_LOG_WARN("setMyCommands failed: {}", r.description);
                 });
@@ -324,8 +279,7 @@ struct Engine::State {
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
-  outbox::Outbox outbox;
-  OutboxSender sender;
+  outbox::Outbox outbox;                // the Sender of modules and the engine
   dispatch::Dispatcher dispatcher;
   Broadcasts broadcasts;
   std::unique_ptr<web::AdminServer> admin;
@@ -443,7 +397,7 @@ int Engine::exit_code() const { return state_->exit_code; }
 
 std::string Engine::username() const { return state_->username; }
 
-Sender& Engine::sender() { return state_->sender; }
+Sender& Engine::sender() { return state_->outbox; }
 
 const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
 

@@ -6,19 +6,14 @@
 #include <chrono>
 #include <cstdint>
 
+#include "corebot/clock.hpp"
+
 namespace corebot::core {
 
-using Duration = std::chrono::steady_clock::duration;
-using TimePoint = std::chrono::steady_clock::time_point;
-
-class Clock {
- public:
-  virtual ~Clock() = default;
-  // Monotonic time, for scheduling and limits.
-  [[nodiscard]] virtual TimePoint now() const = 0;
-  // Wall-clock time, for timestamps shown to people and stored in documents.
-  [[nodiscard]] virtual std::chrono::system_clock::time_point wall() const = 0;
-};
+// The interface is public (modules get a Clock); the engine names it core::Clock.
+using corebot::Clock;
+using corebot::Duration;
+using corebot::TimePoint;
 
 class SystemClock final : public Clock {
  public:

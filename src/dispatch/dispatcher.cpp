@@ -12,7 +12,8 @@ namespace json = boost::json;
 std::optional<std::int64_t> chat_of(const json::object& update) {
   // Cheap to build: Context only reads a few fields.
   struct NullSender final : Sender {
-    void call(std::string, json::object, Priority, CallDone) override {}
+    using Sender::call;
+    void call(ApiCall, Priority, CallDone) override {}
   } sender;
   Context ctx(update, sender);
   return ctx.chat_id();

@@ -33,7 +33,7 @@ enum class CallKind {
 [[nodiscard]] bool is_blocked_by_user(const telegram::ApiError& error);
 
 // Error code of failures the outbox reports itself (never sent by Telegram; not retryable).
-inline constexpr int kOutboxErrorCode = -1;
+inline constexpr int kOutboxErrorCode = corebot::kNotSent;
 inline constexpr std::string_view kDeadlineExceeded = "deadline exceeded";
 inline constexpr std::string_view kOutboxDraining = "outbox draining: bulk calls not accepted";
 inline constexpr std::string_view kOutboxClosed = "outbox closed";

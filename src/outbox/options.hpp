@@ -10,16 +10,13 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "corebot/sender.hpp"
 
 namespace corebot::outbox {
 
-// Strict order at every send slot: a lower class only gets a slot no higher class can use.
-enum class Priority {
-  kInteractive,   // a reply to something a user just did: messages, edits, callback answers
-  kAdmin,         // answers and reports for bot owners
-  kNotification,  // a single message the bot starts on its own
-  kBulk,          // mailings; uses every slot the other classes leave free
-};
+// The public classes (corebot/sender.hpp). Strict order at every send slot: a lower class only
+// gets a slot no higher class can use; kBulk uses every slot the other classes leave free.
+using corebot::Priority;
 inline constexpr std::size_t kPriorityCount = 4;
 
 [[nodiscard]] constexpr std::size_t index_of(Priority p) { return static_cast<std::size_t>(p); }

@@ -30,6 +30,30 @@ void Outbox::post(std::function<void()> fn) {
   });
 }
 
+void Outbox::call(ApiCall api_call, Priority priority, CallDone done) {
+  OutboxCall call;
+  call.request.method = std::move(api_call.method);
+  call.request.params = std::move(api_call.params);
+  for (auto& f : api_call.files) {
+    call.request.files.push_back(
+        {std::move(f.field), std::move(f.filename), std::move(f.content_type), std::move(f.data)});
+  }
+  call.priority = priority;
+  if (done) {
+    call.done = [done = std::move(done)](const telegram::ApiResult& r) {
+      CallResult result;
+      result.ok = r.ok;
+      result.result = r.result;
+      result.error_code = r.error.error_code;
+      result.description = r.error.description;
+      result.blocked_by_user = is_blocked_by_user(r.error);
+      result.migrate_to_chat_id = r.error.migrate_to_chat_id;
+      done(result);
+    };
+  }
+  submit(std::move(call));
+}
+
 void Outbox::submit(OutboxCall call) {
   const bool refuse = closed_ || (draining_ && call.priority == Priority::kBulk);
   if (refuse) {

@@ -54,7 +54,8 @@ struct OutboxCall {
 using Transport =
     std::function<void(telegram::ApiRequest, std::function<void(telegram::ApiResult)>)>;
 
-class Outbox {
+// Implements corebot::Sender: modules' calls enter here (as the public CallResult).
+class Outbox final : public corebot::Sender {
  public:
   // Borrows executor and clock (they must outlive the Outbox).
   Outbox(Executor& executor, const core::Clock& clock, Transport transport,
@@ -64,13 +65,17 @@ class Outbox {
          OutboxOptions options = {});
   // Calls still queued are dropped without their `done` running (use drain() to keep them);
   // answers of requests in flight are ignored.
-  ~Outbox();
+  ~Outbox() override;
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
   // Queues a call. Never blocks and never fails directly: refusals (bulk while draining,
   // anything after drain finished) are reported through `done`, posted to the executor.
   void submit(OutboxCall call);
+
+  // corebot::Sender: submit() with the public call and result types.
+  using Sender::call;
+  void call(ApiCall api_call, Priority priority, CallDone done) override;
 
   // Graceful shutdown: refuses new bulk calls, stops starting queued bulk calls, and lets the
   // other classes' queued calls and all requests in flight finish, for at most `limit`. Then

@@ -15,13 +15,15 @@ struct RecordedCall {
   boost::json::object params;
   Priority priority;
   CallDone done;
+  std::vector<Upload> files;
 };
 
 class RecordingSender final : public Sender {
  public:
-  void call(std::string method, boost::json::object params, Priority priority,
-            CallDone done) override {
-    calls.push_back({std::move(method), std::move(params), priority, std::move(done)});
+  using Sender::call;
+  void call(ApiCall call, Priority priority, CallDone done) override {
+    calls.push_back({std::move(call.method), std::move(call.params), priority, std::move(done),
+                     std::move(call.files)});
   }
   std::vector<RecordedCall> calls;
 };

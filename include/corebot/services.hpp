@@ -1,0 +1,100 @@
+// What the engine gives a module for its whole life (Module::start): everything a module may use
+// besides the Context of one update. All references stay valid until the module's stop()
+// returned. Thread: the loop thread, for every call and every callback, unless a function says
+// otherwise.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "corebot/clock.hpp"
+#include "corebot/jobs.hpp"
+#include "corebot/sender.hpp"
+#include "corebot/settings.hpp"
+#include "corebot/store.hpp"
+#include "corebot/timers.hpp"
+#include "corebot/users.hpp"
+
+namespace corebot {
+
+class Content;
+struct ModuleInfo;
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// The module's own collections. Every name is given the module's prefix ("<module>.<name>"), so a
+// module reads and writes only its own data; other data comes through interfaces (Users).
+class ModuleCollections {
+ public:
+  ModuleCollections(DocumentStore& store, std::string prefix)
+      : store_(store), prefix_(std::move(prefix)) {}
+  // The collection "<module>.<name>" (created on first write).
+  Collection& collection(std::string_view name) {
+    return store_.collection(prefix_ + std::string(name));
+  }
+
+ private:
+  DocumentStore& store_;
+  std::string prefix_;
+};
+
+// The module's data, off the loop: `work(ModuleCollections&)` runs on a store worker thread and
+// may block; `done(StoreResult<R>)` runs on the loop thread (see AsyncStore::run).
+class ModuleStore {
+ public:
+  ModuleStore(AsyncStore& store, std::string module) : store_(store), prefix_(module + ".") {}
+  template <class Work, class Done>
+  void run(Work work, Done done) {
+    store_.run(
+        [work = std::move(work), prefix = prefix_](DocumentStore& s) mutable {
+          ModuleCollections collections(s, prefix);
+          return work(collections);
+        },
+        std::move(done));
+  }
+  // The full name of one of the module's collections ("quiz.scores"), for logs and exports.
+  [[nodiscard]] std::string full_name(std::string_view name) const {
+    return prefix_ + std::string(name);
+  }
+
+ private:
+  AsyncStore& store_;
+  std::string prefix_;
+};
+
+// The outcome of a content reload, as an admin reads it.
+struct ReloadReport {
+  bool ok = false;      // the new content is live (warnings may remain)
+  std::string message;  // the report for the admin, in English, fit for one Telegram message
+};
+
+class ModuleServices {
+ public:
+  virtual ~ModuleServices() = default;
+
+  [[nodiscard]] virtual const std::string& module_name() const = 0;
+  // Bot API calls, through the outbox (priorities, rate limits, retries, uploads).
+  [[nodiscard]] virtual Sender& sender() = 0;
+  [[nodiscard]] virtual const Clock& clock() const = 0;
+  [[nodiscard]] virtual Timers& timers() = 0;
+  [[nodiscard]] virtual Jobs& jobs() = 0;
+  [[nodiscard]] virtual const Settings& settings() const = 0;
+  [[nodiscard]] virtual Users& users() = 0;
+  [[nodiscard]] virtual ModuleStore& store() = 0;
+  // The live content snapshot (nullptr without a spreadsheet). Outside an update, take it again
+  // each time: a reload replaces it.
+  [[nodiscard]] virtual std::shared_ptr<const Content> content() const = 0;
+  // What every running module declared, in registration order (the admin panel lists their
+  // admin_menu entries from here).
+  [[nodiscard]] virtual const std::vector<ModuleInfo>& modules() const = 0;
+  // Reloads the spreadsheet; `done` gets the report (errors keep the old content live).
+  virtual void reload_content(std::function<void(const ReloadReport&)> done) = 0;
+  // Writes to the engine's log with the module's name in front.
+  virtual void log(LogLevel level, std::string_view message) = 0;
+};
+
+}  // namespace corebot

@@ -1,0 +1,46 @@
+// The bot's users as modules see them: everyone who wrote to the bot (recorded by the engine from
+// every update), with what Telegram said about them and what the bot learned (blocked, banned,
+// tags). Modules read users through this interface, never through the engine's collection.
+// Thread: the loop thread for every call and every callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace corebot {
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string first_name;
+  std::string last_name;
+  std::string username;            // without '@', as Telegram spells it; empty when none
+  std::string language_code;       // Telegram's, e.g. "ru"
+  std::int64_t first_seen_ms = 0;  // Unix milliseconds
+  std::int64_t last_seen_ms = 0;
+  bool blocked = false;  // the user blocked the bot (a send got 403)
+  bool banned = false;   // an admin banned the user: their updates reach no module
+  std::vector<std::string> tags;
+};
+
+// Empty on success, else what failed (the store's error).
+using UsersDone = std::function<void(const std::string& error)>;
+using UserFound = std::function<void(std::optional<UserRecord> user, const std::string& error)>;
+
+class Users {
+ public:
+  virtual ~Users() = default;
+  // The user with that Telegram id; nullopt when the bot never saw them.
+  virtual void find(std::int64_t id, UserFound done) = 0;
+  // The user who holds `username` now ('@' optional, any case): the one seen most recently with
+  // it, so a username that changed hands resolves to its current holder. nullopt when none.
+  virtual void find_by_username(std::string_view username, UserFound done) = 0;
+  virtual void add_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
+  virtual void remove_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
+  virtual void set_banned(std::int64_t id, bool banned, UsersDone done = {}) = 0;
+};
+
+}  // namespace corebot
