@@ -236,10 +236,10 @@ struct Engine::State {
       options.public_url = config.webhook_url;
       options.secret = config.webhook_secret;
       options.allowed_updates = registry.allowed_updates();
-      webhook =
-          std::make_unique<telegram::WebhookReceiver>(loop, client, options, deliver_fn, fatal_fn);
+      webhook = std::make_unique<telegram::WebhookReceiver>(*executor, client.transport(), options,
+                                                            deliver_fn, fatal_fn);
       try {
-        webhook->start();
+        webhook->start(loop);
       } catch (const std::exception& e) {
         return fatal(std::string("webhook: ") + e.what());
       }
@@ -252,7 +252,8 @@ struct Engine::State {
       telegram::LongPollerOptions options;
       options.timeout_s = config.poll_timeout_s;
       options.allowed_updates = registry.allowed_updates();
-      poller = std::make_unique<telegram::LongPoller>(loop, client, options, deliver_fn, fatal_fn);
+      poller = std::make_unique<telegram::LongPoller>(*executor, client.transport(), options,
+                                                      deliver_fn, fatal_fn);
       poller->start();
     });
   }
