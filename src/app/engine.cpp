@@ -10,6 +10,7 @@
 #include "app/broadcasts.hpp"
 #include "app/sessions.hpp"
 #include "app/user_tracker.hpp"
+#include "core/backoff.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -186,8 +187,8 @@ struct Engine::State {
     stop_engine({});
   }
 
-  void check_token(int attempt) {
-    client.call({"getMe", {}, {}}, [this, attempt](telegram::ApiResult r) {
+  void check_token() {
+    client.call({"getMe", {}, {}}, [this](telegram::ApiResult r) {
       if (stopping) return;
       if (r.ok) {
         if (auto* me = r.result.if_object(); me && me->contains("username")) {
@@ -196,15 +197,12 @@ struct Engine::State {
         COREBOT_LOG_INFO("connected to {} as @{}", config.api_url, username);
         return begin_receiving();
       }
-      if (r.error.error_code == 401 || r.error.error_code == 404) {
-        return fatal("Telegram rejected the bot token (" + std::to_string(r.error.error_code) +
-                     " " + r.error.description + "): check BOT_TOKEN / telegram.token");
-      }
-      auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
+      if (auto message = telegram::rejected_token(r.error)) return fatal(*message);
+      const core::Duration delay = token_backoff.next();
       COREBOT_LOG_WARN("cannot reach the Bot API at {} ({}); retrying in {} ms", config.api_url,
-                       r.error.description, delay.count());
-      loop.after(delay, [this, attempt] {
-        if (!stopping) check_token(attempt + 1);
+                       r.error.description, core::to_millis(delay));
+      loop.after(delay, [this] {
+        if (!stopping) check_token();
       });
     });
   }
@@ -333,6 +331,7 @@ struct Engine::State {
   core::TimePoint started_at = core::SystemClock::instance().now();
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
+  core::Backoff token_backoff{{}, core::Backoff::random_seed()};  // getMe at start
   std::string username;
   int exit_code = 0;
   bool stopping = false;
@@ -435,7 +434,7 @@ Engine::~Engine() = default;
 
 void Engine::start(std::function<void()> stopped) {
   if (stopped) state_->on_stopped.push_back(std::move(stopped));
-  state_->check_token(0);
+  state_->check_token();
 }
 
 void Engine::stop(std::function<void()> done) { state_->stop_engine(std::move(done)); }
