@@ -140,7 +140,8 @@ TEST_F(LongPollerTest, StopDuringALongPollLeavesWhatItReturnsUnconfirmed) {
   EXPECT_EQ(timeout(2), 0);
   // Telegram ends the held poll when the final one arrives; its update is not delivered.
   transport.reply(1, ok(updates({6})));
-  EXPECT_FALSE(stopped);
+  EXPECT_FALSE(stopped);   // not before the final call was answered
+  EXPECT_EQ(calls(), 3u);  // nor a second final call
   transport.reply(2, ok(updates({6})));
   EXPECT_TRUE(stopped);
   EXPECT_EQ(delivered.size(), 1u);
