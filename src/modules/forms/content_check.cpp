@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "corebot/ascii.hpp"
 #include "modules/forms/answers.hpp"
 #include "modules/forms/fields.hpp"
 
@@ -26,8 +27,8 @@ std::vector<ContentProblem> check_forms(const Content& content) {
   std::vector<ContentProblem> problems;
   std::map<std::string, std::map<std::string, std::string>> seen;  // form -> field -> cell
   for (const ContentRow& row : content.rows(kSheet)) {
-    const std::string form = lower(row.get("form"));
-    const std::string field = lower(row.get("field"));
+    const std::string form = ascii::lower(row.get("form"));
+    const std::string field = ascii::lower(row.get("field"));
     auto [it, fresh] = seen[form].emplace(field, row.cell("field"));
     if (!fresh) {
       problems.push_back({true, row.sheet, row.cell("field"),

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "corebot/ascii.hpp"
 #include "modules/forms/answers.hpp"
 #include "modules/forms/fields.hpp"
 #include "modules/forms/leads.hpp"
@@ -235,7 +236,7 @@ Handled on_callback(Context& ctx, const Content& content) {
   const std::string stale = ctx.text("form_stale", "This question was already answered.");
 
   if (arg.empty() || arg[0] != '~') {  // "form:<id>": start that form
-    const std::string form = lower(arg);
+    const std::string form = ascii::lower(arg);
     if (arg.size() > 64 || fields_of(content, form).empty()) {
       ctx.answer_callback(ctx.text("stale_button", "This button is out of date. Send /start."));
       return Handled::kStop;

@@ -1,24 +1,18 @@
 #include "modules/forms/fields.hpp"
 
-namespace corebot::modules::forms {
+#include "corebot/ascii.hpp"
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+namespace corebot::modules::forms {
 
 std::vector<Field> fields_of(const Content& content, std::string_view form) {
   std::vector<Field> out;
   for (const ContentRow& row : content.rows(kSheet)) {
-    if (lower(row.get("form")) != form) continue;
+    if (ascii::lower(row.get("form")) != form) continue;
     const std::string_view required = row.get("required");
-    out.push_back({&row, lower(row.get("field")),
+    out.push_back({&row, ascii::lower(row.get("field")),
                    parse_field_type(row.get("type")).value_or(FieldType::kText),
-                   !(required == "no" || required == "false" || required == "0" ||
-                     required == "off" || lower(required) == "no")});
+                   !(ascii::iequals(required, "no") || required == "false" || required == "0" ||
+                     required == "off")});
   }
   return out;
 }

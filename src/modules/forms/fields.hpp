@@ -20,8 +20,6 @@ inline constexpr const char* kSheet = "Forms";
 // A choice question shows at most this many option buttons.
 inline constexpr std::size_t kMaxOptions = 20;
 
-std::string lower(std::string_view s);
-
 struct Field {
   const ContentRow* row;  // points into the Content the field was read from
   std::string id;         // lowercase
