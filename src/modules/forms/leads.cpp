@@ -117,9 +117,11 @@ void submit_lead(Context& ctx, const Content& content, std::vector<Field> fields
     notify_admins(ctx, content, fields, answers, form);
     return done(ctx, LeadOutcome::kAccepted);
   }
+  // Built before the callbacks below take `form` and `answers` (argument order is unspecified).
+  json::object lead = make_lead(ctx, form, answers);
   // The snapshot pointer stays valid: Context keeps it for the whole update, and the hold keeps
   // the Context until the store has answered.
-  store->run([lead = make_lead(ctx, form, answers)](
+  store->run([lead = std::move(lead)](
                  DocumentStore& s) { return s.collection(FormsModule::kLeads).insert_one(lead); },
              [hold = ctx.hold(), &content, fields = std::move(fields), answers = std::move(answers),
               form = std::move(form), done = std::move(done)](StoreResult<json::value> r) {
