@@ -13,6 +13,13 @@ ButtonProblem problem(std::string what, std::string fix) {
   return {std::move(what), std::move(fix)};
 }
 
+// `b`'s callback data is over Telegram's limit; `subject` names the button and its target.
+ButtonProblem callback_too_long(const std::string& subject, const Button& b, std::string fix) {
+  return problem(subject + " makes callback data of " + std::to_string(b.callback_data.size()) +
+                     " bytes; Telegram allows " + std::to_string(kMaxCallbackDataBytes),
+                 std::move(fix));
+}
+
 // Where the arrow between label and target starts and how many bytes it takes; the last arrow
 // of either spelling wins, so a label may contain one.
 std::pair<size_t, size_t> find_arrow(std::string_view part) {
@@ -84,10 +91,7 @@ std::variant<Button, ButtonProblem> parse_button(std::string_view part, std::siz
     b.target = prefix + ":" + fold_case(argument);
     b.callback_data = b.target;
     if (b.callback_data.size() > kMaxCallbackDataBytes) {
-      return problem(label + ": \"" + excerpt(target) + "\" makes callback data of " +
-                         std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
-                         std::to_string(kMaxCallbackDataBytes),
-                     "use a shorter id");
+      return callback_too_long(label + ": \"" + excerpt(target) + "\"", b, "use a shorter id");
     }
     return b;
   }
@@ -102,10 +106,8 @@ std::variant<Button, ButtonProblem> parse_button(std::string_view part, std::siz
   }
   b.callback_data = std::string(kPageCallbackPrefix) + b.target;
   if (b.callback_data.size() > kMaxCallbackDataBytes) {
-    return problem(label + ": the page id \"" + excerpt(target) + "\" makes callback data of " +
-                       std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
-                       std::to_string(kMaxCallbackDataBytes),
-                   "use a shorter page id");
+    return callback_too_long(label + ": the page id \"" + excerpt(target) + "\"", b,
+                             "use a shorter page id");
   }
   return b;
 }
