@@ -33,8 +33,8 @@ std::variant<corebot::Button, ButtonProblem> parse_button(std::string_view part,
                                                           const ButtonTargets& targets);
 
 struct ButtonRows {
-  std::vector<std::vector<corebot::Button>>
-      rows;                             // one per non-empty line; parts in error left out
+  // One row per non-empty line; the parts in error are left out.
+  std::vector<std::vector<corebot::Button>> rows;
   std::vector<ButtonProblem> problems;  // in cell order; none when the cell is sound
 };
 
