@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "app/user_tracker.hpp"
-#include "net/ascii.hpp"
+#include "corebot/ascii.hpp"
 
 namespace corebot::app {
 namespace json = boost::json;
@@ -94,7 +94,7 @@ void UsersDirectory::find_by_username(std::string_view username, UserFound done)
   if (!username.empty() && username.front() == '@') username.remove_prefix(1);
   if (username.empty()) return done(std::nullopt, "");
   // The most recently seen holder: a name that changed hands resolves to its new owner.
-  find_one({{"username_lc", net::ascii::lower(username)}}, {{"last_seen", -1}}, std::move(done));
+  find_one({{"username_lc", ascii::lower(username)}}, {{"last_seen", -1}}, std::move(done));
 }
 
 void UsersDirectory::update(std::int64_t id, json::object update, UsersDone done) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "content/buttons.hpp"
 #include "content/snapshot.hpp"
 #include "content/text.hpp"
 
@@ -249,138 +250,15 @@ class SnapshotCompiler {
     }
   }
 
-  // Button cell: one keyboard row per line, buttons in a row separated by '|', each button
-  // "Label -> target" where target is a page id or a link.
+  // The page's keyboard from its "buttons" cell (buttons.hpp); false when the cell has problems.
   bool parse_buttons(const Table& t, const Record& r, Page& page) {
-    const std::string_view cell = trim(t.cell(r, "buttons").text);
-    if (cell.empty()) return true;
-    const std::string sheet = t.sheet_name();
-    const std::string where = t.address(r, "buttons");
-    bool ok = true;
-    size_t total = 0;
-    auto fail = [&](std::string what, std::string fix) {
-      report_.error(sheet, where, std::move(what), std::move(fix));
-      ok = false;
-    };
-    const auto lines = split_lines(cell);
-    for (size_t li = 0; li < lines.size(); ++li) {
-      const std::string_view line = trim(lines[li]);
-      if (line.empty()) continue;
-      const std::string on_line = " on line " + std::to_string(li + 1);
-      std::vector<Button> row;
-      for (std::string_view part : split(line, "|")) {
-        part = trim(part);
-        size_t arrow = part.rfind("->");
-        size_t arrow_len = 2;
-        if (const size_t u = part.rfind("→");
-            u != std::string_view::npos && (arrow == std::string_view::npos || u > arrow)) {
-          arrow = u, arrow_len = std::string_view("→").size();
-        }
-        if (part.empty()) {
-          fail("an empty button" + on_line, "remove the extra '|'");
-          continue;
-        }
-        if (arrow == std::string_view::npos) {
-          fail("button \"" + excerpt(part) + "\"" + on_line + " has no target",
-               "write it as: " + excerpt(part) + " -> page_id");
-          continue;
-        }
-        Button b;
-        b.text = std::string(trim(part.substr(0, arrow)));
-        const std::string_view target = trim(part.substr(arrow + arrow_len));
-        if (b.text.empty()) {
-          fail("a button" + on_line + " has no text before \"->\"",
-               "write the button's label first: Label -> " + excerpt(target));
-          continue;
-        }
-        const std::string label = "button \"" + excerpt(b.text) + "\"";
-        if (target.empty()) {
-          fail(label + on_line + " has no target", "write a page id or a link after \"->\"");
-          continue;
-        }
-        if (utf8_length(b.text) > kMaxButtonTextLength) {
-          fail(label + " is " + std::to_string(utf8_length(b.text)) +
-                   " characters long; Telegram shows at most " +
-                   std::to_string(kMaxButtonTextLength),
-               "shorten the label");
-          continue;
-        }
-        if (target.find("://") != std::string_view::npos ||
-            fold_case(target.substr(0, 4)) == "www.") {
-          if (!is_url(target)) {
-            fail(label + " leads to \"" + excerpt(target) + "\", which is not a link",
-                 "a link starts with https://, http:// or tg://");
-            continue;
-          }
-          b.kind = Button::Kind::kUrl;
-          b.target = std::string(target);
-        } else if (const size_t colon = target.find(':'); colon != std::string_view::npos) {
-          // "form:request": an action of the module that owns the prefix.
-          const std::string prefix = fold_case(trim(target.substr(0, colon)));
-          const std::string_view argument = trim(target.substr(colon + 1));
-          const auto& known = options_.button_prefixes;
-          if (std::find(known.begin(), known.end(), prefix) == known.end()) {
-            std::string names;
-            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k + ":";
-            fail(
-                label + " leads to \"" + excerpt(target) + "\", which is neither a page nor a link",
-                names.empty() ? "write a page id or a link after \"->\""
-                              : "write a page id, a link, or an action (" + names + "...)");
-            continue;
-          }
-          if (argument.empty() || !is_id(argument)) {
-            fail(label + " leads to \"" + excerpt(target) + "\": \"" + excerpt(argument) +
-                     "\" after \"" + prefix + ":\" is not a valid id",
-                 "write one word after the colon, e.g. " + prefix + ":request");
-            continue;
-          }
-          b.kind = Button::Kind::kAction;
-          b.target = prefix + ":" + fold_case(argument);
-          b.callback_data = b.target;
-          if (b.callback_data.size() > kMaxCallbackDataBytes) {
-            fail(label + ": \"" + excerpt(target) + "\" makes callback data of " +
-                     std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
-                     std::to_string(kMaxCallbackDataBytes),
-                 "use a shorter id");
-            continue;
-          }
-        } else {
-          if (!is_id(target)) {
-            fail(label + " leads to \"" + excerpt(target) + "\", which is not a valid page id",
-                 "page ids are one word: letters, digits, _ - .");
-            continue;
-          }
-          b.target = fold_case(target);
-          if (page_ids_.count(b.target) == 0) {
-            fail(label + " leads to page \"" + excerpt(target) + "\", which does not exist",
-                 "add a page with this id to the Pages sheet or correct the id");
-            continue;
-          }
-          b.callback_data = std::string(kPageCallbackPrefix) + b.target;
-          if (b.callback_data.size() > kMaxCallbackDataBytes) {
-            fail(label + ": the page id \"" + excerpt(target) + "\" makes callback data of " +
-                     std::to_string(b.callback_data.size()) + " bytes; Telegram allows " +
-                     std::to_string(kMaxCallbackDataBytes),
-                 "use a shorter page id");
-            continue;
-          }
-        }
-        row.push_back(std::move(b));
-      }
-      if (row.size() > kMaxButtonsPerRow) {
-        fail("line " + std::to_string(li + 1) + " has " + std::to_string(row.size()) +
-                 " buttons; Telegram allows " + std::to_string(kMaxButtonsPerRow) + " in a row",
-             "move some buttons to a new line");
-      }
-      total += row.size();
-      if (!row.empty()) page.keyboard.push_back(std::move(row));
+    ButtonRows parsed = parse_button_cell(t.cell(r, "buttons").text,
+                                          ButtonTargets{page_ids_, options_.button_prefixes});
+    for (ButtonProblem& p : parsed.problems) {
+      report_.error(t.sheet_name(), t.address(r, "buttons"), std::move(p.what), std::move(p.fix));
     }
-    if (total > kMaxButtonsPerPage) {
-      fail("the page has " + std::to_string(total) + " buttons; Telegram allows " +
-               std::to_string(kMaxButtonsPerPage),
-           "split the buttons over several pages");
-    }
-    return ok;
+    page.keyboard = std::move(parsed.rows);
+    return parsed.problems.empty();
   }
 
   void compile_texts() {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "corebot/ascii.hpp"
+
 namespace corebot::content {
 namespace {
 
@@ -64,13 +66,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string fold_case(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string fold_case(std::string_view s) { return ascii::lower(s); }
 
 std::string normalize_header(std::string_view s) {
   std::string out;

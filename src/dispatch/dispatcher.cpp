@@ -9,16 +9,6 @@
 namespace corebot::dispatch {
 namespace json = boost::json;
 
-std::optional<std::int64_t> chat_of(const json::object& update) {
-  // Cheap to build: Context only reads a few fields.
-  struct NullSender final : Sender {
-    using Sender::call;
-    void call(ApiCall, Priority, CallDone) override {}
-  } sender;
-  Context ctx(update, sender);
-  return ctx.chat_id();
-}
-
 Dispatcher::Dispatcher(const ModuleRegistry& registry, Sender& sender, Post post)
     : registry_(registry), sender_(sender), post_(std::move(post)) {}
 
@@ -40,9 +30,8 @@ void Dispatcher::dispatch(json::value update, std::function<void()> handled) {
     return;
   }
   ++pending_;
-  std::optional<std::int64_t> chat = chat_of(*object);
-  Item item{std::move(*object), std::move(handled)};
-  if (chat) {
+  Item item{std::make_unique<Context>(std::move(*object), sender_), std::move(handled)};
+  if (const std::optional<std::int64_t> chat = item.context->chat_id()) {
     ChatQueue& queue = chats_[*chat];
     if (queue.busy) {
       queue.waiting.push_back(std::move(item));
@@ -50,29 +39,29 @@ void Dispatcher::dispatch(json::value update, std::function<void()> handled) {
     }
     queue.busy = true;
   }
-  start(chat, std::move(item));
+  start(std::move(item));
 }
 
-void Dispatcher::start(std::optional<std::int64_t> chat, Item item) {
+void Dispatcher::start(Item item) {
+  const std::optional<std::int64_t> chat = item.context->chat_id();
   // The custom deleter is how the dispatcher learns that every holder let go of the Context.
   auto handled = std::make_shared<std::function<void()>>(std::move(item.handled));
   std::weak_ptr<bool> alive = alive_;
-  std::shared_ptr<Context> ctx(
-      new Context(std::move(item.update), sender_), [this, alive, chat, handled](Context* raw) {
-        if (alive.lock() && hooks_.release) {
-          try {
-            hooks_.release(*raw);
-          } catch (const std::exception& e) {
-            COREBOT_LOG_ERROR("dispatch: release hook failed: {}", e.what());
-          }
-        }
-        delete raw;
-        if (alive.lock()) {
-          post_([this, alive, chat, handled] {
-            if (alive.lock()) finished(chat, std::move(*handled));
-          });
-        }
+  std::shared_ptr<Context> ctx(item.context.release(), [this, alive, chat, handled](Context* raw) {
+    if (alive.lock() && hooks_.release) {
+      try {
+        hooks_.release(*raw);
+      } catch (const std::exception& e) {
+        COREBOT_LOG_ERROR("dispatch: release hook failed: {}", e.what());
+      }
+    }
+    delete raw;
+    if (alive.lock()) {
+      post_([this, alive, chat, handled] {
+        if (alive.lock()) finished(chat, std::move(*handled));
       });
+    }
+  });
   if (!hooks_.prepare) return run(*ctx);
   try {
     // `ready` keeps the Context alive until the hook is done with it.
@@ -169,7 +158,7 @@ void Dispatcher::finished(std::optional<std::int64_t> chat, std::function<void()
   }
   Item next = std::move(queue.waiting.front());
   queue.waiting.pop_front();
-  start(chat, std::move(next));
+  start(std::move(next));
 }
 
 }  // namespace corebot::dispatch

@@ -2,10 +2,11 @@
 // updates of different chats run interleaved on the loop thread (a module that waits on I/O holds
 // its Context and the chat's next update waits, while other chats go on).
 //
-// Life of an update: parse check -> prepare hook (content, session) -> before-middleware -> command
-// / callback prefix / update kind routing to modules (until one returns kStop) -> after-middleware
-// -> unanswered callback queries are answered -> the Context is released -> release hook (saves the
-// session) -> `handled` runs -> the chat's next update starts.
+// Life of an update: parse check, the Context built (once) -> the chat's queue -> prepare hook
+// (content, session) -> before-middleware -> command / callback prefix / update kind routing to
+// modules (until one returns kStop) -> after-middleware -> unanswered callback queries are
+// answered -> the Context is released -> release hook (saves the session) -> `handled` runs ->
+// the chat's next update starts.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -68,8 +69,9 @@ class Dispatcher {
   [[nodiscard]] const DispatchStats& stats() const { return stats_; }
 
  private:
+  // An update waiting for its chat: its Context is built on arrival, so the update is read once.
   struct Item {
-    boost::json::object update;
+    std::unique_ptr<Context> context;
     std::function<void()> handled;
   };
   struct ChatQueue {
@@ -77,7 +79,7 @@ class Dispatcher {
     std::deque<Item> waiting;
   };
 
-  void start(std::optional<std::int64_t> chat, Item item);
+  void start(Item item);
   void run(Context& ctx);
   void finished(std::optional<std::int64_t> chat, std::function<void()> handled);
   bool call_module(Module& module, Context& ctx);
@@ -94,8 +96,5 @@ class Dispatcher {
   // Contexts may outlive the dispatcher in callbacks; they check this before calling back.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
-
-// The chat an update belongs to, read the way Context does (exposed for the receivers and tests).
-std::optional<std::int64_t> chat_of(const boost::json::object& update);
 
 }  // namespace corebot::dispatch

@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "core/log.hpp"
-#include "net/ascii.hpp"
+#include "corebot/ascii.hpp"
 #include "net/curl_init.hpp"
 
 // Design: one worker thread owns the curl multi handle and every easy handle; it sleeps in

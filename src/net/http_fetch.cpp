@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "net/ascii.hpp"
+#include "corebot/ascii.hpp"
 #include "net/curl_init.hpp"
 #include "net/http_types.hpp"
 
@@ -25,8 +25,8 @@ namespace corebot::net {
 namespace {
 
 using ascii::iequals;
-using ascii::istarts_with;
 using ascii::lower;
+using ascii::starts_with_icase;
 using ascii::trim;
 
 constexpr char kOnlyWebLinks[] = "only http:// and https:// links are supported";
@@ -36,7 +36,7 @@ constexpr std::size_t kMaxReasonLength = 100;
 constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 30);
 
 bool is_web_url(std::string_view url) {
-  return istarts_with(url, "http://") || istarts_with(url, "https://");
+  return starts_with_icase(url, "http://") || starts_with_icase(url, "https://");
 }
 
 // "300 ms", "1 s", "1.5 s": the configured value, not a rounded one.
@@ -191,7 +191,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::size_t n = size * count;
   try {
     const std::string_view line(data, n);
-    if (istarts_with(line, "HTTP/")) {
+    if (starts_with_icase(line, "HTTP/")) {
       t->start_response(trim(line));
     } else if (trim(line).empty()) {
       if (!t->end_headers()) return 0;

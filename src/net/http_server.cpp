@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "corebot/ascii.hpp"
 
 namespace corebot::net {
 
@@ -50,14 +51,6 @@ struct ServerCore {
   // Owns the sessions: a session waiting for a late Respond has no pending I/O to keep it alive.
   std::unordered_map<std::uint64_t, std::shared_ptr<Session>> sessions;
 };
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool has_line_break(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos;
@@ -135,7 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (question != std::string_view::npos)
       request.query = std::string(target.substr(question + 1));
     for (const auto& field : message) {
-      request.headers.emplace_back(to_lower(field.name_string()), std::string(field.value()));
+      request.headers.emplace_back(ascii::lower(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(message.body());
     beast::error_code endpoint_ec;
@@ -179,7 +172,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response_.set(http::field::content_type, response.content_type);
     }
     for (const auto& [name, value] : response.headers) {
-      const std::string lower_name = to_lower(name);
+      const std::string lower_name = ascii::lower(name);
       // Framing headers are ours to set; CR/LF would let a value inject headers.
       if (lower_name == "content-length" || lower_name == "transfer-encoding" ||
           lower_name == "connection" || name.empty() || has_line_break(name) ||

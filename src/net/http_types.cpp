@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "net/ascii.hpp"
+#include "corebot/ascii.hpp"
 
 namespace corebot::net {
 

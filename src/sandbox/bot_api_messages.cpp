@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "corebot/ascii.hpp"
 #include "sandbox/bot_api_methods.hpp"
 
 namespace corebot::sandbox {
@@ -22,10 +23,7 @@ bool blank(std::string_view s) {
 // The visible text for parse_mode HTML (tags dropped, the basic entities decoded). Other modes
 // keep the text as sent: the sandbox does not parse Markdown.
 std::string visible_text(std::string text, std::string_view parse_mode) {
-  std::string mode(parse_mode);
-  std::transform(mode.begin(), mode.end(), mode.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (mode != "html") return text;
+  if (!ascii::iequals(parse_mode, "html")) return text;
   std::string out;
   bool in_tag = false;
   for (char c : text) {

@@ -1,20 +1,11 @@
 #include "sandbox/faults.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "corebot/ascii.hpp"
 #include "net/http_types.hpp"
 
 namespace corebot::sandbox {
 namespace json = boost::json;
 namespace {
-
-bool same_method(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // An integer field within [lo, hi]; `fallback` when absent.
 std::optional<int> int_field(const json::object& o, std::string_view name, int fallback, int lo,
@@ -70,7 +61,7 @@ std::variant<Fault, std::string> FaultSet::parse(const json::object& spec) {
 FaultPlan FaultSet::take(std::string_view method) {
   FaultPlan plan;
   for (Fault& fault : faults_) {
-    if (fault.method != "*" && !same_method(fault.method, method)) continue;
+    if (fault.method != "*" && !ascii::iequals(fault.method, method)) continue;
     if (fault.kind == FaultKind::kLatency) {
       plan.latency_ms += fault.latency_ms;
     } else if (!plan.outcome) {

@@ -2,18 +2,10 @@
 
 #include <boost/json/parse.hpp>
 
-#include <algorithm>
-#include <cctype>
+#include "corebot/ascii.hpp"
 
 namespace corebot::sandbox {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 void add_pairs(boost::json::object& into,
                const std::vector<std::pair<std::string, std::string>>& pairs) {
@@ -27,7 +19,7 @@ std::variant<RawParams, ApiError> read_params(const net::HttpRequest& request) {
   add_pairs(params.values, net::parse_query(request.query));
   if (request.body.empty()) return params;
 
-  const std::string type = lower(request.header("content-type").value_or(""));
+  const std::string type = ascii::lower(request.header("content-type").value_or(""));
   if (type.starts_with("application/json")) {
     boost::system::error_code ec;
     boost::json::value body = boost::json::parse(request.body, ec);

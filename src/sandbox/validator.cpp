@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "corebot/ascii.hpp"
+
 namespace corebot::sandbox {
 namespace json = boost::json;
 namespace {
@@ -17,12 +19,6 @@ using telegram::spec::Field;
 
 bool has_type(const Field& field, std::string_view type) {
   return std::find(field.types.begin(), field.types.end(), type) != field.types.end();
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // What Telegram says when a required parameter is missing.
@@ -79,7 +75,7 @@ std::optional<bool> as_bool(const json::value& v) {
   if (v.is_bool()) return v.get_bool();
   if (v.is_int64() && (v.get_int64() == 0 || v.get_int64() == 1)) return v.get_int64() == 1;
   if (!v.is_string()) return std::nullopt;
-  const std::string s = lower(v.get_string());
+  const std::string s = ascii::lower(v.get_string());
   if (s == "true" || s == "1") return true;
   if (s == "false" || s == "0") return false;
   return std::nullopt;

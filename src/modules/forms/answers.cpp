@@ -6,23 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "corebot/ascii.hpp"
+
 namespace corebot::modules::forms {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using ascii::trim;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -151,7 +140,7 @@ const std::vector<std::string>& field_type_names() {
 }
 
 std::optional<FieldType> parse_field_type(std::string_view name) {
-  const std::string n = lower(trim(name));
+  const std::string n = ascii::lower(trim(name));
   if (n.empty()) return FieldType::kText;
   const auto& names = field_type_names();
   auto it = std::find(names.begin(), names.end(), n);
@@ -182,7 +171,7 @@ Checked check_answer(FieldType type, std::string_view text,
       return check_date(v);
     case FieldType::kChoice:
       for (const auto& o : options) {
-        if (lower(o) == lower(v)) return ok(o);
+        if (ascii::iequals(o, v)) return ok(o);
       }
       return bad("form_bad_choice", "Please choose one of the buttons.");
     case FieldType::kPhoto:

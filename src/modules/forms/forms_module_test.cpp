@@ -150,7 +150,12 @@ TEST_F(FormsFixture, AnAdminListedByUsernameGetsTheLeadOnceTheBotKnowsItsId) {
     }
   }
   EXPECT_EQ(chats, (std::vector<json::value>{77, 88}));
-  EXPECT_EQ(documents->collection("forms.leads").count({}), 1);
+  const auto leads = documents->collection("forms.leads").find({});
+  ASSERT_EQ(leads.size(), 1u);
+  EXPECT_EQ(leads[0].at("form"), json::value("apply"));
+  EXPECT_EQ(leads[0].at("user_id"), 5);
+  EXPECT_EQ(leads[0].at("answers").at("name"), json::value("Ann"));
+  EXPECT_EQ(leads[0].at("answers").at("phone"), json::value("+442079460000"));
   documents.reset();
   std::filesystem::remove_all(dir);
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "corebot/ascii.hpp"
 #include "modules/pages/page_view.hpp"
 
 namespace corebot::modules {
@@ -14,14 +15,6 @@ constexpr std::string_view kNoContent =
 
 // Page ids are at most 60 characters; anything longer in a deep link or callback is not an id.
 constexpr std::size_t kMaxIdBytes = 200;
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -66,7 +59,7 @@ Handled PagesModule::on_update(Context& ctx) {
     // "/start prices" (t.me/bot?start=prices) is a deep link to a page.
     const Page* page = nullptr;
     if (std::string_view arg = ctx.command_args(); !arg.empty() && arg.size() <= kMaxIdBytes) {
-      page = content->page(lower_ascii(arg));
+      page = content->page(ascii::lower(arg));
     }
     show_page(ctx, *content, page ? *page : content->start_page());
     return Handled::kStop;

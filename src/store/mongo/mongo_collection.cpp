@@ -2,6 +2,7 @@
 
 #include "store/document.hpp"
 #include "store/filter.hpp"
+#include "store/guarded.hpp"
 #include "store/projection.hpp"
 #include "store/update.hpp"
 
@@ -224,19 +225,8 @@ class MongoCursor final : public Cursor {
 
 }  // namespace
 
-template <class F>
-auto MongoCollection::guarded(const char* operation, F&& f) {
-  try {
-    return f();
-  } catch (const StoreError& e) {
-    throw e.in(name_, operation);
-  } catch (const std::exception& e) {
-    throw StoreError(StoreErrorKind::kInternal, name_, operation, e.what());
-  }
-}
-
 json::value MongoCollection::insert_one(json::object doc) {
-  return guarded("insert_one", [&] {
+  return guarded(name_, "insert_one", [&] {
     prepare_document(doc);
     BsonPtr bson = to_bson(doc);
     backend_.run(false, [&](ClientLease& client) {
@@ -252,7 +242,7 @@ json::value MongoCollection::insert_one(json::object doc) {
 }
 
 std::vector<json::value> MongoCollection::insert_many(std::vector<json::object> docs) {
-  return guarded("insert_many", [&] {
+  return guarded(name_, "insert_many", [&] {
     std::vector<json::value> ids;
     std::vector<BsonPtr> owned;
     std::vector<const void*> bsons;  // const bson_t*, spelled so to keep bson_t's attributes
@@ -298,12 +288,12 @@ std::vector<json::object> MongoCollection::read(const json::object& filter,
 
 std::vector<json::object> MongoCollection::find(const json::object& filter,
                                                 const FindOptions& options) {
-  return guarded("find", [&] { return read(filter, options); });
+  return guarded(name_, "find", [&] { return read(filter, options); });
 }
 
 std::optional<json::object> MongoCollection::find_one(const json::object& filter,
                                                       const FindOptions& options) {
-  return guarded("find_one", [&]() -> std::optional<json::object> {
+  return guarded(name_, "find_one", [&]() -> std::optional<json::object> {
     FindOptions one = options;
     one.limit = 1;
     auto docs = read(filter, one);
@@ -314,14 +304,14 @@ std::optional<json::object> MongoCollection::find_one(const json::object& filter
 
 std::unique_ptr<Cursor> MongoCollection::find_cursor(const json::object& filter,
                                                      const FindOptions& options) {
-  return guarded("find", [&]() -> std::unique_ptr<Cursor> {
+  return guarded(name_, "find", [&]() -> std::unique_ptr<Cursor> {
     return std::make_unique<MongoCursor>(backend_, name_, to_bson(filter),
                                          find_opts(filter, options, 256));
   });
 }
 
 std::int64_t MongoCollection::count(const json::object& filter) {
-  return guarded("count", [&] {
+  return guarded(name_, "count", [&] {
     Filter::compile(filter);
     BsonPtr query = to_bson(filter);
     return backend_.run(true, [&](ClientLease& client) {
@@ -373,16 +363,18 @@ UpdateResult MongoCollection::update(const json::object& filter, const json::obj
 
 UpdateResult MongoCollection::update_one(const json::object& filter, const json::object& update,
                                          const UpdateOptions& options) {
-  return guarded("update_one", [&] { return this->update(filter, update, false, options.upsert); });
+  return guarded(name_, "update_one",
+                 [&] { return this->update(filter, update, false, options.upsert); });
 }
 
 UpdateResult MongoCollection::update_many(const json::object& filter, const json::object& update,
                                           const UpdateOptions& options) {
-  return guarded("update_many", [&] { return this->update(filter, update, true, options.upsert); });
+  return guarded(name_, "update_many",
+                 [&] { return this->update(filter, update, true, options.upsert); });
 }
 
 std::vector<UpdateResult> MongoCollection::update_each(const std::vector<UpdateSpec>& specs) {
-  return guarded("update_each", [&] {
+  return guarded(name_, "update_each", [&] {
     std::vector<BsonPtr> queries;
     std::vector<BsonPtr> changes;
     for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -483,7 +475,8 @@ UpdateResult MongoCollection::replace(const json::object& filter, const json::ob
 
 UpdateResult MongoCollection::replace_one(const json::object& filter, json::object replacement,
                                           const UpdateOptions& options) {
-  return guarded("replace_one", [&] { return replace(filter, replacement, options.upsert); });
+  return guarded(name_, "replace_one",
+                 [&] { return replace(filter, replacement, options.upsert); });
 }
 
 namespace {
@@ -495,7 +488,7 @@ using MongocDelete = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*
 std::int64_t MongoCollection::delete_matching(const char* operation, const json::object& filter,
                                               bool many) {
   MongocDelete remove = many ? &mongoc_collection_delete_many : &mongoc_collection_delete_one;
-  return guarded(operation, [&] {
+  return guarded(name_, operation, [&] {
     Filter::compile(filter);
     BsonPtr query = to_bson(filter);
     return backend_.run(false, [&](ClientLease& client) {
@@ -517,7 +510,7 @@ std::int64_t MongoCollection::delete_many(const json::object& filter) {
 }
 
 void MongoCollection::create_index(const IndexSpec& spec) {
-  guarded("create_index", [&] {
+  guarded(name_, "create_index", [&] {
     check_index_path(spec.path);
     if (spec.path == "_id") return 0;  // always indexed, always unique
     json::object index{{"key", json::object{{spec.path, 1}}}, {"name", spec.path + "_1"}};

@@ -42,8 +42,6 @@ class MongoCollection final : public Collection {
   void create_index(const IndexSpec& spec) override;
 
  private:
-  template <class F>
-  auto guarded(const char* operation, F&& f);
   UpdateResult update(const boost::json::object& filter, const boost::json::object& update,
                       bool many, bool upsert);
   std::int64_t delete_matching(const char* operation, const boost::json::object& filter, bool many);

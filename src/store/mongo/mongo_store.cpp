@@ -1,9 +1,8 @@
 #include "store/mongo/mongo_store.hpp"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 
+#include "store/collection_cache.hpp"
 #include "store/mongo/client.hpp"
 #include "store/mongo/mongo_collection.hpp"
 
@@ -24,18 +23,7 @@ class MongoStore final : public DocumentStore {
     }
   }
 
-  Collection& collection(std::string_view name) override {
-    check_collection_name(name);
-    std::lock_guard lock(mutex_);
-    auto it = collections_.find(name);
-    if (it == collections_.end()) {
-      it = collections_
-               .emplace(std::string(name),
-                        std::make_unique<mongo::MongoCollection>(backend_, std::string(name)))
-               .first;
-    }
-    return *it->second;
-  }
+  Collection& collection(std::string_view name) override { return collections_.get(name); }
 
   std::vector<std::string> list_collections() override {
     try {
@@ -83,8 +71,9 @@ class MongoStore final : public DocumentStore {
 
  private:
   Backend backend_;
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<mongo::MongoCollection>, std::less<>> collections_;
+  CollectionCache collections_{[this](std::string name) {
+    return std::make_unique<mongo::MongoCollection>(backend_, std::move(name));
+  }};
 };
 
 }  // namespace

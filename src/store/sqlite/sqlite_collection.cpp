@@ -2,6 +2,7 @@
 
 #include "store/document.hpp"
 #include "store/filter.hpp"
+#include "store/guarded.hpp"
 #include "store/projection.hpp"
 #include "store/sqlite/scan.hpp"
 #include "store/update.hpp"
@@ -216,30 +217,19 @@ std::vector<json::value> SqliteCollection::insert_docs(std::vector<json::object>
   return ids;
 }
 
-template <class F>
-auto SqliteCollection::guarded(const char* operation, F&& f) {
-  try {
-    return f();
-  } catch (const StoreError& e) {
-    throw e.in(name_, operation);
-  } catch (const std::exception& e) {
-    throw StoreError(StoreErrorKind::kInternal, name_, operation, e.what());
-  }
-}
-
 json::value SqliteCollection::insert_one(json::object doc) {
   std::vector<json::object> docs;
   docs.push_back(std::move(doc));
-  return guarded("insert_one", [&] { return insert_docs(docs).front(); });
+  return guarded(name_, "insert_one", [&] { return insert_docs(docs).front(); });
 }
 
 std::vector<json::value> SqliteCollection::insert_many(std::vector<json::object> docs) {
-  return guarded("insert_many", [&] { return insert_docs(docs); });
+  return guarded(name_, "insert_many", [&] { return insert_docs(docs); });
 }
 
 std::vector<json::object> SqliteCollection::find(const json::object& filter,
                                                  const FindOptions& options) {
-  return guarded("find", [&] {
+  return guarded(name_, "find", [&] {
     auto connection = pool_.acquire();
     return read_all(*connection, name_, filter, options);
   });
@@ -247,7 +237,7 @@ std::vector<json::object> SqliteCollection::find(const json::object& filter,
 
 std::optional<json::object> SqliteCollection::find_one(const json::object& filter,
                                                        const FindOptions& options) {
-  return guarded("find_one", [&]() -> std::optional<json::object> {
+  return guarded(name_, "find_one", [&]() -> std::optional<json::object> {
     FindOptions one = options;
     one.limit = 1;
     auto connection = pool_.acquire();
@@ -259,7 +249,7 @@ std::optional<json::object> SqliteCollection::find_one(const json::object& filte
 
 std::unique_ptr<Cursor> SqliteCollection::find_cursor(const json::object& filter,
                                                       const FindOptions& options) {
-  return guarded("find", [&]() -> std::unique_ptr<Cursor> {
+  return guarded(name_, "find", [&]() -> std::unique_ptr<Cursor> {
     if (!options.sort.empty()) return std::make_unique<BufferedCursor>(find(filter, options));
     check_window(options);
     return std::make_unique<StreamingCursor>(pool_, name_, Filter::compile(filter),
@@ -268,7 +258,7 @@ std::unique_ptr<Cursor> SqliteCollection::find_cursor(const json::object& filter
 }
 
 std::int64_t SqliteCollection::count(const json::object& filter_json) {
-  return guarded("count", [&] {
+  return guarded(name_, "count", [&] {
     const Filter filter = Filter::compile(filter_json);
     auto connection = pool_.acquire();
     Transaction txn(*connection, false);
@@ -336,7 +326,7 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
 
 UpdateResult SqliteCollection::update_one(const json::object& filter, const json::object& update,
                                           const UpdateOptions& options) {
-  return guarded("update_one", [&] {
+  return guarded(name_, "update_one", [&] {
     const Update compiled = Update::compile(update);
     return modify(filter, false, options, [&](json::object& doc, bool inserting) {
       return compiled.apply(doc, inserting);
@@ -346,7 +336,7 @@ UpdateResult SqliteCollection::update_one(const json::object& filter, const json
 
 UpdateResult SqliteCollection::update_many(const json::object& filter, const json::object& update,
                                            const UpdateOptions& options) {
-  return guarded("update_many", [&] {
+  return guarded(name_, "update_many", [&] {
     const Update compiled = Update::compile(update);
     return modify(filter, true, options, [&](json::object& doc, bool inserting) {
       return compiled.apply(doc, inserting);
@@ -355,7 +345,7 @@ UpdateResult SqliteCollection::update_many(const json::object& filter, const jso
 }
 
 std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<UpdateSpec>& specs) {
-  return guarded("update_each", [&] {
+  return guarded(name_, "update_each", [&] {
     std::vector<UpdateResult> results;
     if (specs.empty()) return results;
     std::vector<Filter> filters;
@@ -389,7 +379,7 @@ std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<Update
 
 UpdateResult SqliteCollection::replace_one(const json::object& filter, json::object replacement,
                                            const UpdateOptions& options) {
-  return guarded("replace_one", [&] {
+  return guarded(name_, "replace_one", [&] {
     for (const auto& [key, value] : replacement) {
       if (key.starts_with('$')) {
         invalid("the replacement holds the operator '" + std::string(key) +
@@ -425,15 +415,15 @@ std::int64_t SqliteCollection::remove(const json::object& filter_json, bool many
 }
 
 std::int64_t SqliteCollection::delete_one(const json::object& filter) {
-  return guarded("delete_one", [&] { return remove(filter, false); });
+  return guarded(name_, "delete_one", [&] { return remove(filter, false); });
 }
 
 std::int64_t SqliteCollection::delete_many(const json::object& filter) {
-  return guarded("delete_many", [&] { return remove(filter, true); });
+  return guarded(name_, "delete_many", [&] { return remove(filter, true); });
 }
 
 void SqliteCollection::create_index(const IndexSpec& spec) {
-  guarded("create_index", [&] {
+  guarded(name_, "create_index", [&] {
     check_index_path(spec.path);
     const Path path = parse_path(spec.path);
     if (spec.path == "_id") return;  // always indexed, always unique

@@ -37,8 +37,6 @@ class SqliteCollection final : public Collection {
   void create_index(const IndexSpec& spec) override;
 
  private:
-  template <class F>
-  auto guarded(const char* operation, F&& f);
   using Change = std::function<bool(boost::json::object&, bool)>;
   // One write transaction around `modify_in`.
   UpdateResult modify(const boost::json::object& filter, bool many, const UpdateOptions& options,

@@ -1,9 +1,8 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <charconv>
-#include <map>
-#include <mutex>
 
+#include "store/collection_cache.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/scan.hpp"
 #include "store/sqlite/sqlite_collection.hpp"
@@ -58,18 +57,7 @@ class SqliteStore final : public DocumentStore {
  public:
   explicit SqliteStore(sqlite::Options options) : pool_(std::move(options)) { bootstrap(); }
 
-  Collection& collection(std::string_view name) override {
-    check_collection_name(name);
-    std::lock_guard lock(mutex_);
-    auto it = collections_.find(name);
-    if (it == collections_.end()) {
-      it = collections_
-               .emplace(std::string(name),
-                        std::make_unique<sqlite::SqliteCollection>(pool_, std::string(name)))
-               .first;
-    }
-    return *it->second;
-  }
+  Collection& collection(std::string_view name) override { return collections_.get(name); }
 
   std::vector<std::string> list_collections() override {
     auto connection = pool_.acquire();
@@ -128,8 +116,9 @@ class SqliteStore final : public DocumentStore {
   }
 
   ConnectionPool pool_;
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<sqlite::SqliteCollection>, std::less<>> collections_;
+  CollectionCache collections_{[this](std::string name) {
+    return std::make_unique<sqlite::SqliteCollection>(pool_, std::move(name));
+  }};
 };
 
 }  // namespace

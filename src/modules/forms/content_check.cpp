@@ -1,0 +1,91 @@
+#include "modules/forms/content_check.hpp"
+
+#include <map>
+#include <string>
+
+#include "corebot/ascii.hpp"
+#include "modules/forms/answers.hpp"
+#include "modules/forms/fields.hpp"
+
+namespace corebot::modules::forms {
+
+ContentSheet forms_sheet() {
+  return ContentSheet{
+      .name = kSheet,
+      .required = false,
+      .columns = {
+          {.name = "form", .type = ColumnType::kId, .required = true, .max_length = 40},
+          {.name = "field", .type = ColumnType::kId, .required = true, .max_length = 30},
+          {.name = "question", .type = ColumnType::kText, .required = true, .max_length = 4000},
+          {.name = "type", .type = ColumnType::kEnum, .choices = field_type_names()},
+          {.name = "options", .type = ColumnType::kText},
+          {.name = "required", .type = ColumnType::kBoolean},
+          {.name = "label", .type = ColumnType::kText, .max_length = 60}}};
+}
+
+std::vector<ContentProblem> check_forms(const Content& content) {
+  std::vector<ContentProblem> problems;
+  std::map<std::string, std::map<std::string, std::string>> seen;  // form -> field -> cell
+  for (const ContentRow& row : content.rows(kSheet)) {
+    const std::string form = ascii::lower(row.get("form"));
+    const std::string field = ascii::lower(row.get("field"));
+    auto [it, fresh] = seen[form].emplace(field, row.cell("field"));
+    if (!fresh) {
+      problems.push_back({true, row.sheet, row.cell("field"),
+                          "the field \"" + field + "\" appears twice in form \"" + form +
+                              "\" (also in " + it->second + ")",
+                          "give every question of a form its own field name"});
+    }
+    if (field.size() > 30) {
+      problems.push_back({true, row.sheet, row.cell("field"),
+                          "the field name \"" + field + "\" is longer than 30 characters",
+                          "use a shorter field name"});
+    }
+    const auto type = parse_field_type(row.get("type"));
+    const auto options = split_options(row.get("options"));
+    if (type == FieldType::kChoice && options.empty()) {
+      problems.push_back({true, row.sheet, row.cell("options"),
+                          "the choice question \"" + field + "\" has no options",
+                          "write the options, one per line or separated by |"});
+    }
+    if (options.size() > kMaxOptions) {
+      problems.push_back({true, row.sheet, row.cell("options"),
+                          "the question \"" + field + "\" has " + std::to_string(options.size()) +
+                              " options; at most 20 fit",
+                          "keep the list shorter"});
+    }
+    for (const auto& o : options) {
+      if (o.size() > 120) {
+        problems.push_back({true, row.sheet, row.cell("options"),
+                            "an option of \"" + field + "\" is too long for a button",
+                            "keep each option under 64 characters"});
+        break;
+      }
+    }
+    if (type != FieldType::kChoice && !options.empty()) {
+      problems.push_back({false, row.sheet, row.cell("options"),
+                          "options are used only by choice questions; \"" + field + "\" is " +
+                              std::string(row.get("type").empty() ? "text" : row.get("type")),
+                          "set the type to choice, or clear the options"});
+    }
+  }
+  const std::string prefix = std::string(kCallbackPrefix) + ":";
+  for (const Page& page : content.pages()) {
+    for (const auto& r : page.keyboard) {
+      for (const auto& b : r) {
+        if (b.kind != Button::Kind::kAction || b.target.rfind(prefix, 0) != 0) continue;
+        const std::string form = b.target.substr(prefix.size());
+        if (seen.count(form)) continue;
+        const auto bang = page.source.find('!');
+        problems.push_back({true, page.source.substr(0, bang),
+                            bang == std::string::npos ? "" : page.source.substr(bang + 1),
+                            "button \"" + b.text + "\" of page \"" + page.id + "\" starts form \"" +
+                                form + "\", which is not in the Forms sheet",
+                            "add the form's questions to Forms or correct the id"});
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace corebot::modules::forms

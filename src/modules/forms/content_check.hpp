@@ -1,0 +1,17 @@
+// What the forms module declares about content: the Forms sheet's columns, and the cross-row
+// rules a load checks (duplicate fields, choice options, Pages buttons naming unknown forms).
+#pragma once
+
+#include <vector>
+
+#include "corebot/content.hpp"
+
+namespace corebot::modules::forms {
+
+// The Forms sheet: form, field, question, type, options, required, label.
+ContentSheet forms_sheet();
+
+// The problems of the Forms sheet and of the Pages buttons that start forms; errors block a load.
+std::vector<ContentProblem> check_forms(const Content& content);
+
+}  // namespace corebot::modules::forms

@@ -1,0 +1,36 @@
+// A form as the current content declares it: the rows of the Forms sheet with the same form id,
+// read as fields in sheet order. Shared by the conversation, the leads and the content checks.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "corebot/content.hpp"
+#include "modules/forms/answers.hpp"
+
+namespace corebot::modules::forms {
+
+// Callback data "form:..." belongs to the module; a Pages button "-> form:<id>" starts a form.
+inline constexpr std::string_view kCallbackPrefix = "form";
+inline constexpr const char* kSheet = "Forms";
+// A choice question shows at most this many option buttons.
+inline constexpr std::size_t kMaxOptions = 20;
+
+struct Field {
+  const ContentRow* row;  // points into the Content the field was read from
+  std::string id;         // lowercase
+  FieldType type;
+  bool required;
+};
+
+// The fields of `form` (lowercase id), in sheet order; empty when the content has no such form.
+std::vector<Field> fields_of(const Content& content, std::string_view form);
+
+// The first field without an answer; nullptr when all are answered.
+const Field* next_field(const std::vector<Field>& fields, const boost::json::object& answers);
+
+}  // namespace corebot::modules::forms

@@ -1,0 +1,135 @@
+#include "modules/forms/leads.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <set>
+#include <utility>
+
+#include "corebot/store.hpp"
+#include "modules/forms/forms_module.hpp"
+
+namespace corebot::modules::forms {
+namespace json = boost::json;
+
+namespace {
+
+// The engine's record of everyone who wrote to the bot (src/app/user_tracker.hpp): `_id` is the
+// Telegram user id, `username_lc` the @username in lower case.
+constexpr const char* kUsers = "users";
+
+std::string user_field(const Context& ctx, std::string_view key) {
+  for (const char* kind : {"message", "callback_query"}) {
+    const json::value* body = ctx.update().if_contains(kind);
+    const json::value* from =
+        body && body->is_object() ? body->get_object().if_contains("from") : nullptr;
+    if (from && from->is_object()) {
+      if (const json::value* v = from->get_object().if_contains(key); v && v->is_string()) {
+        return std::string(v->get_string());
+      }
+    }
+  }
+  return {};
+}
+
+json::object make_lead(const Context& ctx, const std::string& form, const json::object& answers) {
+  return {{"form", form},
+          {"chat_id", ctx.chat_id().value_or(0)},
+          {"user_id", ctx.user_id().value_or(0)},
+          {"username", user_field(ctx, "username")},
+          {"first_name", user_field(ctx, "first_name")},
+          {"language", ctx.language()},
+          {"answers", answers},
+          {"created_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()}};
+}
+
+using Photos = std::vector<std::pair<std::string, std::string>>;  // label, file id
+
+void send_lead(Context& ctx, std::int64_t chat_id, const std::string& text, const Photos& photos) {
+  ctx.sender().call("sendMessage", {{"chat_id", chat_id}, {"text", text}}, Priority::kNotification);
+  for (const auto& [label, file] : photos) {
+    ctx.sender().call("sendPhoto", {{"chat_id", chat_id}, {"photo", file}, {"caption", label}},
+                      Priority::kNotification);
+  }
+}
+
+// Sends the lead to every admin: those listed by id at once; those listed by @username once the
+// store's `users` tells their id, i.e. once they have written to the bot (Telegram lets a bot
+// write only to users who started it, and only by id).
+void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
+                   const json::object& answers, const std::string& form) {
+  std::string who = user_field(ctx, "first_name");
+  if (auto u = user_field(ctx, "username"); !u.empty()) who += " @" + u;
+  if (ctx.user_id()) who += " (id " + std::to_string(*ctx.user_id()) + ")";
+  std::string text = "New request (" + form + ") from " + who + ":\n";
+  Photos photos;
+  for (const Field& f : fields) {
+    const json::value* v = answers.if_contains(f.id);
+    // Admins read the owner's default language, whatever the user's.
+    const std::string_view raw =
+        f.row->get("label").empty() ? f.row->get("field") : f.row->get("label");
+    const std::string label(content.has_text(raw) ? content.text(raw, content.default_language())
+                                                  : raw);
+    if (!v || !v->is_string()) {
+      text += "\n" + label + ": —";
+    } else if (f.type == FieldType::kPhoto) {
+      text += "\n" + label + ": (photo below)";
+      photos.emplace_back(label, std::string(v->get_string()));
+    } else {
+      text += "\n" + label + ": " + std::string(v->get_string());
+    }
+  }
+  std::set<std::int64_t> sent;
+  json::array usernames;
+  for (const Admin& admin : content.admins()) {
+    if (admin.user_id != 0 && sent.insert(admin.user_id).second) {
+      send_lead(ctx, admin.user_id, text, photos);
+    } else if (admin.user_id == 0 && !admin.username.empty()) {
+      usernames.emplace_back(admin.username);
+    }
+  }
+  AsyncStore* store = ctx.store();
+  if (usernames.empty() || !store) return;
+  store->run(
+      [usernames](DocumentStore& s) {
+        return s.collection(kUsers).find(json::object{{"username_lc", {{"$in", usernames}}}});
+      },
+      [hold = ctx.hold(), text, photos, sent](StoreResult<std::vector<json::object>> found) {
+        if (!found) return;  // the lead is in forms.leads; the id admins have it
+        for (const json::object& user : found.value()) {
+          const json::value* id = user.if_contains("_id");
+          if (id && id->is_int64() && !sent.contains(id->as_int64())) {
+            send_lead(*hold, id->as_int64(), text, photos);
+          }
+        }
+      });
+}
+
+}  // namespace
+
+void submit_lead(Context& ctx, const Content& content, std::vector<Field> fields,
+                 json::object answers, std::string form,
+                 std::function<void(Context&, LeadOutcome)> done) {
+  AsyncStore* store = ctx.store();
+  if (!store) {
+    notify_admins(ctx, content, fields, answers, form);
+    return done(ctx, LeadOutcome::kAccepted);
+  }
+  // Built before the callbacks below take `form` and `answers` (argument order is unspecified).
+  json::object lead = make_lead(ctx, form, answers);
+  // The snapshot pointer stays valid: Context keeps it for the whole update, and the hold keeps
+  // the Context until the store has answered.
+  store->run([lead = std::move(lead)](
+                 DocumentStore& s) { return s.collection(FormsModule::kLeads).insert_one(lead); },
+             [hold = ctx.hold(), &content, fields = std::move(fields), answers = std::move(answers),
+              form = std::move(form), done = std::move(done)](StoreResult<json::value> r) {
+               Context& c = *hold;
+               if (!r) return done(c, LeadOutcome::kNotSaved);
+               notify_admins(c, content, fields, answers, form);
+               done(c, LeadOutcome::kAccepted);
+             });
+}
+
+}  // namespace corebot::modules::forms
