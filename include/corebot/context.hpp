@@ -36,6 +36,11 @@ class Context : public std::enable_shared_from_this<Context> {
   // The user who caused the update, if any.
   [[nodiscard]] std::optional<std::int64_t> user_id() const { return user_id_; }
   [[nodiscard]] std::string_view language_code() const { return language_code_; }
+  // The sender's @username without '@', as Telegram spells it; empty when none.
+  [[nodiscard]] std::string_view username() const { return username_; }
+  // Whether the sender is an admin of the bot: listed in the Admins sheet of this update's content
+  // (by id, or by @username ignoring case). False without content or without a sender.
+  [[nodiscard]] bool is_admin() const;
 
   // Message text or caption; empty when none.
   [[nodiscard]] std::string_view text() const { return text_; }
@@ -100,6 +105,7 @@ class Context : public std::enable_shared_from_this<Context> {
   std::optional<std::int64_t> chat_id_;
   std::optional<std::int64_t> user_id_;
   std::string language_code_;
+  std::string username_;
   std::string text_;
   std::string command_;
   std::string command_args_;

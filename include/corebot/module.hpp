@@ -22,8 +22,8 @@ struct CommandSpec {
 };
 
 // A button of the admin panel (/admin, shown to the bot's admins only). Pressing it sends the
-// callback data to the module like any callback of its prefix; the module checks nothing more:
-// the engine routes "<prefix>:..." callbacks of admin entries only from admins.
+// callback data to the module like any callback of its prefix. Callback data can be forged by a
+// client, so the module checks ctx.is_admin() before acting on it.
 struct AdminMenuEntry {
   std::string title;          // button text in the admin menu
   std::string callback_data;  // must start with the module's callback prefix

@@ -43,6 +43,7 @@ Context::Context(json::object update, Sender& sender)
   const json::object* from = find_object(*body, "from");
   user_id_ = find_int(from, "id");
   language_code_ = find_string(from, "language_code");
+  username_ = find_string(from, "username");
 
   const json::object* message = body;
   if (kind_ == "callback_query") {
@@ -136,6 +137,10 @@ void Context::attach(std::shared_ptr<const Content> content, AsyncStore* store) 
 void Context::load_session(boost::json::object session) {
   session_loaded_ = session;
   session_ = std::move(session);
+}
+
+bool Context::is_admin() const {
+  return content_ && user_id_ && content_->is_admin(*user_id_, username_);
 }
 
 }  // namespace corebot
