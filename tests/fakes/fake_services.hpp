@@ -37,13 +37,10 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +50,7 @@
 #include "corebot/content.hpp"
 #include "corebot/module.hpp"
 #include "corebot/services.hpp"
+#include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
 
 namespace corebot::testing {
@@ -254,36 +252,6 @@ class FakeUsers final : public Users {
   }
 };
 
-// Results of store work, posted from worker threads and run on the test's thread.
-class PostQueue {
- public:
-  void post(std::function<void()> fn) {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(fn));
-    ready_.notify_one();
-  }
-  // Runs posted results until `done()` holds; false when it still does not after `deadline` (a
-  // generous bound: readiness, not timing).
-  bool run_until(const std::function<bool()>& done,
-                 std::chrono::seconds deadline = std::chrono::seconds(20)) {
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    while (!done()) {
-      std::unique_lock lock(mutex_);
-      if (!ready_.wait_until(lock, end, [&] { return !queue_.empty(); })) return false;
-      auto fn = std::move(queue_.front());
-      queue_.pop_front();
-      lock.unlock();
-      fn();
-    }
-    return true;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
-};
-
 // Removes the temporary database when the services go (declared first, so it goes last).
 struct TempFile {
   explicit TempFile(std::string p) : path(std::move(p)) {}
@@ -339,7 +307,7 @@ class FakeServices final : public ModuleServices {
     timers_.run_due();
     jobs_.run_due(clock_.wall());
   }
-  // Runs store results as they arrive until `done()` holds (see PostQueue::run_until).
+  // Runs store results as they arrive until `done()` holds (see Inbox::run_until).
   bool run_store_until(const std::function<bool()>& done) { return queue_.run_until(done); }
   // Answers every reload_content() call made so far with `report`.
   void finish_reload(const ReloadReport& report) {
@@ -381,7 +349,7 @@ class FakeServices final : public ModuleServices {
   FakeSettings settings_;
   FakeUsers users_;
   std::shared_ptr<const Content> content_;
-  PostQueue queue_;
+  Inbox queue_;
   std::shared_ptr<DocumentStore> documents_;
   AsyncStore async_;  // after queue_ and documents_: its destructor posts its last results
   ModuleStore store_;
