@@ -117,6 +117,15 @@ void RemindersModule::start(corebot::ModuleServices& services) {
 
 void RemindersModule::stop() { services_ = nullptr; }
 
+template <class T>
+bool RemindersModule::unusable(const StoreResult<T>& result, Context& ctx) {
+  if (!services_) return true;  // stopped meanwhile: nothing more to say
+  if (result) return false;
+  services_->log(corebot::LogLevel::kError, result.error().what());
+  ctx.reply(say(ctx, Phrase::kFailed));
+  return true;
+}
+
 Handled RemindersModule::on_update(Context& ctx) {
   const std::string_view command = ctx.command();
   if (command == "remind") {
@@ -160,12 +169,7 @@ void RemindersModule::remind(Context& ctx) {
         return std::string(items.insert_one(doc).as_string());
       },
       [this, hold = ctx.hold(), request, due, max](StoreResult<std::optional<std::string>> r) {
-        if (!services_) return;
-        if (!r) {
-          services_->log(corebot::LogLevel::kError, r.error().what());
-          hold->reply(say(*hold, Phrase::kFailed));
-          return;
-        }
+        if (unusable(r, *hold)) return;
         if (!r.value()) {
           hold->reply(say(*hold, Phrase::kLimit, {{"max", std::to_string(max)}}));
           return;
@@ -241,12 +245,7 @@ void RemindersModule::list(Context& ctx) {
         return c.collection(kItems).find({{"user_id", user}}, soonest_first());
       },
       [this, hold = ctx.hold()](StoreResult<std::vector<json::object>> r) {
-        if (!services_) return;
-        if (!r) {
-          services_->log(corebot::LogLevel::kError, r.error().what());
-          hold->reply(say(*hold, Phrase::kFailed));
-          return;
-        }
+        if (unusable(r, *hold)) return;
         if (r.value().empty()) {
           hold->reply(say(*hold, Phrase::kNone));
           return;
@@ -286,12 +285,7 @@ void RemindersModule::forget(Context& ctx) {
         return found[0];
       },
       [this, hold = ctx.hold(), n = *n](StoreResult<std::optional<json::object>> r) {
-        if (!services_) return;
-        if (!r) {
-          services_->log(corebot::LogLevel::kError, r.error().what());
-          hold->reply(say(*hold, Phrase::kFailed));
-          return;
-        }
+        if (unusable(r, *hold)) return;
         if (!r.value()) {
           hold->reply(say(*hold, Phrase::kForgetMissing, {{"n", std::to_string(n)}}));
           return;
@@ -316,12 +310,7 @@ void RemindersModule::export_csv(Context& ctx) {
   services_->store().run(
       [](ModuleCollections& c) { return c.collection(kItems).find({}, soonest_first()); },
       [this, hold = ctx.hold()](StoreResult<std::vector<json::object>> r) {
-        if (!services_) return;
-        if (!r) {
-          services_->log(corebot::LogLevel::kError, r.error().what());
-          hold->reply(say(*hold, Phrase::kFailed));
-          return;
-        }
+        if (unusable(r, *hold)) return;
         const std::string count = pending_ ? std::to_string(*pending_) : "?";
         corebot::ApiCall call{
             "sendDocument",

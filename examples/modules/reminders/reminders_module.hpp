@@ -52,6 +52,10 @@ class RemindersModule final : public corebot::Module {
   void export_csv(corebot::Context& ctx);
   void deliver(const corebot::JobRun& run);
   void recount();
+  // True when a store result cannot be used: the module stopped meanwhile, or the store failed
+  // (logged, and the user told to try again).
+  template <class T>
+  bool unusable(const corebot::StoreResult<T>& result, corebot::Context& ctx);
   [[nodiscard]] std::int64_t setting(const char* key) const;
 
   corebot::ModuleServices* services_ = nullptr;
