@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   write_csv(wb, dir / "csv");
 
   corebot::ModuleRegistry registry;
-  corebot::app::register_content_modules(registry);
+  corebot::app::register_content_modules({}, {}, registry);
   const auto options = corebot::app::content_options(registry);
   std::printf("content reload: %d pages + 300 texts x 2 languages + 200 form questions\n", rows);
   measure("xlsx", dir / "bot.xlsx", runs, options);

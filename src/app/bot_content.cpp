@@ -10,28 +10,7 @@ namespace corebot::app {
 namespace fs = std::filesystem;
 
 content::CompileOptions content_options(const ModuleRegistry& registry) {
-  content::CompileOptions options;
-  for (const ModuleInfo& info : registry.infos()) {
-    for (const ContentSheet& sheet : info.sheets) {
-      content::SheetSpec spec{.name = sheet.name, .required = sheet.required};
-      for (const ContentColumn& c : sheet.columns) {
-        spec.columns.push_back(content::ColumnSpec{.name = c.name,
-                                                   .type = c.type,
-                                                   .required = c.required,
-                                                   .unique = c.unique,
-                                                   .max_length = c.max_length,
-                                                   .choices = c.choices,
-                                                   .aliases = c.aliases});
-      }
-      options.sheets.push_back(std::move(spec));
-    }
-    for (const ContentSetting& s : info.settings) {
-      options.settings.push_back({s.key, s.type, s.choices});
-    }
-    if (info.page_buttons) options.button_prefixes.push_back(info.callback_prefix);
-    if (info.content_check) options.checks.push_back(info.content_check);
-  }
-  return options;
+  return content::compile_options(registry.infos());
 }
 
 namespace {
@@ -200,27 +179,5 @@ void BotContent::start_polling(int interval_s) {
 }
 
 void BotContent::stop() { stopped_ = true; }
-
-Handled BotContent::on_update(Context& ctx) {
-  if (ctx.command() != "reload" || !ctx.user_id()) return Handled::kContinue;
-  const auto snapshot = current();
-  std::string username;
-  if (const auto* message = ctx.update().if_contains("message")) {
-    if (const auto* from =
-            message->is_object() ? message->get_object().if_contains("from") : nullptr;
-        from && from->is_object()) {
-      if (const auto* u = from->get_object().if_contains("username"); u && u->is_string()) {
-        username = std::string(u->get_string());
-      }
-    }
-  }
-  if (!snapshot || !snapshot->is_admin(*ctx.user_id(), username)) return Handled::kContinue;
-  COREBOT_LOG_INFO("content: /reload from admin {}", *ctx.user_id());
-  reload([this, hold = ctx.hold()](const content::Report& report, bool swapped) {
-    const auto now = current();
-    hold->reply(reload_message(report, swapped, now.get()));
-  });
-  return Handled::kStop;
-}
 
 }  // namespace corebot::app

@@ -1,7 +1,8 @@
 // The bot's live content: the spreadsheet named by [content] source, compiled against what the
-// registered modules declare, loaded at start, reloaded on an admin's /reload in Telegram or when
-// the file changes. A reload compiles off the event loop and swaps the snapshot atomically; on
-// errors the previous content stays live and the report says why.
+// registered modules declare, loaded at start, reloaded when a module asks (the admin module's
+// /reload and Reload button, through ModuleServices::reload_content) or when the file changes. A
+// reload compiles off the event loop and swaps the snapshot atomically; on errors the previous
+// content stays live and the report says why.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "content/content_holder.hpp"
+#include "content/module_declarations.hpp"
 #include "content/source.hpp"
 #include "corebot/context.hpp"
 #include "corebot/module.hpp"
@@ -65,9 +67,6 @@ class BotContent {
   // mtime; a link's ETag/Last-Modified or bytes) and reloads it when it did; the report goes to
   // the log. A poll never overlaps a reload.
   void start_polling(int interval_s);
-  // The /reload middleware: an admin (per the live Admins sheet) gets a reload and its report;
-  // anyone else's /reload goes on to the modules like any unknown command.
-  Handled on_update(Context& ctx);
   void stop();
 
   [[nodiscard]] std::uint64_t reloads() const { return reloads_; }

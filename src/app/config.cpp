@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <boost/json.hpp>
+
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -90,40 +92,63 @@ class TableReader {
   std::set<std::string> known_;
 };
 
-void read_pages(const std::string& file, const toml::array& pages, EngineConfig& config) {
-  for (const auto& node : pages) {
-    const toml::table* t = node.as_table();
-    if (!t) throw ConfigError(where(file, node.source()) + ": each menu page must be a table");
-    modules::MenuPage page;
-    {
-      TableReader r(file, *t, "menu.pages");
-      r.read("id", page.id);
-      r.read("text", page.text);
-      if (const toml::array* rows = r.array("buttons")) {
-        for (const auto& row_node : *rows) {
-          const toml::array* row = row_node.as_array();
-          if (!row)
-            throw ConfigError(where(file, row_node.source()) +
-                              ": buttons is a list of rows (lists)");
-          std::vector<modules::MenuButton> buttons;
-          for (const auto& b : *row) {
-            const toml::table* bt = b.as_table();
-            if (!bt)
-              throw ConfigError(where(file, b.source()) + ": a button is a table {text, page|url}");
-            modules::MenuButton button;
-            TableReader br(file, *bt, "menu.pages.buttons");
-            br.read("text", button.text);
-            br.read("page", button.page);
-            br.read("url", button.url);
-            buttons.push_back(std::move(button));
-          }
-          page.rows.push_back(std::move(buttons));
-        }
-      }
+// A TOML value as JSON (a module's table is handed to the module as JSON).
+boost::json::value to_json(const toml::node& node) {
+  if (const auto* t = node.as_table()) {
+    boost::json::object out;
+    for (const auto& [key, value] : *t) out[key.str()] = to_json(value);
+    return out;
+  }
+  if (const auto* a = node.as_array()) {
+    boost::json::array out;
+    for (const auto& value : *a) out.push_back(to_json(value));
+    return out;
+  }
+  if (auto v = node.value_exact<std::string>()) return boost::json::value(*v);
+  if (auto v = node.value_exact<int64_t>()) return boost::json::value(*v);
+  if (auto v = node.value_exact<double>()) return boost::json::value(*v);
+  if (auto v = node.value_exact<bool>()) return boost::json::value(*v);
+  // Dates and times: as TOML writes them.
+  std::ostringstream out;
+  node.visit([&out](const auto& v) {
+    if constexpr (toml::is_date<decltype(v)> || toml::is_time<decltype(v)> ||
+                  toml::is_date_time<decltype(v)>) {
+      out << v;
     }
-    if (page.id.empty())
-      throw ConfigError(where(file, node.source()) + ": a menu page needs an id");
-    config.pages.push_back(std::move(page));
+  });
+  return boost::json::value(out.str());
+}
+
+std::vector<std::string> read_names(const std::string& file, const toml::array& names,
+                                    const std::string& what) {
+  std::vector<std::string> out;
+  for (const auto& node : names) {
+    auto v = node.value_exact<std::string>();
+    if (!v) throw ConfigError(where(file, node.source()) + ": " + what + " lists module names");
+    out.push_back(*v);
+  }
+  return out;
+}
+
+void read_modules(const std::string& file, const toml::table& modules, EngineConfig& config) {
+  for (const auto& [key, node] : modules) {
+    const std::string name(key.str());
+    if (name == "enabled" || name == "disabled") {
+      const toml::array* names = node.as_array();
+      if (!names) {
+        throw ConfigError(where(file, node.source()) + ": 'modules." + name +
+                          "' must be an array of module names");
+      }
+      (name == "enabled" ? config.modules_enabled : config.modules_disabled) =
+          read_names(file, *names, "modules." + name);
+      continue;
+    }
+    const toml::table* table = node.as_table();
+    if (!table) {
+      throw ConfigError(where(file, node.source()) + ": 'modules." + name +
+                        "' must be a table [modules." + name + "] of that module's settings");
+    }
+    config.module_config[name] = to_json(*table).as_object();
   }
 }
 
@@ -192,9 +217,12 @@ void read_file(const std::string& path, EngineConfig& config) {
     r.read("log_level", config.log_level);
     r.read("shutdown_grace", config.shutdown_grace_s);
   }
+  if (auto* t = top.sub("modules")) read_modules(path, *t, config);
+  // The menu's table from before modules had tables of their own.
   if (auto* t = top.sub("menu")) {
-    TableReader r(path, *t, "menu");
-    if (auto* pages = r.array("pages")) read_pages(path, *pages, config);
+    auto& menu = config.module_config["menu"];
+    const boost::json::value table = to_json(*t);
+    for (const auto& [key, value] : table.as_object()) menu[key] = value;
   }
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "modules/menu/menu_module.hpp"
+#include <boost/json/object.hpp>
 
 namespace corebot::app {
 
@@ -71,8 +71,13 @@ struct EngineConfig {
   std::string log_level = "info";  // COREBOT_LOG_LEVEL
   int shutdown_grace_s = 10;       // how long SIGTERM waits for in-flight work
 
-  // [menu] pages of the built-in menu; empty: the demo menu
-  std::vector<modules::MenuPage> pages;
+  // [modules] which modules run besides the defaults (module_factory.hpp), by name.
+  std::vector<std::string> modules_enabled;
+  std::vector<std::string> modules_disabled;
+  // [modules.<name>] each module's own table, as JSON (checked against what the module declares
+  // when it is set up, see module_services.hpp). The older [menu] table is read as
+  // [modules.menu].
+  std::map<std::string, boost::json::object> module_config;
 };
 
 using Environment = std::map<std::string, std::string>;

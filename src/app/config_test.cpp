@@ -48,8 +48,10 @@ pages = [ { id = "home", text = "Hi", buttons = [[ { text = "Go", page = "home" 
   EXPECT_EQ(config.token, "2:env");
   EXPECT_EQ(config.api_url, "http://127.0.0.1:9999");
   EXPECT_EQ(config.global_per_second, 100);
-  ASSERT_EQ(config.pages.size(), 1u);
-  EXPECT_EQ(config.pages[0].rows.at(0).at(0).page, "home");
+  // [menu] is the menu module's table ([modules.menu]), handed over as JSON.
+  const auto& pages = config.module_config.at("menu").at("pages").as_array();
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].at("buttons").at(0).at(0).at("page"), "home");
 }
 
 TEST(Config, UnknownKeyNamesFileLineAndKey) {

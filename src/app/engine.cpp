@@ -6,12 +6,17 @@
 #include <optional>
 #include <sstream>
 
+#include "app/admin_api.hpp"
 #include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
+#include "app/job_runner.hpp"
+#include "app/module_services.hpp"
 #include "app/sessions.hpp"
 #include "app/user_tracker.hpp"
+#include "app/users_directory.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "core/metrics_text.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "outbox/outbox.hpp"
@@ -47,11 +52,25 @@ struct Engine::State {
         open_document_store(config.store_uri),
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
     users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
+    users_directory = std::make_unique<UsersDirectory>(*store);
+    jobs =
+        std::make_unique<JobRunner>(*store, *executor, core::SystemClock::instance(),
+                                    [this](const std::string& module, const std::string& message) {
+                                      module_error(module, message);
+                                    });
     if (config.track_users)
       dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
         users->observe(ctx);
         return Handled::kContinue;
       });
+    // A banned user's updates reach no module (the sender is still recorded above).
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      if (ctx.user_id() && users_directory->banned(*ctx.user_id())) {
+        ++banned_updates;
+        return Handled::kStop;
+      }
+      return Handled::kContinue;
+    });
     sessions = std::make_unique<Sessions>(*store);
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(
@@ -61,9 +80,8 @@ struct Engine::State {
               .cache_dir = config.content_cache_dir});
       content->load_initial();  // throws ContentLoadError: the bot does not start on bad content
       content->start_polling(config.content_poll_s);
-      dispatcher.add_middleware(dispatch::Phase::kBefore,
-                                [this](Context& ctx) { return content->on_update(ctx); });
     }
+    make_module_services();
     dispatcher.set_hooks(context_hooks());
     outbox.set_blocked_handler([this](std::int64_t chat_id) {
       if (chat_id > 0) users->set_blocked(chat_id, true);
@@ -108,18 +126,95 @@ struct Engine::State {
   std::string metrics() const {
     const auto& d = dispatcher.stats();
     const auto& u = users->stats();
-    std::ostringstream out;
-    auto counter = [&out](const char* name, std::uint64_t value) {
-      out << "# TYPE " << name << " counter\n" << name << " " << value << "\n";
+    const auto& j = jobs->stats();
+    core::MetricsText out;
+    out.single("corebot_updates_received_total", "counter", "Updates received.", d.received);
+    out.single("corebot_updates_handled_total", "counter", "Updates handled to the end.",
+               d.handled);
+    out.single("corebot_updates_malformed_total", "counter",
+               "Updates dropped: not an object with an update_id.", d.malformed);
+    out.single("corebot_updates_banned_total", "counter",
+               "Updates of banned users, dropped before the modules.", banned_updates);
+    out.single("corebot_module_errors_total", "counter",
+               "Exceptions of modules: handlers, timers, jobs.", d.module_errors + module_errors);
+    out.single("corebot_user_writes_total", "counter", "User records written.", u.written);
+    out.single("corebot_user_write_failures_total", "counter", "User record batches that failed.",
+               u.failures);
+    out.single("corebot_jobs_runs_total", "counter", "Persistent job runs started.", j.runs);
+    out.single("corebot_jobs_failures_total", "counter", "Persistent job runs that threw.",
+               j.failures);
+    out.single("corebot_jobs", "gauge", "Persistent jobs scheduled.", jobs->size());
+    return out.take() + outbox.metrics_text();
+  }
+
+  // One ModuleServices per module, before any starts: a module may look at the others' info.
+  void make_module_services() {
+    SharedServices shared;
+    shared.sender = &outbox;
+    shared.clock = &core::SystemClock::instance();
+    shared.executor = executor.get();
+    shared.users = users_directory.get();
+    shared.store = store.get();
+    shared.jobs = [this](const std::string& module) -> Jobs& { return jobs->for_module(module); };
+    if (content) {
+      shared.content = [this]() -> std::shared_ptr<const Content> { return content->current(); };
+      shared.reload = [this](std::function<void(const ReloadReport&)> done) {
+        content->reload([this, done = std::move(done)](const content::Report& report,
+                                                       bool swapped) {
+          done(ReloadReport{swapped, reload_message(report, swapped,
+                                                    swapped ? content->current().get() : nullptr)});
+        });
+      };
+    }
+    shared.modules = &registry.infos();
+    shared.module_error = [this](const std::string& module, const std::string& message) {
+      module_error(module, message);
     };
-    counter("corebot_updates_received_total", d.received);
-    counter("corebot_updates_handled_total", d.handled);
-    counter("corebot_updates_malformed_total", d.malformed);
-    counter("corebot_module_errors_total", d.module_errors);
-    counter("corebot_user_writes_total", u.written);
-    counter("corebot_user_write_failures_total", u.failures);
-    out << outbox.metrics_text();
-    return out.str();
+    for (const ModuleInfo& info : registry.infos()) {
+      auto table = config.module_config.find(info.name);
+      services.push_back(std::make_unique<EngineServices>(
+          info, table == config.module_config.end() ? json::object{} : table->second, shared));
+    }
+  }
+
+  void module_error(const std::string& module, const std::string& message) {
+    ++module_errors;
+    COREBOT_LOG_ERROR("module {}: {}", module, message);
+  }
+
+  // Modules start in registration order before the first update; the stored jobs are loaded
+  // after, once their handlers are known. Returns false (after a fatal()) when one throws.
+  bool start_modules() {
+    const auto& modules = registry.modules();
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+      try {
+        modules[i]->start(*services[i]);
+        ++modules_started;
+      } catch (const std::exception& e) {
+        fatal("module '" + registry.infos()[i].name + "' failed to start: " + e.what());
+        return false;
+      }
+    }
+    users_directory->load([](const std::string& error) {
+      if (!error.empty()) COREBOT_LOG_ERROR("users: cannot load the banned users: {}", error);
+    });
+    jobs->start();
+    return true;
+  }
+
+  // In reverse order, after the last update; their timers end with them.
+  void stop_modules() {
+    jobs->stop();
+    const auto& modules = registry.modules();
+    for (std::size_t i = modules_started; i-- > 0;) {
+      try {
+        modules[i]->stop();
+      } catch (const std::exception& e) {
+        module_error(registry.infos()[i].name, std::string("stop() failed: ") + e.what());
+      }
+      services[i]->cancel_timers();
+    }
+    modules_started = 0;
   }
 
   static outbox::OutboxOptions outbox_options(const EngineConfig& config) {
@@ -239,12 +334,13 @@ struct Engine::State {
       COREBOT_LOG_WARN("stopping: grace period over with {} update(s) unfinished",
                        dispatcher.pending());
     }
+    stop_modules();
     auto left = std::max<core::Duration>(grace_deadline - now, core::Duration::zero());
     outbox.drain(left, [this](std::vector<outbox::OutboxCall> unsent) {
       if (!unsent.empty()) {
         COREBOT_LOG_WARN(
-            "stopping: {} queued call(s) not sent; a running mailing is not resumed "
-            "after a restart (not built yet)",
+            "stopping: {} queued call(s) not sent before the grace period "
+            "(engine.shutdown_grace) ran out",
             unsent.size());
       }
       users->flush([this] { wait_for_sessions(); });
@@ -277,12 +373,18 @@ struct Engine::State {
   std::unique_ptr<core::Executor> executor;
   std::unique_ptr<AsyncStore> store;
   std::unique_ptr<UserTracker> users;
+  std::unique_ptr<UsersDirectory> users_directory;
+  std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
   outbox::Outbox outbox;                // the Sender of modules and the engine
   dispatch::Dispatcher dispatcher;
   Broadcasts broadcasts;
   std::unique_ptr<web::AdminServer> admin;
+  std::vector<std::unique_ptr<EngineServices>> services;  // one per module, registry order
+  std::size_t modules_started = 0;
+  std::uint64_t module_errors = 0;  // outside updates: timers, jobs, stop()
+  std::uint64_t banned_updates = 0;
   core::TimePoint started_at = core::SystemClock::instance().now();
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
@@ -293,25 +395,9 @@ struct Engine::State {
   std::vector<std::function<void()>> on_stopped;
 };
 
-namespace {
-
-// Reads the recipients of POST /admin/broadcast: "chat_ids": [..] or "to": "all".
-std::optional<std::vector<std::int64_t>> chat_ids_of(const json::object& body) {
-  const json::value* ids = body.if_contains("chat_ids");
-  if (!ids || !ids->is_array()) return std::nullopt;
-  std::vector<std::int64_t> out;
-  for (const auto& id : ids->get_array()) {
-    if (!id.is_int64()) return std::nullopt;
-    out.push_back(id.get_int64());
-  }
-  return out;
-}
-
-}  // namespace
-
 void Engine::State::start_admin() {
-  web::AdminHandlers handlers;
-  handlers.health = [this] {
+  AdminApiSources sources;
+  sources.health = [this] {
     auto uptime = core::SystemClock::instance().now() - started_at;
     return json::object{
         {"bot", username},
@@ -320,64 +406,18 @@ void Engine::State::start_admin() {
         {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(uptime).count()},
         {"updates_pending", dispatcher.pending()},
         {"outbox_queued", outbox.size()},
-        {"users_pending_write", users->pending()}};
+        {"users_pending_write", users->pending()},
+        {"jobs", jobs->size()}};
   };
-  handlers.metrics = [this] { return metrics(); };
-  handlers.broadcast_status = [this](const std::string& id) -> std::optional<json::object> {
-    auto progress = broadcasts.progress(id);
-    if (!progress) return std::nullopt;
-    return progress->to_json();
-  };
-  handlers.start_broadcast = [this](const json::object& body, web::ReplyFn reply) {
-    const json::value* text = body.if_contains("text");
-    if (!text || !text->is_string()) {
-      return reply({400, json::object{{"ok", false}, {"error", "\"text\" must be a string"}}});
-    }
-    auto start = [this, reply,
-                  text = std::string(text->get_string())](const std::vector<std::int64_t>& ids) {
-      try {
-        auto id = broadcasts.start(text, ids);
-        reply({202, json::object{{"ok", true}, {"result", broadcasts.progress(id)->to_json()}}});
-      } catch (const std::invalid_argument& e) {
-        reply({400, json::object{{"ok", false}, {"error", e.what()}}});
-      }
-    };
-    if (const json::value* to = body.if_contains("to"); to && *to == "all") {
-      // Everyone who wrote to the bot in private and has not blocked it.
-      return store->run(
-          [](DocumentStore& s) {
-            FindOptions options;
-            options.projection = {{"_id", 1}};
-            std::vector<std::int64_t> ids;
-            for (const auto& doc : s.collection(UserTracker::kCollection)
-                                       .find({{"blocked", {{"$ne", true}}}}, options)) {
-              if (doc.at("_id").is_int64()) ids.push_back(doc.at("_id").get_int64());
-            }
-            return ids;
-          },
-          [reply, start](StoreResult<std::vector<std::int64_t>> ids) {
-            if (!ids) {
-              return reply({503, json::object{{"ok", false},
-                                              {"error", std::string("cannot read users: ") +
-                                                            ids.error().what()}}});
-            }
-            start(ids.value());
-          });
-    }
-    auto ids = chat_ids_of(body);
-    if (!ids) {
-      return reply(
-          {400, json::object{{"ok", false},
-                             {"error", "give \"chat_ids\": [integers] or \"to\": \"all\""}}});
-    }
-    start(*ids);
-  };
+  sources.metrics = [this] { return metrics(); };
+  sources.broadcasts = &broadcasts;
+  sources.store = store.get();
   admin =
       std::make_unique<web::AdminServer>(loop,
                                          web::AdminServerOptions{.host = config.admin_listen.host,
                                                                  .port = config.admin_listen.port,
                                                                  .token = config.admin_token},
-                                         std::move(handlers));
+                                         admin_handlers(std::move(sources)));
   admin->start();
 }
 
@@ -388,6 +428,7 @@ Engine::~Engine() = default;
 
 void Engine::start(std::function<void()> stopped) {
   if (stopped) state_->on_stopped.push_back(std::move(stopped));
+  if (!state_->start_modules()) return;
   state_->check_token(0);
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "corebot/module_factory.hpp"
+
 namespace corebot::cli {
 
 struct RunOptions {
@@ -14,6 +16,7 @@ struct RunOptions {
   std::string token;    // overrides the config and BOT_TOKEN when set
   std::string api_url;  // overrides the config and COREBOT_API_URL when set
   std::string log_level;
+  std::vector<ModuleFactory> modules;  // besides the built-in ones (corebot::run)
 };
 int run_bot(const RunOptions& options);
 
@@ -32,11 +35,13 @@ struct DemoOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::optional<std::string> config_path;
+  std::vector<ModuleFactory> modules;  // besides the built-in ones (corebot::run)
 };
 int run_demo(const DemoOptions& options);
 
 struct CheckOptions {
-  std::string path;  // .xlsx, .ods, .csv or a folder of CSV files
+  std::string path;                    // .xlsx, .ods, .csv or a folder of CSV files
+  std::vector<ModuleFactory> modules;  // besides the built-in ones (corebot::run)
 };
 // Prints the report of the spreadsheet; 0 when it has no errors (warnings allowed), 1 otherwise.
 int run_check(const CheckOptions& options);

@@ -53,7 +53,7 @@ int run_demo(const DemoOptions& options) {
       if (!dir.empty()) std::filesystem::remove_all(dir, ec);
     }
   } demo_dir;
-  if (config.content_source.empty() && config.pages.empty()) {
+  if (config.content_source.empty() && !config.module_config.count("menu")) {
     try {
       config.content_source = write_demo_workbook();
       demo_dir.dir = std::filesystem::path(config.content_source).parent_path();
@@ -66,7 +66,7 @@ int run_demo(const DemoOptions& options) {
   core::set_log_level(config.log_level);
   ModuleRegistry registry;
   try {
-    app::register_builtin_modules(config, registry);
+    app::register_modules(config, options.modules, registry);
   } catch (const std::exception& e) {
     std::cerr << "corebot demo: " << e.what() << "\n";
     return 2;

@@ -27,7 +27,7 @@ int run_bot(const RunOptions& options) {
   }
   ModuleRegistry registry;
   try {
-    app::register_builtin_modules(config, registry);
+    app::register_modules(config, options.modules, registry);
   } catch (const std::exception& e) {
     std::cerr << "corebot: " << e.what() << "\n";
     return 2;

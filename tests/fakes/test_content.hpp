@@ -8,7 +8,8 @@
 #include <memory>
 #include <utility>
 
-#include "app/bot_content.hpp"
+#include "content/module_declarations.hpp"
+#include "corebot/registry.hpp"
 #include "content/reader/reader.hpp"
 #include "content/snapshot.hpp"
 
@@ -24,7 +25,7 @@ inline std::shared_ptr<const content::ContentSnapshot> make_content(
     EXPECT_TRUE(r.ok()) << r.error;
     if (r.ok()) wb.sheets.push_back(std::move(r.workbook->sheets.front()));
   }
-  auto compiled = content::compile_snapshot(std::move(wb), app::content_options(registry));
+  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_TRUE(compiled.snapshot) << compiled.report.to_string();
   return compiled.snapshot;
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "corebot/registry.hpp"
 #include "corebot/store.hpp"
 #include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
@@ -207,7 +208,7 @@ TEST(FormsContent, ChecksTheSheetAndTheButtons) {
     auto r = content::read_workbook_bytes(csv, content::Format::kCsv, std::string(name) + ".csv");
     wb.sheets.push_back(std::move(r.workbook->sheets.front()));
   }
-  auto compiled = content::compile_snapshot(std::move(wb), app::content_options(registry));
+  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_FALSE(compiled.snapshot);
   const std::string report = compiled.report.to_string();
   EXPECT_NE(report.find("Forms!E2: the choice question \"x\" has no options"), std::string::npos)

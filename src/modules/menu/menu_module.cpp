@@ -10,7 +10,58 @@ constexpr std::string_view kPrefix = "menu";
 constexpr std::size_t kMaxCallbackData = 64;  // Telegram's limit, in bytes
 }  // namespace
 
-MenuModule::MenuModule(std::vector<MenuPage> pages) : pages_(std::move(pages)) {
+MenuModule::MenuModule(std::vector<MenuPage> pages) { set_pages(std::move(pages)); }
+
+void MenuModule::start(ModuleServices& services) {
+  if (!pages_.empty()) return;  // given to the constructor
+  const json::value* pages = services.settings().config().if_contains("pages");
+  set_pages(pages ? parse_pages(*pages) : demo_pages());
+}
+
+std::vector<MenuPage> MenuModule::parse_pages(const json::value& value) {
+  // Names as owners wrote them in the config, so an error points at the right line.
+  const std::string where = "[modules.menu] pages";
+  const json::array* pages = value.if_array();
+  if (!pages) throw MenuError(where + " must be an array of tables {id, text, buttons}");
+  auto text_of = [](const json::object& o, std::string_view key) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  std::vector<MenuPage> out;
+  for (std::size_t i = 0; i < pages->size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i + 1) + "]";
+    const json::object* p = (*pages)[i].if_object();
+    if (!p) throw MenuError(at + " must be a table {id, text, buttons}");
+    for (const auto& [key, v] : *p) {
+      (void)v;
+      if (key != "id" && key != "text" && key != "buttons") {
+        throw MenuError(at + ": unknown key '" + std::string(key) +
+                        "' (a page has id, text, buttons)");
+      }
+    }
+    MenuPage page{text_of(*p, "id"), text_of(*p, "text"), {}};
+    if (const json::value* rows = p->if_contains("buttons")) {
+      if (!rows->is_array()) throw MenuError(at + ": buttons is a list of rows (lists)");
+      for (const auto& row : rows->get_array()) {
+        if (!row.is_array()) throw MenuError(at + ": buttons is a list of rows (lists)");
+        std::vector<MenuButton> buttons;
+        for (const auto& b : row.get_array()) {
+          const json::object* bo = b.if_object();
+          if (!bo) throw MenuError(at + ": a button is a table {text, page|url}");
+          buttons.push_back({text_of(*bo, "text"), text_of(*bo, "page"), text_of(*bo, "url")});
+        }
+        page.rows.push_back(std::move(buttons));
+      }
+    }
+    out.push_back(std::move(page));
+  }
+  return out;
+}
+
+void MenuModule::set_pages(std::vector<MenuPage> pages) {
+  pages_ = std::move(pages);
+  by_id_.clear();
+  parent_.clear();
   if (pages_.empty()) throw MenuError("menu: no pages defined");
   for (const auto& page : pages_) {
     if (page.id.empty()) throw MenuError("menu: a page has an empty id");
@@ -49,6 +100,9 @@ ModuleInfo MenuModule::info() const {
   info.version = "1.0";
   info.commands = {{"start", "Main menu"}, {"menu", "Main menu"}};
   info.callback_prefix = std::string(kPrefix);
+  info.settings = {{.key = "pages",
+                    .description = "the menu's pages: [{id, text, buttons = [[{text, page|url}]]}]",
+                    .structured = true}};
   return info;
 }
 
@@ -107,6 +161,11 @@ std::vector<MenuPage> MenuModule::demo_pages() {
       {"mailings", "Mail thousands of users without hitting Telegram's limits.", {}},
       {"contacts", "Write to us any time.", {{{"Website", "", "https://example.org"}}}},
   };
+}
+
+ModuleFactory menu_factory() {
+  return {"menu", [] { return std::make_unique<MenuModule>(); }, ModuleDefault::kWithoutContent,
+          500};
 }
 
 }  // namespace corebot::modules

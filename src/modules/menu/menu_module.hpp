@@ -1,6 +1,7 @@
-// The first built-in module: /start shows a menu of inline buttons; pressing one edits the same
-// message in place to show the page it leads to. Pages come from the config until the
-// spreadsheet content (the `pages` module) replaces this.
+// The menu for a bot without a spreadsheet: /start shows a menu of inline buttons; pressing one
+// edits the same message in place to show the page it leads to. Pages come from the module's
+// config table ([modules.menu] pages, or the older [menu]); without one, a demo menu. A bot with a
+// spreadsheet runs the `pages` module instead (ModuleDefault::kWithoutContent).
 #pragma once
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "corebot/module.hpp"
+#include "corebot/module_factory.hpp"
 
 namespace corebot::modules {
 
@@ -35,19 +37,29 @@ class MenuModule final : public Module {
   // is duplicated or makes callback data over Telegram's 64 bytes, or a button has neither page
   // nor url. The first page is the root shown by /start.
   explicit MenuModule(std::vector<MenuPage> pages);
+  // Pages from the config, read in start().
+  MenuModule() = default;
 
   [[nodiscard]] ModuleInfo info() const override;
+  // Reads [modules.menu] pages (the demo menu when absent) unless pages were given; throws
+  // MenuError as the constructor does, and for a malformed table.
+  void start(ModuleServices& services) override;
   Handled on_update(Context& ctx) override;
 
   // The demo menu used when the config defines none.
   static std::vector<MenuPage> demo_pages();
+  // Pages from the config's JSON; throws MenuError naming the page's position.
+  static std::vector<MenuPage> parse_pages(const boost::json::value& pages);
 
  private:
+  void set_pages(std::vector<MenuPage> pages);
   [[nodiscard]] boost::json::object render_markup(const MenuPage& page) const;
 
   std::vector<MenuPage> pages_;
   std::map<std::string, const MenuPage*, std::less<>> by_id_;
   std::map<std::string, std::string, std::less<>> parent_;  // page -> first page linking to it
 };
+
+ModuleFactory menu_factory();
 
 }  // namespace corebot::modules

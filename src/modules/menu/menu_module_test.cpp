@@ -63,11 +63,38 @@ TEST(MenuModule, DeepLinkOpensThePage) {
 }
 
 TEST(MenuModule, RejectsBrokenPages) {
-  EXPECT_THROW(MenuModule({}), MenuError);
+  EXPECT_THROW(MenuModule(std::vector<MenuPage>{}), MenuError);
   EXPECT_THROW(MenuModule({{"a", "A", {{{"Go", "missing", ""}}}}}), MenuError);
   EXPECT_THROW(MenuModule({{"a", "A", {}}, {"a", "again", {}}}), MenuError);
   EXPECT_THROW(MenuModule({{"a", "A", {{{"Both", "a", "https://x"}}}}}), MenuError);
   EXPECT_THROW(MenuModule({{std::string(80, 'x'), "long id", {}}}), MenuError);
+}
+
+TEST(MenuModule, PagesFromTheConfigTable) {
+  auto pages = MenuModule::parse_pages(boost::json::parse(R"([
+    {"id": "home", "text": "Hi", "buttons": [[{"text": "Go", "page": "home"},
+                                              {"text": "Web", "url": "https://example.org"}]]}
+  ])"));
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].rows.at(0).at(0).page, "home");
+  EXPECT_EQ(pages[0].rows.at(0).at(1).url, "https://example.org");
+}
+
+TEST(MenuModule, AMalformedConfigTableSaysWhichPage) {
+  auto error = [](const char* json) {
+    try {
+      MenuModule::parse_pages(boost::json::parse(json));
+    } catch (const MenuError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error(R"({"id": "x"})"),
+            "[modules.menu] pages must be an array of tables {id, text, buttons}");
+  EXPECT_EQ(error(R"([{"id": "a", "text": "A"}, {"id": "b", "txt": "B"}])"),
+            "[modules.menu] pages[2]: unknown key 'txt' (a page has id, text, buttons)");
+  EXPECT_EQ(error(R"([{"id": "a", "buttons": ["x"]}])"),
+            "[modules.menu] pages[1]: buttons is a list of rows (lists)");
 }
 
 }  // namespace

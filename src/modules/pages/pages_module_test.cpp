@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "corebot/registry.hpp"
 #include "tests/fakes/recording_sender.hpp"
 #include "tests/fakes/test_content.hpp"
 
@@ -172,7 +173,7 @@ TEST(PagesContent, LanguageButtonsMustNameATextsColumn) {
   auto pages = content::read_workbook_bytes("id,text,buttons\nstart,Hi,DE -> lang:de\n",
                                             content::Format::kCsv, "Pages.csv");
   wb.sheets.push_back(std::move(pages.workbook->sheets.front()));
-  auto compiled = content::compile_snapshot(std::move(wb), app::content_options(registry));
+  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_FALSE(compiled.snapshot);
   EXPECT_NE(compiled.report.to_string().find("Texts has no \"de\" column"), std::string::npos);
 }

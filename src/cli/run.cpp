@@ -1,0 +1,92 @@
+// corebot::run (corebot/run.hpp): parse the command line, call the subcommand. Wiring only.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "corebot/run.hpp"
+
+namespace corebot {
+
+int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
+  CLI::App app{"Corebot: a Telegram bot engine run from spreadsheets"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "corebot 0.1.0");
+
+  corebot::cli::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a bot against Telegram (or any Bot API server)");
+  run_cmd
+      ->add_option("-c,--config", run.config_path,
+                   "TOML config file (see docs/configuration.md); environment variables "
+                   "BOT_TOKEN, COREBOT_API_URL, COREBOT_MODE, ... override it")
+      ->check(CLI::ExistingFile);
+  run_cmd->add_option("--token", run.token, "Bot token from @BotFather (overrides BOT_TOKEN)");
+  run_cmd->add_option("--api-url", run.api_url,
+                      "Bot API base URL, e.g. http://127.0.0.1:8081 for the sandbox");
+  run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error or off");
+
+  corebot::cli::SandboxCommandOptions sandbox;
+  auto* sandbox_cmd =
+      app.add_subcommand("sandbox", "Run the local Bot API emulator with its web chat");
+  sandbox_cmd->add_option("--host", sandbox.host, "Address to listen on")->capture_default_str();
+  sandbox_cmd->add_option("--port", sandbox.port, "Port (0: any free port)")->capture_default_str();
+  sandbox_cmd->add_option("--token", sandbox.tokens, "Bot token to accept (repeatable)");
+  sandbox_cmd->add_option("--limits", sandbox.limits, "Telegram's flood limits: on or off")
+      ->transform(CLI::Transformer({{"on", "1"}, {"off", "0"}}))
+      ->capture_default_str();
+  sandbox_cmd->add_option("--global-rate", sandbox.global_rate, "Global sends per second")
+      ->capture_default_str();
+  sandbox_cmd->add_flag("--manual-clock", sandbox.manual_clock,
+                        "Limits follow a clock advanced through the control API (tests)");
+  sandbox_cmd->add_option("--port-file", sandbox.port_file, "Write the bound port to this file");
+
+  corebot::cli::DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Run the demo bot inside the sandbox and print the web chat address");
+  demo_cmd->add_option("--host", demo.host, "Address of the web chat")->capture_default_str();
+  demo_cmd->add_option("--port", demo.port, "Port of the web chat")->capture_default_str();
+  demo_cmd
+      ->add_option(
+          "-c,--config", demo.config_path,
+          "Bot config (limits, [content] source...); without a content source the demo runs the "
+          "business-card example")
+      ->check(CLI::ExistingFile);
+
+  corebot::cli::CheckOptions check;
+  auto* check_cmd = app.add_subcommand(
+      "check",
+      "Validate a bot spreadsheet (.xlsx, .ods, .csv, a CSV folder or an http(s) link such as a "
+      "Google Sheets link) and list problems");
+  check_cmd->add_option("file", check.path, "The spreadsheet, folder or link")->required();
+
+  corebot::cli::BroadcastOptions broadcast;
+  if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
+  auto* broadcast_cmd = app.add_subcommand(
+      "broadcast", "Ask a running engine to mail a text (admin API), and follow it to the end");
+  broadcast_cmd->add_option("--text", broadcast.text, "The message text")->required();
+  broadcast_cmd
+      ->add_option("--to", broadcast.to,
+                   "A file of chat ids (one per line), or 'all' for every user who "
+                   "has not blocked the bot")
+      ->required();
+  broadcast_cmd
+      ->add_option("--admin-url", broadcast.admin_url, "The engine's admin endpoint (admin.listen)")
+      ->capture_default_str();
+  broadcast_cmd->add_option("--admin-token", broadcast.admin_token,
+                            "The engine's admin.token (default: COREBOT_ADMIN_TOKEN)");
+
+  CLI11_PARSE(app, argc, argv);
+  run.modules = extra_modules;
+  demo.modules = extra_modules;
+  check.modules = extra_modules;
+  corebot::core::init_logging("info");
+  if (*run_cmd) return corebot::cli::run_bot(run);
+  if (*sandbox_cmd) return corebot::cli::run_sandbox(sandbox);
+  if (*demo_cmd) return corebot::cli::run_demo(demo);
+  if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
+  if (*check_cmd) return corebot::cli::run_check(check);
+  return 1;
+}
+
+}  // namespace corebot
