@@ -1,4 +1,4 @@
-#include "admin/admin_module.hpp"
+#include "modules/admin/admin_module.hpp"
 
 #include <boost/json.hpp>
 
