@@ -140,13 +140,23 @@ class RemindersTest(unittest.TestCase):
             ann.send(f"/remind {n + 1}h task {n}")
             ann.wait_text(f"task {n}")
         ann.send("/remind 4h one too many")
-        ann.wait_text("You already have 3 reminders")
+        ann.wait_text("as many reminders as I keep for one person (3)")
         ann.send("/forget 1")
         ann.wait_text("Forgotten: task 0")
         ann.send("/reminders")
         listing = ann.wait_text("Your reminders:")
         self.assertIn("1. in 1h 59m: task 1", body(listing))
         self.assertIn("2. in 2h 59m: task 2", body(listing))
+
+    def test_the_settings_sheet_wins_over_the_config(self):
+        with open(os.path.join(self.content, "Settings.csv"), "w") as f:
+            f.write("key,value\nmax_per_user,1\n")
+        self.start_bot()
+        ann = Chat(self.sandbox, 1001, first_name="Ann")
+        ann.send("/remind 1h first")
+        ann.wait_text("OK, I will remind you in 1h: first")
+        ann.send("/remind 2h second")
+        ann.wait_text("as many reminders as I keep for one person (1)")
 
 
 if __name__ == "__main__":

@@ -131,8 +131,8 @@ TEST_F(RemindersFixture, MaxPerUserFromTheSettings) {
   say(kAnn, "/remind 1m a");
   say(kAnn, "/remind 2m b");
   EXPECT_EQ(say(kAnn, "/remind 3m c"),
-            "You already have 2 reminders, the most I keep for one person. Send /reminders and "
-            "/forget one first.");
+            "You already have as many reminders as I keep for one person (2). Send /reminders "
+            "and /forget one first.");
   EXPECT_EQ(stored(), 2);
   EXPECT_EQ(services.fake_jobs().scheduled.size(), 2u);
   EXPECT_EQ(say(kAdmin, "/remind 3m someone else's"),

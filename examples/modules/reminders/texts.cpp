@@ -22,10 +22,10 @@ constexpr Entry kEntries[] = {
     {Phrase::kTooLong, "reminders_too_long", "A reminder can be at most 1000 characters long.",
      "Напоминание может быть не длиннее 1000 символов."},
     {Phrase::kLimit, "reminders_limit",
-     "You already have {max} reminders, the most I keep for one person. Send /reminders and "
+     "You already have as many reminders as I keep for one person ({max}). Send /reminders and "
      "/forget one first.",
-     "У вас уже {max} напоминаний — больше я не храню. Отправьте /reminders и удалите одно "
-     "командой /forget."},
+     "У вас уже столько напоминаний, сколько я храню для одного человека ({max}). Отправьте "
+     "/reminders и удалите одно командой /forget."},
     {Phrase::kSet, "reminders_set", "OK, I will remind you in {in}: {text}",
      "Хорошо, напомню через {in}: {text}"},
     {Phrase::kDue, "reminders_due", "⏰ Reminder: {text}", "⏰ Напоминание: {text}"},
