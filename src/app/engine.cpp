@@ -14,6 +14,7 @@
 #include "app/sessions.hpp"
 #include "app/user_tracker.hpp"
 #include "app/users_directory.hpp"
+#include "core/backoff.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/metrics_text.hpp"
@@ -236,8 +237,8 @@ struct Engine::State {
     stop_engine({});
   }
 
-  void check_token(int attempt) {
-    client.call({"getMe", {}, {}}, [this, attempt](telegram::ApiResult r) {
+  void check_token() {
+    client.call({"getMe", {}, {}}, [this](telegram::ApiResult r) {
       if (stopping) return;
       if (r.ok) {
         if (auto* me = r.result.if_object(); me && me->contains("username")) {
@@ -246,15 +247,12 @@ struct Engine::State {
         COREBOT_LOG_INFO("connected to {} as @{}", config.api_url, username);
         return begin_receiving();
       }
-      if (r.error.error_code == 401 || r.error.error_code == 404) {
-        return fatal("Telegram rejected the bot token (" + std::to_string(r.error.error_code) +
-                     " " + r.error.description + "): check BOT_TOKEN / telegram.token");
-      }
-      auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
+      if (auto message = telegram::rejected_token(r.error)) return fatal(*message);
+      const core::Duration delay = token_backoff.next();
       COREBOT_LOG_WARN("cannot reach the Bot API at {} ({}); retrying in {} ms", config.api_url,
-                       r.error.description, delay.count());
-      loop.after(delay, [this, attempt] {
-        if (!stopping) check_token(attempt + 1);
+                       r.error.description, core::to_millis(delay));
+      loop.after(delay, [this] {
+        if (!stopping) check_token();
       });
     });
   }
@@ -286,10 +284,10 @@ struct Engine::State {
       options.public_url = config.webhook_url;
       options.secret = config.webhook_secret;
       options.allowed_updates = registry.allowed_updates();
-      webhook =
-          std::make_unique<telegram::WebhookReceiver>(loop, client, options, deliver_fn, fatal_fn);
+      webhook = std::make_unique<telegram::WebhookReceiver>(*executor, client.transport(), options,
+                                                            deliver_fn, fatal_fn);
       try {
-        webhook->start();
+        webhook->start(loop);
       } catch (const std::exception& e) {
         return fatal(std::string("webhook: ") + e.what());
       }
@@ -302,7 +300,8 @@ struct Engine::State {
       telegram::LongPollerOptions options;
       options.timeout_s = config.poll_timeout_s;
       options.allowed_updates = registry.allowed_updates();
-      poller = std::make_unique<telegram::LongPoller>(loop, client, options, deliver_fn, fatal_fn);
+      poller = std::make_unique<telegram::LongPoller>(*executor, client.transport(), options,
+                                                      deliver_fn, fatal_fn);
       poller->start();
     });
   }
@@ -388,6 +387,7 @@ struct Engine::State {
   core::TimePoint started_at = core::SystemClock::instance().now();
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
+  core::Backoff token_backoff{{}, core::Backoff::random_seed()};  // getMe at start
   std::string username;
   int exit_code = 0;
   bool stopping = false;
@@ -429,7 +429,7 @@ Engine::~Engine() = default;
 void Engine::start(std::function<void()> stopped) {
   if (stopped) state_->on_stopped.push_back(std::move(stopped));
   if (!state_->start_modules()) return;
-  state_->check_token(0);
+  state_->check_token();
 }
 
 void Engine::stop(std::function<void()> done) { state_->stop_engine(std::move(done)); }

@@ -49,10 +49,9 @@ struct OutboxCall {
   std::function<void(const telegram::ApiResult&)> done;
 };
 
-// Sends one request; must call its callback exactly once, on the executor's thread (possibly
-// before returning). Production: wraps telegram::BotApiClient::call.
-using Transport =
-    std::function<void(telegram::ApiRequest, std::function<void(telegram::ApiResult)>)>;
+// Sends one request (contract in telegram/api_call.hpp). Production: wraps
+// telegram::BotApiClient::call.
+using Transport = telegram::ApiTransport;
 
 // Implements corebot::Sender: modules' calls enter here (as the public CallResult).
 class Outbox final : public corebot::Sender {

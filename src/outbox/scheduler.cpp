@@ -24,7 +24,7 @@ Scheduler::Scheduler(OutboxOptions options)
     : options_(std::move(options)),
       free_pacer_(1.0, options_.global_burst, options_.pacing_slack),
       paid_pacer_(1.0, options_.global_burst, options_.pacing_slack),
-      rng_(options_.rng_seed),
+      retry_backoff_({options_.retry_base, options_.retry_max, 2}, options_.rng_seed),
       latency_s_(seconds(options_.initial_latency)) {
   apply_rate();
 }
@@ -328,15 +328,6 @@ void Scheduler::note_rate_limited(std::int64_t key, core::Duration retry_after,
   recent_429_.clear();
 }
 
-core::Duration Scheduler::backoff(int attempt) {
-  core::Duration d = options_.retry_base;
-  for (int i = 1; i < attempt && d < options_.retry_max; ++i) d *= 2;
-  d = std::min(d, options_.retry_max);
-  // "Equal jitter": at least half the delay, so retries never bunch up at zero.
-  std::uniform_int_distribution<core::Duration::rep> jitter(d.count() / 2, d.count());
-  return core::Duration{jitter(rng_)};
-}
-
 void Scheduler::requeue(Job& job) {
   const std::size_t cls = index_of(job.priority);
   ++queued_[cls];
@@ -400,7 +391,7 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
     if (++job.rate_limited > options_.max_rate_limited_retries) return finish(result);
   } else if (error.error_code == 0 || error.error_code >= 500) {
     if (job.attempts >= options_.max_attempts) return finish(result);
-    job.not_before = now + backoff(job.attempts);
+    job.not_before = now + retry_backoff_.delay(job.attempts);
   } else {
     return finish(result);  // 400, 403, ...: retrying would get the same answer
   }

@@ -12,7 +12,8 @@
 //   a sliding window of call starts (at most N in any 1 s + guard); bulk calls leave the last
 //   `bulk_reserve` calls of each window to the other classes and are paced evenly.
 // - 429: the chat waits retry_after; 429s across several chats pause everything and cut the
-//   global rate, which then recovers step by step. 5xx/transport: jittered exponential backoff.
+//   global rate, which then recovers step by step. 5xx/transport: jittered exponential backoff
+//   (core::Backoff, by the call's attempts).
 //
 // Threading: not thread-safe; the Outbox uses it from the loop thread only.
 #pragma once
@@ -23,10 +24,10 @@
 #include <deque>
 #include <optional>
 #include <queue>
-#include <random>
 #include <unordered_map>
 #include <vector>
 
+#include "core/backoff.hpp"
 #include "core/clock.hpp"
 #include "outbox/job.hpp"
 #include "outbox/options.hpp"
@@ -144,7 +145,6 @@ class Scheduler {
   void apply_rate();
   void note_settled();  // a chat has nothing queued or in flight: its state may go soon
   std::size_t bulk_reserve(const SlidingWindow& window) const;
-  core::Duration backoff(int attempt);
   Job start(Job& job, core::TimePoint now);
   void make_ready(std::int64_t key, Chat& chat, std::size_t cls);
   void requeue(Job& job);
@@ -185,7 +185,7 @@ class Scheduler {
   // When to look for idle chats again; set while some chat has nothing queued or in flight.
   std::optional<core::TimePoint> gc_due_;
 
-  std::mt19937_64 rng_;
+  core::Backoff retry_backoff_;  // 5xx/transport: by the failed call's attempts
   double latency_s_;
   std::size_t in_flight_capped_ = 0;
   std::size_t in_flight_total_ = 0;

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,5 +46,10 @@ struct ApiResult {
   boost::json::value result;  // when ok
   ApiError error;             // when !ok
 };
+
+// Sends one request; calls its callback exactly once with the answer, on the caller's executor
+// thread (possibly before returning). The seam between code that makes calls (receivers, outbox)
+// and BotApiClient::call, so that code is tested with a fake.
+using ApiTransport = std::function<void(ApiRequest, std::function<void(ApiResult)>)>;
 
 }  // namespace corebot::telegram

@@ -29,6 +29,10 @@ class BotApiClient {
   using Callback = std::function<void(ApiResult)>;
   // Sends the call; `done` runs once on the loop thread with the parsed answer.
   void call(ApiRequest request, Callback done);
+  // call() as an ApiTransport, for the receivers and the outbox; borrows this client.
+  [[nodiscard]] ApiTransport transport() {
+    return [this](ApiRequest request, Callback done) { call(std::move(request), std::move(done)); };
+  }
 
   [[nodiscard]] const BotApiOptions& options() const { return options_; }
 

@@ -1,16 +1,23 @@
 // Receives updates with getUpdates. A batch is confirmed (the next offset sent to Telegram) only
-// after every update in it was handled, so a crash re-delivers rather than loses updates.
-// Transport errors and 5xx are retried with capped exponential backoff; 401 is fatal; 409 (a
-// webhook is set, or another instance polls) is reported and retried.
+// after every update in it was handled, so a crash re-delivers rather than loses updates; an
+// update without a usable update_id still counts toward the offset, or it would come back forever.
+// Transport errors, 5xx and 409 (a webhook is set, or another instance polls) are logged and
+// retried after core::Backoff's delay, which a successful getUpdates resets; 401/404 (the token
+// was rejected) are fatal and end polling.
+//
+// Threading: everything runs on the executor's thread, and the transport must answer there.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "net/event_loop.hpp"
-#include "telegram/bot_api_client.hpp"
+#include "core/backoff.hpp"
+#include "core/executor.hpp"
+#include "telegram/api_call.hpp"
 #include "telegram/update_source.hpp"
 
 namespace corebot::telegram {
@@ -19,43 +26,54 @@ struct LongPollerOptions {
   int timeout_s = 25;  // long-poll timeout sent to Telegram
   int limit = 100;
   std::vector<std::string> allowed_updates;
-  std::chrono::milliseconds max_backoff{30000};
+  core::BackoffOptions backoff;               // delays between failed getUpdates
+  std::optional<std::uint64_t> backoff_seed;  // jitter; unset: random (tests fix it)
 };
 
 class LongPoller {
  public:
-  LongPoller(net::EventLoop& loop, BotApiClient& client, LongPollerOptions options,
+  // Borrows the executor (it must outlive the poller). Production: transport wraps
+  // BotApiClient::call and the executor runs on the engine's event loop.
+  LongPoller(core::Executor& executor, ApiTransport transport, LongPollerOptions options,
              DeliverUpdate deliver, FatalError fatal);
+  // Answers and `handled` callbacks arriving afterwards are ignored.
   ~LongPoller();
+  LongPoller(const LongPoller&) = delete;
+  LongPoller& operator=(const LongPoller&) = delete;
 
-  // Starts polling (loop thread).
+  // Starts polling.
   void start();
-  // Stops after the batch in hand is handled and confirmed; `stopped` runs then (loop thread).
-  // Updates received after stop() are left unconfirmed for the next run.
+  // Stops after the batch in hand is handled; when handled updates are not confirmed yet, sends a
+  // final getUpdates with timeout 0 to confirm them, and `stopped` runs once it was answered.
+  // Updates received after stop() (by a poll in flight or by that final call) are not delivered
+  // and stay unconfirmed, for the next run.
   void stop(std::function<void()> stopped);
 
+  // The offset the next getUpdates sends: every update below it was handled.
   [[nodiscard]] std::int64_t next_offset() const { return offset_; }
   [[nodiscard]] std::uint64_t batches() const { return batches_; }
 
  private:
   void poll();
   void on_result(const ApiResult& result);
+  void on_batch(const boost::json::array& updates);
   void retry_later(const std::string& why);
-  void confirm_and_stop();
+  void finish_stop();
 
-  net::EventLoop& loop_;
-  BotApiClient& client_;
+  core::Executor& executor_;
+  ApiTransport transport_;
   LongPollerOptions options_;
   DeliverUpdate deliver_;
   FatalError fatal_;
+  core::Backoff backoff_;
   std::int64_t offset_ = 0;
   std::uint64_t batches_ = 0;
-  int failures_ = 0;
   bool stopping_ = false;
   bool batch_in_hand_ = false;
-  bool confirmed_ = true;  // no handled update waits for the next getUpdates to confirm it
+  bool confirmed_ = true;    // no handled update waits for the next getUpdates to confirm it
+  bool confirming_ = false;  // the final getUpdates of stop() is in flight
   std::function<void()> stopped_;
-  net::EventLoop::TimerId retry_timer_ = 0;
+  std::optional<core::Executor::TimerId> retry_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

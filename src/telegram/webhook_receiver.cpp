@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <random>
 
 #include "core/log.hpp"
@@ -23,13 +22,14 @@ net::HttpResponse status(int code, std::string text) {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver(net::EventLoop& loop, BotApiClient& client, WebhookOptions options,
-                                 DeliverUpdate deliver, FatalError fatal)
-    : loop_(loop),
-      client_(client),
+WebhookReceiver::WebhookReceiver(core::Executor& executor, ApiTransport transport,
+                                 WebhookOptions options, DeliverUpdate deliver, FatalError fatal)
+    : executor_(executor),
+      transport_(std::move(transport)),
       options_(std::move(options)),
       deliver_(std::move(deliver)),
-      fatal_(std::move(fatal)) {
+      fatal_(std::move(fatal)),
+      backoff_(options_.backoff, options_.backoff_seed.value_or(core::Backoff::random_seed())) {
   if (options_.secret.empty()) options_.secret = random_secret();
 }
 
@@ -47,28 +47,34 @@ std::string WebhookReceiver::random_secret() {
   return secret;
 }
 
-void WebhookReceiver::start() {
+void WebhookReceiver::start(net::EventLoop& loop) {
+  stopped_ = false;
   net::HttpServerOptions server_options;
   server_options.host = options_.listen_host;
   server_options.port = options_.listen_port;
   server_options.max_body_bytes = options_.max_body_bytes;
   server_ = std::make_unique<net::HttpServer>(
-      loop_, server_options, [this](net::HttpRequest request, net::Respond respond) {
-        on_request(std::move(request), std::move(respond));
+      loop, server_options, [this](net::HttpRequest request, net::Respond respond) {
+        handle(std::move(request), std::move(respond));
       });
   server_->start();
   COREBOT_LOG_INFO("webhook: listening on {}:{}{}", options_.listen_host, server_->port(),
                    options_.path);
-  register_webhook(1);
+  register_webhook();
 }
 
 void WebhookReceiver::stop() {
+  stopped_ = true;
+  if (retry_timer_) {
+    executor_.cancel(*retry_timer_);
+    retry_timer_.reset();
+  }
   if (server_) server_->stop();
 }
 
 std::uint16_t WebhookReceiver::port() const { return server_ ? server_->port() : 0; }
 
-void WebhookReceiver::on_request(net::HttpRequest request, net::Respond respond) {
+void WebhookReceiver::handle(net::HttpRequest request, net::Respond respond) {
   if (request.path != options_.path) return respond(status(404, "not found"));
   if (request.method != "POST") return respond(status(405, "POST only"));
   auto secret = request.header("x-telegram-bot-api-secret-token");
@@ -81,7 +87,6 @@ void WebhookReceiver::on_request(net::HttpRequest request, net::Respond respond)
   boost::system::error_code ec;
   json::value update = json::parse(request.body, ec);
   if (ec) {
-    // Answer 200 anyway: Telegram would re-send the same broken body forever.
     ++rejected_;
     COREBOT_LOG_WARN("webhook: dropped a body that is not JSON ({}): {}", ec.message(),
                      request.body.substr(0, 200));
@@ -90,30 +95,37 @@ void WebhookReceiver::on_request(net::HttpRequest request, net::Respond respond)
   deliver_(std::move(update), [respond = std::move(respond)] { respond(status(200, "")); });
 }
 
-void WebhookReceiver::register_webhook(int attempt) {
+std::string WebhookReceiver::webhook_url() const {
   std::string url = options_.public_url;
   if (!url.empty() && url.back() == ':') url += std::to_string(port()) + options_.path;
+  return url;
+}
+
+void WebhookReceiver::register_webhook() {
+  const std::string url = webhook_url();
   json::array allowed;
   for (const auto& kind : options_.allowed_updates) allowed.emplace_back(kind);
   json::object params{
       {"url", url}, {"secret_token", options_.secret}, {"allowed_updates", std::move(allowed)}};
   std::weak_ptr<bool> alive = alive_;
-  client_.call({"setWebhook", std::move(params), {}}, [this, alive, attempt, url](ApiResult r) {
-    if (!alive.lock()) return;
-    if (r.ok) return COREBOT_LOG_INFO("webhook: registered {}", url);
-    if (r.error.error_code == 401 || r.error.error_code == 404) {
-      return fatal_("Telegram rejected the bot token (" + std::to_string(r.error.error_code) + " " +
-                    r.error.description + "): check BOT_TOKEN / telegram.token");
+  transport_({"setWebhook", std::move(params), {}}, [this, alive, url](ApiResult r) {
+    if (!alive.lock() || stopped_) return;
+    if (r.ok) {
+      backoff_.reset();
+      return COREBOT_LOG_INFO("webhook: registered {}", url);
     }
+    if (auto message = rejected_token(r.error)) return fatal_(*message);
     if (!r.error.retryable()) {
       return fatal_("setWebhook failed for " + url + ": " + std::to_string(r.error.error_code) +
                     " " + r.error.description);
     }
-    auto delay = std::chrono::milliseconds(500) * std::min(1 << std::min(attempt, 6), 60);
+    const core::Duration delay = backoff_.next();
     COREBOT_LOG_WARN("webhook: setWebhook failed ({}), retrying in {} ms", r.error.description,
-                     delay.count());
-    loop_.after(delay, [this, alive, attempt] {
-      if (alive.lock()) register_webhook(attempt + 1);
+                     core::to_millis(delay));
+    retry_timer_ = executor_.after(delay, [this, alive] {
+      if (!alive.lock()) return;
+      retry_timer_.reset();
+      register_webhook();
     });
   });
 }

@@ -1,15 +1,26 @@
-// Receives updates by webhook: our HTTP server takes Telegram's POSTs, checks the secret token
-// header, and answers 200 only after the update was handled, so Telegram re-sends what a crash
-// interrupted. On start it calls setWebhook with the public URL, secret and allowed_updates.
+// Receives updates by webhook: our HTTP server takes Telegram's POSTs on `path` (another path:
+// 404; another method: 405), checks the secret token header with a constant-time compare (wrong
+// or missing: 401, nothing delivered), and answers 200 only after the update was handled, so
+// Telegram re-sends what a crash interrupted. A body that is not JSON is dropped with 200: Telegram
+// would re-send the same broken body forever. On start it calls setWebhook with the public URL,
+// secret and allowed_updates; transport errors, 429 and 5xx are retried after core::Backoff's
+// delay, 401/404 (the token was rejected) and other errors are fatal.
+//
+// Threading: everything runs on the executor's thread (the loop's), and the transport must answer
+// there; a request's `respond` may be called from any thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/backoff.hpp"
+#include "core/executor.hpp"
 #include "net/event_loop.hpp"
 #include "net/http_server.hpp"
-#include "telegram/bot_api_client.hpp"
+#include "telegram/api_call.hpp"
 #include "telegram/update_source.hpp"
 
 namespace corebot::telegram {
@@ -22,36 +33,53 @@ struct WebhookOptions {
   std::string secret;      // X-Telegram-Bot-Api-Secret-Token; 1-256 of A-Z a-z 0-9 _ -
   std::vector<std::string> allowed_updates;
   std::size_t max_body_bytes = 1 << 20;
+  core::BackoffOptions backoff;               // delays between failed setWebhook calls
+  std::optional<std::uint64_t> backoff_seed;  // jitter; unset: random (tests fix it)
 };
 
 class WebhookReceiver {
  public:
-  WebhookReceiver(net::EventLoop& loop, BotApiClient& client, WebhookOptions options,
+  // Borrows the executor (it must outlive the receiver). Production: transport wraps
+  // BotApiClient::call and the executor runs on the engine's event loop. An empty secret is
+  // replaced by random_secret().
+  WebhookReceiver(core::Executor& executor, ApiTransport transport, WebhookOptions options,
                   DeliverUpdate deliver, FatalError fatal);
+  // Stops the server; answers and `handled` callbacks arriving afterwards are ignored.
   ~WebhookReceiver();
+  WebhookReceiver(const WebhookReceiver&) = delete;
+  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
-  // Starts the HTTP server (throws std::runtime_error when it cannot listen), then registers the
-  // webhook with Telegram, retrying transport errors; a 401 is fatal.
-  void start();
-  // Stops taking updates (Telegram keeps them and retries later).
+  // Starts the HTTP server on `loop` (throws std::runtime_error when it cannot listen; the loop
+  // must outlive the receiver), then register_webhook().
+  void start(net::EventLoop& loop);
+  // Calls setWebhook, and again after each retryable failure until it succeeds or stop().
+  void register_webhook();
+  // Stops taking updates (Telegram keeps them and retries later) and registering the webhook.
   void stop();
+
+  // Answers one request to the server, as described above; the server calls it, tests too.
+  void handle(net::HttpRequest request, net::Respond respond);
+
   [[nodiscard]] std::uint16_t port() const;
+  // Requests refused for their secret, and bodies dropped for not being JSON.
   [[nodiscard]] std::uint64_t rejected() const { return rejected_; }
 
   // A random secret suitable for the secret token header.
   static std::string random_secret();
 
  private:
-  void on_request(net::HttpRequest request, net::Respond respond);
-  void register_webhook(int attempt);
+  std::string webhook_url() const;
 
-  net::EventLoop& loop_;
-  BotApiClient& client_;
+  core::Executor& executor_;
+  ApiTransport transport_;
   WebhookOptions options_;
   DeliverUpdate deliver_;
   FatalError fatal_;
+  core::Backoff backoff_;
   std::unique_ptr<net::HttpServer> server_;
   std::uint64_t rejected_ = 0;
+  bool stopped_ = false;
+  std::optional<core::Executor::TimerId> retry_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
