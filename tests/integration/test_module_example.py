@@ -118,6 +118,19 @@ class RemindersTest(unittest.TestCase):
         ann.send("/reload")
         ann.wait_text("did not understand")
         self.assertFalse([m for m in bot_messages(self.sandbox.chat(1001)) if callbacks(m)])
+        # Callback data can be forged: the panel's buttons do nothing for a non-admin.
+        for n, data in enumerate(("admin:reload", "reminders:export")):
+            self.sandbox.control("POST", "/control/updates/raw", {"token": TOKEN, "update": {
+                "callback_query": {"id": f"forged-{n}", "chat_instance": "1001", "data": data,
+                                   "from": {"id": 1001, "is_bot": False, "first_name": "Ann"},
+                                   "message": {"message_id": 1, "date": 1700000000,
+                                               "chat": {"id": 1001, "type": "private"}}}}})
+        # The chat's updates are handled in order: once this is answered, so were the forgeries.
+        ann.send("/reminders")
+        ann.wait_text("You have no reminders")
+        sent = bot_messages(self.sandbox.chat(1001))
+        self.assertFalse([m for m in sent if m.get("document")])
+        self.assertFalse([m for m in sent if "Reloading" in body(m)])
 
     def test_wrong_input_is_explained(self):
         self.start_bot()
