@@ -95,7 +95,9 @@ class Sandbox:
 
 
 class Bot:
-    def __init__(self, sandbox, *args, env=None, token=TOKEN):
+    """The engine binary (`binary`: COREBOT unless a test runs another, e.g. corebot-reminders)."""
+
+    def __init__(self, sandbox, *args, env=None, token=TOKEN, binary=None):
         self.log_path = os.path.join(sandbox.dir.name, f"bot-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w+")
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("COREBOT_")}
@@ -104,7 +106,7 @@ class Bot:
                          "COREBOT_LOG_LEVEL": "debug",
                          "COREBOT_STORE_URI": "sqlite://" + self.store_path})
         full_env.update(env or {})
-        self.proc = subprocess.Popen([COREBOT, "run", *args], stdout=self.log,
+        self.proc = subprocess.Popen([binary or COREBOT, "run", *args], stdout=self.log,
                                      stderr=subprocess.STDOUT, env=full_env)
 
     def output(self):
@@ -117,6 +119,12 @@ class Bot:
     def terminate(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=DEADLINE)
+
+    def kill(self):
+        """SIGKILL: no graceful stop, as in a crash."""
+        if self.proc.poll() is None:
+            self.proc.kill()
         return self.proc.wait(timeout=DEADLINE)
 
     def close(self):

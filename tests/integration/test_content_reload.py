@@ -131,6 +131,26 @@ class ReloadTest(unittest.TestCase):
         ann.send("/reload")
         ann.wait_text("did not understand")
 
+    def test_the_admin_panel_reloads_from_its_button(self):
+        self.start_bot()
+        admin = Chat(self.sandbox, ADMIN, first_name="Admin")
+        admin.send("/admin")
+        menu = admin.wait(lambda m: "admin:reload" in callbacks(m), "the admin menu")
+        self.assertEqual(callbacks(menu), ["admin:reload"], "no module here has admin entries")
+        rewrite(os.path.join(self.content, "Pages.csv"),
+                lambda rows: [[c.replace("Hi!", "Pressed!") for c in r] for r in rows])
+        admin.press(menu, "admin:reload")
+        admin.wait_text("Reloading the content…")
+        self.assertIn("4 pages", body(admin.wait_text("Content reloaded")))
+        ann = Chat(self.sandbox, 1001, first_name="Ann")
+        ann.send("/start")
+        ann.wait_text("Pressed!")
+        # Not an admin: /admin is an unknown command and shows no panel.
+        ann.send("/admin")
+        ann.wait_text("did not understand")
+        self.assertFalse([m for m in bot_messages(self.sandbox.chat(1001))
+                          if "admin:reload" in callbacks(m)])
+
     def test_a_form_in_progress_survives_a_restart(self):
         bot = self.start_bot()
         carol = Chat(self.sandbox, 1003, first_name="Carol")
