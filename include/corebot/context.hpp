@@ -17,6 +17,7 @@
 namespace corebot {
 
 class AsyncStore;  // corebot/store.hpp
+class Users;       // corebot/users.hpp
 
 class Context : public std::enable_shared_from_this<Context> {
  public:
@@ -79,6 +80,9 @@ class Context : public std::enable_shared_from_this<Context> {
   // Asynchronous document store for modules (see store.hpp); nullptr when the engine has none
   // (unit tests). Store work runs on worker threads; results come back on the loop thread.
   [[nodiscard]] AsyncStore* store() const { return store_; }
+  // The bot's users (corebot/users.hpp), e.g. to find who holds an @username now; nullptr when
+  // the engine has none (unit tests). The same object as ModuleServices::users().
+  [[nodiscard]] Users* users() const { return users_; }
 
   // The user's language: the one they chose (session "lang") or Telegram's language_code.
   [[nodiscard]] std::string language() const;
@@ -89,7 +93,7 @@ class Context : public std::enable_shared_from_this<Context> {
   [[nodiscard]] std::string localize(std::string_view value) const;
 
   // Engine side: the dispatcher fills these in before the modules run. Modules do not call them.
-  void attach(std::shared_ptr<const Content> content, AsyncStore* store);
+  void attach(std::shared_ptr<const Content> content, AsyncStore* store, Users* users = nullptr);
   void load_session(boost::json::object session);
   // True when session() differs from what load_session() gave.
   [[nodiscard]] bool session_changed() const { return session_ != session_loaded_; }
@@ -115,6 +119,7 @@ class Context : public std::enable_shared_from_this<Context> {
   bool callback_answered_ = false;
   std::shared_ptr<const Content> content_;
   AsyncStore* store_ = nullptr;
+  Users* users_ = nullptr;
   boost::json::object session_;
   boost::json::object session_loaded_;
 };

@@ -108,7 +108,7 @@ struct Engine::State {
   dispatch::ContextHooks context_hooks() {
     dispatch::ContextHooks hooks;
     hooks.prepare = [this](Context& ctx, std::function<void()> ready) {
-      ctx.attach(content ? content->current() : nullptr, store.get());
+      ctx.attach(content ? content->current() : nullptr, store.get(), users_directory.get());
       if (!ctx.chat_id() || !ctx.user_id()) return ready();
       sessions->load(*ctx.chat_id(), *ctx.user_id(),
                      [&ctx, ready = std::move(ready)](json::object session) {

@@ -129,9 +129,10 @@ std::string Context::localize(std::string_view value) const {
   return std::string(content_->text(value, language()));
 }
 
-void Context::attach(std::shared_ptr<const Content> content, AsyncStore* store) {
+void Context::attach(std::shared_ptr<const Content> content, AsyncStore* store, Users* users) {
   content_ = std::move(content);
   store_ = store;
+  users_ = users;
 }
 
 void Context::load_session(boost::json::object session) {

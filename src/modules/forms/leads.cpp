@@ -7,16 +7,13 @@
 #include <utility>
 
 #include "corebot/store.hpp"
+#include "corebot/users.hpp"
 #include "modules/forms/forms_module.hpp"
 
 namespace corebot::modules::forms {
 namespace json = boost::json;
 
 namespace {
-
-// The engine's record of everyone who wrote to the bot (src/app/user_tracker.hpp): `_id` is the
-// Telegram user id, `username_lc` the @username in lower case.
-constexpr const char* kUsers = "users";
 
 std::string user_field(const Context& ctx, std::string_view key) {
   for (const char* kind : {"message", "callback_query"}) {
@@ -56,7 +53,7 @@ void send_lead(Context& ctx, std::int64_t chat_id, const std::string& text, cons
 }
 
 // Sends the lead to every admin: those listed by id at once; those listed by @username once the
-// store's `users` tells their id, i.e. once they have written to the bot (Telegram lets a bot
+// bot's users (corebot/users.hpp) tell their id, i.e. once they have written to the bot (Telegram lets a bot
 // write only to users who started it, and only by id).
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
                    const json::object& answers, const std::string& form) {
@@ -82,29 +79,27 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
     }
   }
   std::set<std::int64_t> sent;
-  json::array usernames;
+  std::vector<std::string> usernames;
   for (const Admin& admin : content.admins()) {
     if (admin.user_id != 0 && sent.insert(admin.user_id).second) {
       send_lead(ctx, admin.user_id, text, photos);
     } else if (admin.user_id == 0 && !admin.username.empty()) {
-      usernames.emplace_back(admin.username);
+      usernames.push_back(admin.username);
     }
   }
-  AsyncStore* store = ctx.store();
-  if (usernames.empty() || !store) return;
-  store->run(
-      [usernames](DocumentStore& s) {
-        return s.collection(kUsers).find(json::object{{"username_lc", {{"$in", usernames}}}});
-      },
-      [hold = ctx.hold(), text, photos, sent](StoreResult<std::vector<json::object>> found) {
-        if (!found) return;  // the lead is in forms.leads; the id admins have it
-        for (const json::object& user : found.value()) {
-          const json::value* id = user.if_contains("_id");
-          if (id && id->is_int64() && !sent.contains(id->as_int64())) {
-            send_lead(*hold, id->as_int64(), text, photos);
-          }
-        }
-      });
+  Users* users = ctx.users();
+  if (usernames.empty() || !users) return;
+  // Whoever holds the @username now (Users resolves a name that changed hands to its newest
+  // holder); the lead is in forms.leads either way, so a failed lookup only delays nothing else.
+  auto already = std::make_shared<std::set<std::int64_t>>(std::move(sent));
+  for (const std::string& name : usernames) {
+    users->find_by_username(
+        name, [hold = ctx.hold(), text, photos, already](std::optional<UserRecord> user,
+                                                         const std::string& error) {
+          if (!error.empty() || !user || !already->insert(user->id).second) return;
+          send_lead(*hold, user->id, text, photos);
+        });
+  }
 }
 
 }  // namespace
