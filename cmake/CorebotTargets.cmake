@@ -47,14 +47,20 @@ include(GoogleTest)
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/module_include)
 file(CREATE_LINK ${CMAKE_SOURCE_DIR}/src/modules ${CMAKE_BINARY_DIR}/module_include/modules SYMBOLIC)
 
+# The public module API as a target: its headers and what they include (Boost.JSON), nothing of
+# the engine. Every module links it.
+add_library(corebot_module_headers INTERFACE)
+target_include_directories(corebot_module_headers INTERFACE ${CMAKE_SOURCE_DIR}/include)
+target_link_libraries(corebot_module_headers INTERFACE Boost::json)
+
 function(corebot_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;FACTORY" ${ARGN})
   set(target corebot_module_${name})
   add_library(${target} STATIC ${ARG_SOURCES})
   target_compile_options(${target} PRIVATE ${COREBOT_WARNINGS})
-  target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR}/include ${CMAKE_CURRENT_SOURCE_DIR}
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}
                                               ${CMAKE_BINARY_DIR}/module_include)
-  target_link_libraries(${target} PUBLIC Boost::json ${ARG_DEPS}
+  target_link_libraries(${target} PUBLIC corebot_module_headers ${ARG_DEPS}
                         PRIVATE $<LINK_ONLY:corebot_module_api>)
   foreach(factory ${ARG_FACTORY})
     set_property(GLOBAL APPEND PROPERTY COREBOT_BUILTIN_MODULES "${target}=${factory}")
