@@ -118,16 +118,26 @@ void BotContent::start_worker(bool poll) {
   std::weak_ptr<bool> alive = alive_;
   worker_ = std::thread([this, alive, poll] {
     auto started = std::chrono::steady_clock::now();
-    content::SourceRead read = reader_.read(poll);
     std::optional<content::Report> report;
-    if (!read.unchanged) {
-      if (poll && read.result.ok()) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
-      report = holder_.load(std::move(read.result));
-      if (!report->has_errors()) keep_good_copy();
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count();
-      COREBOT_LOG_INFO("content: reload of {} took {} ms: {}", shown_, ms, report->summary());
+    // Nothing may escape this thread: an exception here would end the process, which is what
+    // reading in a child process (isolated_read.hpp) exists to prevent. The old content stays.
+    try {
+      content::SourceRead read = reader_.read(poll);
+      if (!read.unchanged) {
+        if (poll && read.result.ok()) COREBOT_LOG_INFO("content: {} changed, reloading", shown_);
+        report = holder_.load(std::move(read.result));
+        if (!report->has_errors()) keep_good_copy();
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+        COREBOT_LOG_INFO("content: reload of {} took {} ms: {}", shown_, ms, report->summary());
+      }
+    } catch (const std::exception& e) {
+      report.emplace();
+      report->error("", "", std::string("the reload failed inside the engine (") + e.what() + ")",
+                    "the previous content stays live; try again, and if it repeats, look at the "
+                    "engine's log");
+      COREBOT_LOG_ERROR("content: reload of {} failed: {}", shown_, e.what());
     }
     loop_.post([this, alive, report = std::move(report)]() mutable {
       if (alive.lock()) finished(std::move(report));

@@ -23,7 +23,22 @@ CompileOptions compile_options(const std::vector<ModuleInfo>& modules) {
       if (!s.structured) options.settings.push_back({s.key, s.type, s.choices});
     }
     if (info.page_buttons) options.button_prefixes.push_back(info.callback_prefix);
-    if (info.content_check) options.checks.push_back(info.content_check);
+    if (info.content_check) {
+      // A module's check that throws is one error in the report, never the end of the process
+      // (it runs on the reload worker thread, where nothing else would catch it).
+      options.checks.push_back([name = info.name, check = info.content_check](const Content& c) {
+        try {
+          return check(c);
+        } catch (const std::exception& e) {
+          return std::vector<ContentProblem>{
+              {true, "", "",
+               "the module '" + name + "' failed while checking the content (" + e.what() + ")",
+               "the previous content stays live; tell the module's author, or switch the "
+               "module off with [modules] disabled = [\"" +
+                   name + "\"]"}};
+        }
+      });
+    }
   }
   return options;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "content/content_holder.hpp"
+#include "content/module_declarations.hpp"
 #include "content/reader/reader.hpp"
 #include "content/snapshot.hpp"
 #include "content/text.hpp"
@@ -195,6 +196,24 @@ TEST(Snapshot, ActionButtonsNewMessageAndModuleRows) {
   auto refused = compile_snapshot(make({{"Pages", "id,text\nstart,Hi\n"}}), options);
   EXPECT_FALSE(refused.snapshot);
   EXPECT_EQ(lines(refused.report), (std::vector<std::string>{"Forms!A2: bad form — fix it"}));
+}
+
+// A module's content_check that throws (on the reload worker, where nothing else catches it)
+// refuses the content with one error naming the module; the process goes on.
+TEST(Snapshot, AModuleCheckThatThrowsIsOneErrorNamingTheModule) {
+  corebot::ModuleInfo module;
+  module.name = "quiz";
+  module.content_check = [](const corebot::Content&) -> std::vector<corebot::ContentProblem> {
+    throw std::runtime_error("index out of range");
+  };
+  auto result =
+      compile_snapshot(make({{"Pages", "id,text\nstart,Hi\n"}}), compile_options({module}));
+  EXPECT_FALSE(result.snapshot);
+  EXPECT_EQ(lines(result.report),
+            (std::vector<std::string>{
+                "the module 'quiz' failed while checking the content (index out of range) — the "
+                "previous content stays live; tell the module's author, or switch the module off "
+                "with [modules] disabled = [\"quiz\"]"}));
 }
 
 TEST(Schema, Values) {
