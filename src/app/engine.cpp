@@ -18,6 +18,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/metrics_text.hpp"
+#include "core/private_files.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "outbox/outbox.hpp"
@@ -94,9 +95,15 @@ struct Engine::State {
   static std::shared_ptr<DocumentStore> open_document_store(const std::string& uri) {
     constexpr std::string_view kSqlite = "sqlite://";
     if (uri.rfind(kSqlite, 0) == 0) {
+      // The store holds people's data: its folder 0700 and its file 0600 (SQLite gives the WAL and
+      // journal the database file's mode), whatever the umask.
       std::filesystem::path file(uri.substr(kSqlite.size(), uri.find('?') - kSqlite.size()));
-      std::error_code ec;
-      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+      if (file.is_absolute()) {
+        (void)core::create_private_directories(file.parent_path());
+        if (std::string error = core::create_private_file(file); !error.empty()) {
+          COREBOT_LOG_WARN("store: {}", error);
+        }
+      }
     }
     return std::shared_ptr<DocumentStore>(open_store(uri));
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "content/text.hpp"
+#include "core/private_files.hpp"
 #include "net/http_fetch.hpp"
 
 namespace corebot::content {
@@ -280,17 +281,13 @@ std::filesystem::path ContentSource::cache_file() const {
 std::string ContentSource::remember_good() {
   const fs::path file = cache_file();
   if (file.empty() || last_download_.empty()) return {};
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  const fs::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(last_download_.data(), static_cast<std::streamsize>(last_download_.size()));
-    out.flush();
-    if (!out) return "cannot write " + temporary.string();
+  // The copy may hold people's data (the Admins sheet): the bot's alone, written durably.
+  if (std::string error = core::create_private_directories(file.parent_path()); !error.empty()) {
+    return error;
   }
-  fs::rename(temporary, file, ec);
-  if (ec) return "cannot rename " + temporary.string() + ": " + ec.message();
+  if (std::string error = core::write_private_file(file, last_download_); !error.empty()) {
+    return error;
+  }
   last_download_.clear();
   last_download_.shrink_to_fit();
   return {};

@@ -49,6 +49,16 @@ class EngineTest(unittest.TestCase):
         self.assertEqual(answers[0]["params"]["callback_query_id"],
                          pressed["callback_query_id"])
 
+    def test_the_store_file_is_the_bots_alone(self):
+        # People's data: the SQLite file (and its WAL) 0600, whatever the umask (issue 10).
+        bot = self.start_bot()
+        self.sandbox.message(1002, "/start")
+        self.menu_of(1002)
+        self.assertEqual(os.stat(bot.store_path).st_mode & 0o777, 0o600)
+        wal = bot.store_path + "-wal"
+        if os.path.exists(wal):
+            self.assertEqual(os.stat(wal).st_mode & 0o777, 0o600)
+
     def test_webhook_mode_end_to_end(self):
         port = free_port()
         bot = self.start_bot(env={"COREBOT_MODE": "webhook",
