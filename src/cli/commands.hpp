@@ -11,6 +11,10 @@
 
 namespace corebot::cli {
 
+// The first line of a file holding a secret (a token), without surrounding spaces. Throws
+// std::runtime_error naming the file when it cannot be read or is empty.
+std::string read_secret_file(const std::string& path);
+
 struct RunOptions {
   std::optional<std::string> config_path;
   std::string token;    // overrides the config and BOT_TOKEN when set

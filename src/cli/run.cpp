@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "cli/commands.hpp"
 #include "core/log.hpp"
@@ -21,7 +22,14 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
                    "TOML config file (see docs/configuration.md); environment variables "
                    "BOT_TOKEN, COREBOT_API_URL, COREBOT_MODE, ... override it")
       ->check(CLI::ExistingFile);
-  run_cmd->add_option("--token", run.token, "Bot token from @BotFather (overrides BOT_TOKEN)");
+  // Secrets never on the command line, where every user of the machine reads them (ps, /proc).
+  std::string token_on_command_line;
+  run_cmd->add_option("--token", token_on_command_line, "Refused: use BOT_TOKEN or --token-file");
+  std::string token_file;
+  run_cmd
+      ->add_option("--token-file", token_file,
+                   "File holding the bot token from @BotFather (overrides BOT_TOKEN)")
+      ->check(CLI::ExistingFile);
   run_cmd->add_option("--api-url", run.api_url,
                       "Bot API base URL, e.g. http://127.0.0.1:8081 for the sandbox");
   run_cmd->add_option("--log-level", run.log_level, "trace, debug, info, warn, error or off");
@@ -73,10 +81,29 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   broadcast_cmd
       ->add_option("--admin-url", broadcast.admin_url, "The engine's admin endpoint (admin.listen)")
       ->capture_default_str();
-  broadcast_cmd->add_option("--admin-token", broadcast.admin_token,
-                            "The engine's admin.token (default: COREBOT_ADMIN_TOKEN)");
+  std::string admin_token_on_command_line;
+  broadcast_cmd->add_option("--admin-token", admin_token_on_command_line,
+                            "Refused: use COREBOT_ADMIN_TOKEN or --admin-token-file");
+  std::string admin_token_file;
+  broadcast_cmd
+      ->add_option("--admin-token-file", admin_token_file,
+                   "File holding the engine's admin.token (default: COREBOT_ADMIN_TOKEN)")
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
+  if (!token_on_command_line.empty() || !admin_token_on_command_line.empty()) {
+    std::cerr << "corebot: a secret on the command line can be read by every user of this machine "
+                 "(ps, /proc) — put it in the environment (BOT_TOKEN, COREBOT_ADMIN_TOKEN) or in "
+                 "a file only you can read (--token-file, --admin-token-file)\n";
+    return 2;
+  }
+  try {
+    if (!token_file.empty()) run.token = cli::read_secret_file(token_file);
+    if (!admin_token_file.empty()) broadcast.admin_token = cli::read_secret_file(admin_token_file);
+  } catch (const std::exception& e) {
+    std::cerr << "corebot: " << e.what() << "\n";
+    return 2;
+  }
   run.modules = extra_modules;
   demo.modules = extra_modules;
   check.modules = extra_modules;

@@ -93,6 +93,19 @@ class EngineTest(unittest.TestCase):
         self.assertEqual(bot.wait_exit(), 2)
         self.assertIn("rejected the bot token", bot.output())
 
+    def test_secrets_come_from_the_environment_or_a_file_never_the_command_line(self):
+        # Anyone on the machine reads a process's arguments (ps, /proc): refused (issue 10).
+        bot = self.start_bot("--token", TOKEN)
+        self.assertEqual(bot.wait_exit(), 2)
+        self.assertIn("can be read by every user of this machine", bot.output())
+        # A file wins over BOT_TOKEN: a wrong token in it is what the engine uses.
+        token_file = os.path.join(self.sandbox.dir.name, "token")
+        with open(token_file, "w") as f:
+            f.write("999:from-the-file\n")
+        bot = self.start_bot("--token-file", token_file)
+        self.assertEqual(bot.wait_exit(), 2)
+        self.assertIn("rejected the bot token", bot.output())
+
     def test_malformed_and_unknown_updates_do_not_stop_other_chats(self):
         self.start_bot()
         self.sandbox.control("POST", "/control/updates/raw",

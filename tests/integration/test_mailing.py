@@ -42,7 +42,8 @@ class MailingTest(unittest.TestCase):
 
         mailing = subprocess.Popen(
             [COREBOT, "broadcast", "--text", "news", "--to", recipients_file,
-             "--admin-url", f"http://127.0.0.1:{self.admin_port}", "--admin-token", ADMIN_TOKEN],
+             "--admin-url", f"http://127.0.0.1:{self.admin_port}"],
+            env=dict(os.environ, COREBOT_ADMIN_TOKEN=ADMIN_TOKEN),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # Meanwhile users talk: two commands each, whose replies must keep their order.
         for user in TALKERS:
