@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "app/admin_api.hpp"
@@ -118,12 +119,15 @@ struct Engine::State {
       ctx.attach(content ? content->current() : nullptr, store.get(), users_directory.get());
       if (!ctx.chat_id() || !ctx.user_id()) return ready();
       sessions->load(*ctx.chat_id(), *ctx.user_id(),
-                     [&ctx, ready = std::move(ready)](json::object session) {
-                       ctx.load_session(std::move(session));  // `ready` keeps ctx alive
-                       ready();
+                     [this, &ctx, ready = std::move(ready)](std::optional<json::object> session) {
+                       // The store failed: a stand-in session, never saved over the real one.
+                       if (!session) unsaved_sessions.insert(&ctx);
+                       ctx.load_session(session ? std::move(*session) : json::object{});
+                       ready();  // `ready` keeps ctx alive
                      });
     };
     hooks.release = [this](Context& ctx) {
+      if (unsaved_sessions.erase(&ctx) > 0) return;
       if (ctx.chat_id() && ctx.user_id() && ctx.session_changed()) {
         sessions->save(*ctx.chat_id(), *ctx.user_id(), ctx.session());
       }
@@ -391,6 +395,7 @@ struct Engine::State {
   std::size_t modules_started = 0;
   std::uint64_t module_errors = 0;  // outside updates: timers, jobs, stop()
   std::uint64_t banned_updates = 0;
+  std::set<const Context*> unsaved_sessions;  // updates whose session the store failed to load
   core::TimePoint started_at = core::SystemClock::instance().now();
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;

@@ -12,19 +12,28 @@ std::string Sessions::key(std::int64_t chat_id, std::int64_t user_id) {
 }
 
 void Sessions::load(std::int64_t chat_id, std::int64_t user_id,
-                    std::function<void(json::object)> done) {
+                    std::function<void(std::optional<json::object>)> done) {
   ++stats_.loads;
-  std::string id = key(chat_id, user_id);
+  read(key(chat_id, user_id), kLoadAttempts, std::move(done));
+}
+
+void Sessions::read(std::string id, int attempts_left,
+                    std::function<void(std::optional<json::object>)> done) {
   if (auto it = cache_.find(id); it != cache_.end()) return done(it->second.session);
   store_.run(
       [id](DocumentStore& s) {
         return s.collection(kCollection).find_one({{"_id", id}});
       },
-      [this, id, done = std::move(done)](StoreResult<std::optional<json::object>> r) {
+      [this, id, attempts_left,
+       done = std::move(done)](StoreResult<std::optional<json::object>> r) mutable {
         if (!r) {
           ++stats_.failures;
-          COREBOT_LOG_ERROR("sessions: cannot load {}: {}", id, r.error().what());
-          return done({});
+          if (attempts_left > 1) return read(id, attempts_left - 1, std::move(done));
+          COREBOT_LOG_ERROR(
+              "sessions: cannot load {} ({} attempts): {}; the update runs with an "
+              "empty session that will not be saved",
+              id, kLoadAttempts, r.error().what());
+          return done(std::nullopt);
         }
         // A save queued while we read wins: it is newer than what the store had.
         if (auto it = cache_.find(id); it != cache_.end()) return done(it->second.session);

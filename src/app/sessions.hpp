@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "corebot/store.hpp"
@@ -23,10 +24,13 @@ class Sessions {
 
   explicit Sessions(AsyncStore& store) : store_(store) {}
 
-  // Calls `done` with the session of (chat, user) ({} when none, or when the store failed:
-  // a user is better served by a fresh session than by no answer). Loop thread.
+  // Calls `done` with the session of (chat, user): {} when there is none, nullopt when the store
+  // failed on every one of kLoadAttempts reads. A caller that gets nullopt must not save()
+  // what the update does with a stand-in session: that would overwrite the user's real progress
+  // with it. Loop thread.
+  static constexpr int kLoadAttempts = 3;
   void load(std::int64_t chat_id, std::int64_t user_id,
-            std::function<void(boost::json::object)> done);
+            std::function<void(std::optional<boost::json::object>)> done);
   // Stores the session (an empty one deletes the document). Loop thread.
   void save(std::int64_t chat_id, std::int64_t user_id, boost::json::object session);
 
@@ -49,6 +53,8 @@ class Sessions {
   };
   static std::string key(std::int64_t chat_id, std::int64_t user_id);
   void write(const std::string& id);
+  void read(std::string id, int attempts_left,
+            std::function<void(std::optional<boost::json::object>)> done);
 
   AsyncStore& store_;
   std::map<std::string, Cached> cache_;

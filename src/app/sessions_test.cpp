@@ -10,6 +10,7 @@
 
 #include "app/bot_content.hpp"
 #include "content/reader/reader.hpp"
+#include "tests/fakes/failing_store.hpp"
 #include "tests/fakes/inbox.hpp"
 
 namespace corebot::app {
@@ -35,7 +36,7 @@ struct SessionsTest : ::testing::Test {
   }
   json::object load(std::int64_t chat, std::int64_t user, bool from_store) {
     json::object out{{"unset", true}};
-    sessions->load(chat, user, [&](json::object s) { out = std::move(s); });
+    sessions->load(chat, user, [&](std::optional<json::object> s) { out = s.value_or(out); });
     if (from_store) inbox.run_one();
     return out;
   }
@@ -87,6 +88,26 @@ TEST(ReloadMessage, SaysWhatChangedOrWhatIsWrong) {
   auto compiled = content::compile_snapshot(std::move(wb));
   EXPECT_EQ(reload_message(compiled.report, true, compiled.snapshot.get()),
             "Content reloaded: 1 page, 0 languages, 0 admins.");
+}
+
+// A store that cannot be read: the load is retried, then reported as failed (nullopt) rather than
+// as an empty session the engine would later save over the user's progress (issue 10).
+TEST(SessionsFailure, AFailedLoadIsRetriedThenReportedNotAnEmptySession) {
+  corebot::testing::Inbox inbox;
+  auto failing = std::make_shared<corebot::testing::FailingStore>();
+  AsyncStore async(failing, [&](std::function<void()> fn) { inbox.post(std::move(fn)); });
+  Sessions sessions(async);
+  bool answered = false;
+  std::optional<json::object> got = json::object{{"unset", true}};
+  sessions.load(5, 5, [&](std::optional<json::object> s) {
+    answered = true;
+    got = std::move(s);
+  });
+  for (int i = 0; i < Sessions::kLoadAttempts; ++i) inbox.run_one();
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(got, std::nullopt);
+  EXPECT_EQ(failing->failures.load(), Sessions::kLoadAttempts);
+  EXPECT_EQ(sessions.stats().failures, static_cast<std::uint64_t>(Sessions::kLoadAttempts));
 }
 
 }  // namespace

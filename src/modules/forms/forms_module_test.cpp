@@ -63,7 +63,7 @@ struct FormsFixture : ::testing::Test {
   std::shared_ptr<const content::ContentSnapshot> content;
   corebot::testing::RecordingSender sender;
   FormsModule forms;
-  AsyncStore* store = nullptr;  // none unless a test sets one
+  AsyncStore* store = nullptr;        // none unless a test sets one
   corebot::testing::FakeUsers users;  // the bot's users, for admins listed by @username
   json::object session;
   std::int64_t id = 0;
@@ -163,6 +163,39 @@ TEST_F(FormsFixture, AnAdminListedByUsernameGetsTheLeadOnceTheBotKnowsItsId) {
   std::filesystem::remove_all(dir);
 }
 
+// A crash after the lead was saved and before the update was confirmed: Telegram sends the same
+// "Send" again, with the session as it was. One lead, keyed by the update (issue 10).
+TEST_F(FormsFixture, ARedeliveredSendMakesNoSecondLead) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("corebot_forms_redelivery_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto documents =
+      std::shared_ptr<DocumentStore>(open_store("sqlite://" + (dir / "b.db").string()));
+  corebot::testing::Inbox inbox;
+  {
+    AsyncStore async(documents, [&](std::function<void()> fn) { inbox.post(std::move(fn)); });
+    store = &async;
+    press("form:apply");
+    say("Ann");
+    press("form:~a:size:0");
+    press("form:~skip");
+    say("+44 20 7946 0000");
+    const json::object before = session;
+    const std::int64_t update = id;
+    press("form:~ok");
+    inbox.run_one();
+    session = before;  // not saved: the engine died
+    id = update;       // the same update, delivered again
+    press("form:~ok");
+    inbox.run_one();
+    store = nullptr;
+  }
+  EXPECT_EQ(documents->collection("forms.leads").count({}), 1);
+  EXPECT_EQ(last_text().find("could not"), std::string::npos) << last_text();
+  documents.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(FormsFixture, CancelStaleButtonsAndHostileData) {
   press("form:apply");
   say("/cancel");  // only reaches the module as a command, like the dispatcher routes it
@@ -216,7 +249,8 @@ TEST(FormsContent, ChecksTheSheetAndTheButtons) {
     auto r = content::read_workbook_bytes(csv, content::Format::kCsv, std::string(name) + ".csv");
     wb.sheets.push_back(std::move(r.workbook->sheets.front()));
   }
-  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
+  auto compiled =
+      content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_FALSE(compiled.snapshot);
   const std::string report = compiled.report.to_string();
   EXPECT_NE(report.find("Forms!E2: the choice question \"x\" has no options"), std::string::npos)

@@ -30,7 +30,11 @@ std::string user_field(const Context& ctx, std::string_view key) {
 }
 
 json::object make_lead(const Context& ctx, const std::string& form, const json::object& answers) {
-  return {{"form", form},
+  // Keyed by the update that confirmed it: Telegram re-delivers an update whose handling a crash
+  // interrupted, and the re-delivered "Send" must not make a second lead.
+  return {{"_id",
+           "u" + std::to_string(ctx.update_id()) + ":" + std::to_string(ctx.user_id().value_or(0))},
+          {"form", form},
           {"chat_id", ctx.chat_id().value_or(0)},
           {"user_id", ctx.user_id().value_or(0)},
           {"username", user_field(ctx, "username")},
@@ -53,8 +57,8 @@ void send_lead(Context& ctx, std::int64_t chat_id, const std::string& text, cons
 }
 
 // Sends the lead to every admin: those listed by id at once; those listed by @username once the
-// bot's users (corebot/users.hpp) tell their id, i.e. once they have written to the bot (Telegram lets a bot
-// write only to users who started it, and only by id).
+// bot's users (corebot/users.hpp) tell their id, i.e. once they have written to the bot (Telegram
+// lets a bot write only to users who started it, and only by id).
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
                    const json::object& answers, const std::string& form) {
   std::string who = user_field(ctx, "first_name");
@@ -93,12 +97,11 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
   // holder); the lead is in forms.leads either way, so a failed lookup only delays nothing else.
   auto already = std::make_shared<std::set<std::int64_t>>(std::move(sent));
   for (const std::string& name : usernames) {
-    users->find_by_username(
-        name, [hold = ctx.hold(), text, photos, already](std::optional<UserRecord> user,
-                                                         const std::string& error) {
-          if (!error.empty() || !user || !already->insert(user->id).second) return;
-          send_lead(*hold, user->id, text, photos);
-        });
+    users->find_by_username(name, [hold = ctx.hold(), text, photos, already](
+                                      std::optional<UserRecord> user, const std::string& error) {
+      if (!error.empty() || !user || !already->insert(user->id).second) return;
+      send_lead(*hold, user->id, text, photos);
+    });
   }
 }
 
@@ -116,15 +119,22 @@ void submit_lead(Context& ctx, const Content& content, std::vector<Field> fields
   json::object lead = make_lead(ctx, form, answers);
   // The snapshot pointer stays valid: Context keeps it for the whole update, and the hold keeps
   // the Context until the store has answered.
-  store->run([lead = std::move(lead)](
-                 DocumentStore& s) { return s.collection(FormsModule::kLeads).insert_one(lead); },
-             [hold = ctx.hold(), &content, fields = std::move(fields), answers = std::move(answers),
-              form = std::move(form), done = std::move(done)](StoreResult<json::value> r) {
-               Context& c = *hold;
-               if (!r) return done(c, LeadOutcome::kNotSaved);
-               notify_admins(c, content, fields, answers, form);
-               done(c, LeadOutcome::kAccepted);
-             });
+  store->run(
+      [lead = std::move(lead)](DocumentStore& s) {
+        try {
+          s.collection(FormsModule::kLeads).insert_one(lead);
+        } catch (const StoreError& e) {
+          // Saved before a crash; the admins are told again (a repeat beats a loss).
+          if (e.kind() != StoreErrorKind::kDuplicateKey) throw;
+        }
+      },
+      [hold = ctx.hold(), &content, fields = std::move(fields), answers = std::move(answers),
+       form = std::move(form), done = std::move(done)](StoreResult<std::monostate> r) {
+        Context& c = *hold;
+        if (!r) return done(c, LeadOutcome::kNotSaved);
+        notify_admins(c, content, fields, answers, form);
+        done(c, LeadOutcome::kAccepted);
+      });
 }
 
 }  // namespace corebot::modules::forms
