@@ -350,8 +350,8 @@ struct Engine::State {
       if (!unsent.empty()) {
         COREBOT_LOG_WARN(
             "stopping: {} queued call(s) not sent before the grace period "
-            "(engine.shutdown_grace) ran out",
-            unsent.size());
+            "(engine.shutdown_grace = {} s) ran out: {}",
+            unsent.size(), config.shutdown_grace_s, outbox::describe_calls(unsent));
       }
       users->flush([this] { wait_for_sessions(); });
     });

@@ -1,9 +1,37 @@
 #include "outbox/outbox.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
+#include "core/log.hpp"
+
 namespace corebot::outbox {
+
+std::string describe_calls(const std::vector<OutboxCall>& calls) {
+  struct Kind {
+    std::size_t count = 0;
+    std::vector<std::int64_t> chats;
+  };
+  constexpr std::size_t kChatsShown = 5;
+  std::map<std::pair<std::string, std::string>, Kind> kinds;  // (method, class)
+  for (const OutboxCall& call : calls) {
+    Kind& kind = kinds[{call.request.method, std::string(to_string(call.priority))}];
+    ++kind.count;
+    const auto chat = call.chat_id ? call.chat_id : chat_key_of(call.request.params);
+    if (chat && kind.chats.size() < kChatsShown) kind.chats.push_back(*chat);
+  }
+  std::string out;
+  for (const auto& [key, kind] : kinds) {
+    if (!out.empty()) out += "; ";
+    out += std::to_string(kind.count) + " " + key.first + " (" + key.second + ")";
+    for (std::size_t i = 0; i < kind.chats.size(); ++i) {
+      out += (i == 0 ? " to chats " : ", ") + std::to_string(kind.chats[i]);
+    }
+    if (kind.count > kind.chats.size() && !kind.chats.empty()) out += ", ...";
+  }
+  return out;
+}
 
 Outbox::Outbox(Executor& executor, const core::Clock& clock, Transport transport,
                OutboxOptions options)
@@ -134,7 +162,18 @@ void Outbox::report(const Job& job, const telegram::ApiResult& result, CallOutco
   Pending pending = std::move(it->second);
   pending_.erase(it);
   metrics_.record(job.priority, outcome, clock_.now() - pending.submitted);
-  if (pending.done) pending.done(result);
+  if (pending.done) return pending.done(result);
+  // Nobody waits for this call (most replies): the log is the only place its failure shows.
+  // A user who blocked the bot is not a fault.
+  if (outcome == CallOutcome::kSent || outcome == CallOutcome::kBlocked) return;
+  if (!failure_log_.allow(clock_.now())) return;
+  const std::uint64_t left_out = failure_log_.take_suppressed();
+  const auto chat = chat_key_of(job.request.params);
+  COREBOT_LOG_WARN("outbox: {} to chat {} failed: {} {}{}", job.request.method,
+                   chat ? std::to_string(*chat) : std::string("-"), result.error.error_code,
+                   result.error.description,
+                   left_out ? " (" + std::to_string(left_out) + " more failed sends not logged)"
+                            : std::string());
 }
 
 void Outbox::drain(core::Duration limit, std::function<void(std::vector<OutboxCall>)> done) {

@@ -19,6 +19,7 @@
 
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "core/log_throttle.hpp"
 #include "outbox/job.hpp"
 #include "outbox/metrics.hpp"
 #include "outbox/options.hpp"
@@ -54,6 +55,10 @@ struct OutboxCall {
 using Transport = telegram::ApiTransport;
 
 // Implements corebot::Sender: modules' calls enter here (as the public CallResult).
+// "2 sendMessage (interactive) to chats 5, 7; 1 copyMessage (bulk)": what a list of calls is, for
+// the log line of calls dropped at shutdown (the first few chat ids of each kind).
+[[nodiscard]] std::string describe_calls(const std::vector<OutboxCall>& calls);
+
 class Outbox final : public corebot::Sender {
  public:
   // Borrows executor and clock (they must outlive the Outbox).
@@ -120,6 +125,8 @@ class Outbox final : public corebot::Sender {
   OutboxMetrics metrics_;
   std::unordered_map<JobId, Pending> pending_;
   std::function<void(std::int64_t)> on_blocked_;
+  // Failed calls without a `done` are logged, at most 10 lines a minute.
+  core::LogThrottle failure_log_{10, std::chrono::minutes(1)};
 
   bool pumping_ = false;
   bool repump_ = false;

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include "core/clock.hpp"
 #include "core/manual_executor.hpp"
 
@@ -101,6 +104,47 @@ TEST_F(OutboxTest, SendsAndReportsOnce) {
   executor_.advance(1min);
   EXPECT_EQ(reports.results.size(), 1u);
   EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kSent), 1u);
+}
+
+// A reply nobody waits for (no `done`) that Telegram refuses is logged with its method, chat and
+// Telegram's description, at most 10 lines a minute; a blocked user is not a fault (issue 10).
+TEST_F(OutboxTest, FailedSendsWithoutACallbackAreLoggedRateLimited) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  auto& box = make();
+  for (int chat = 1; chat <= 13; ++chat) {
+    box.submit(message(chat, Priority::kInteractive, nullptr));
+    transport_.calls.back().reply(chat == 13 ? error(403, "Forbidden: bot was blocked by the user")
+                                             : error(400, "Bad Request: message is too long"));
+    executor_.advance(100ms);
+  }
+  auto lines = sink->last_formatted();
+  ASSERT_EQ(lines.size(), 10u);
+  EXPECT_NE(
+      lines[0].find("outbox: sendMessage to chat 1 failed: 400 Bad Request: message is too long"),
+      std::string::npos)
+      << lines[0];
+  executor_.advance(1min);
+  box.submit(message(20, Priority::kInteractive, nullptr));
+  transport_.calls.back().reply(error(400, "Bad Request: chat not found"));
+  lines = sink->last_formatted();
+  ASSERT_EQ(lines.size(), 11u);
+  EXPECT_NE(lines.back().find("chat 20 failed: 400 Bad Request: chat not found (2 more failed "
+                              "sends not logged)"),
+            std::string::npos)
+      << lines.back();
+  spdlog::set_default_logger(previous);
+}
+
+TEST(DescribeCalls, SaysWhatWasDroppedByMethodClassAndChat) {
+  std::vector<OutboxCall> calls;
+  for (int chat : {5, 7}) calls.push_back(message(chat, Priority::kInteractive));
+  for (int chat = 100; chat < 107; ++chat) calls.push_back(message(chat, Priority::kBulk));
+  EXPECT_EQ(describe_calls(calls),
+            "7 sendMessage (bulk) to chats 100, 101, 102, 103, 104, ...; "
+            "2 sendMessage (interactive) to chats 5, 7");
+  EXPECT_EQ(describe_calls({}), "");
 }
 
 TEST_F(OutboxTest, ReplyOvertakesARunningMailingAtOnce) {
