@@ -53,6 +53,7 @@ void WebhookReceiver::start(net::EventLoop& loop) {
   server_options.host = options_.listen_host;
   server_options.port = options_.listen_port;
   server_options.max_body_bytes = options_.max_body_bytes;
+  server_options.check = [this](const net::HttpRequest& head) { return check_head(head); };
   server_ = std::make_unique<net::HttpServer>(
       loop, server_options, [this](net::HttpRequest request, net::Respond respond) {
         handle(std::move(request), std::move(respond));
@@ -74,16 +75,32 @@ void WebhookReceiver::stop() {
 
 std::uint16_t WebhookReceiver::port() const { return server_ ? server_->port() : 0; }
 
-void WebhookReceiver::handle(net::HttpRequest request, net::Respond respond) {
-  if (request.path != options_.path) return respond(status(404, "not found"));
-  if (request.method != "POST") return respond(status(405, "POST only"));
-  auto secret = request.header("x-telegram-bot-api-secret-token");
+net::HttpServerStats WebhookReceiver::server_stats() const {
+  return server_ ? server_->stats() : net::HttpServerStats{};
+}
+
+std::optional<net::HttpResponse> WebhookReceiver::refusal(const net::HttpRequest& head) {
+  if (head.path != options_.path) return status(404, "not found");
+  if (head.method != "POST") return status(405, "POST only");
+  auto secret = head.header("x-telegram-bot-api-secret-token");
   if (!secret || !core::same_secret(*secret, options_.secret)) {
     ++rejected_;
     COREBOT_LOG_WARN("webhook: rejected a request from {} without the right secret token",
-                     request.remote_address);
-    return respond(status(401, "wrong secret token"));
+                     head.remote_address);
+    return status(401, "wrong secret token");
   }
+  return std::nullopt;
+}
+
+net::HeadDecision WebhookReceiver::check_head(const net::HttpRequest& head) {
+  net::HeadDecision decision;
+  decision.refuse = refusal(head);
+  decision.max_body_bytes = options_.max_body_bytes;
+  return decision;
+}
+
+void WebhookReceiver::handle(net::HttpRequest request, net::Respond respond) {
+  if (auto refused = refusal(request)) return respond(std::move(*refused));
   boost::system::error_code ec;
   json::value update = json::parse(request.body, ec);
   if (ec) {

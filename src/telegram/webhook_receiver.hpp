@@ -1,6 +1,8 @@
 // Receives updates by webhook: our HTTP server takes Telegram's POSTs on `path` (another path:
 // 404; another method: 405), checks the secret token header with a constant-time compare (wrong
-// or missing: 401, nothing delivered), and answers 200 only after the update was handled, so
+// or missing: 401, nothing delivered) as soon as the headers arrived, before a byte of the body
+// is read (check_head, the server's HeaderCheck), and answers 200 only after the update was
+// handled, so
 // Telegram re-sends what a crash interrupted. A body that is not JSON is dropped with 200: Telegram
 // would re-send the same broken body forever. On start it calls setWebhook with the public URL,
 // secret and allowed_updates; transport errors, 429 and 5xx are retried after core::Backoff's
@@ -57,10 +59,16 @@ class WebhookReceiver {
   // Stops taking updates (Telegram keeps them and retries later) and registering the webhook.
   void stop();
 
-  // Answers one request to the server, as described above; the server calls it, tests too.
+  // Decides on a request's headers alone: 404, 405 or 401 at once, else the body limit
+  // (max_body_bytes). The server calls it before reading the body; tests too.
+  [[nodiscard]] net::HeadDecision check_head(const net::HttpRequest& head);
+  // Answers one request to the server, as described above (check_head included); the server
+  // calls it, tests too.
   void handle(net::HttpRequest request, net::Respond respond);
 
   [[nodiscard]] std::uint16_t port() const;
+  // The HTTP server's counters (connections, pauses at the cap, refusals); zero before start().
+  [[nodiscard]] net::HttpServerStats server_stats() const;
   // Requests refused for their secret, and bodies dropped for not being JSON.
   [[nodiscard]] std::uint64_t rejected() const { return rejected_; }
 
@@ -69,6 +77,8 @@ class WebhookReceiver {
 
  private:
   std::string webhook_url() const;
+  // The answer to a request refused on its headers, counted and logged; nullopt: accepted.
+  std::optional<net::HttpResponse> refusal(const net::HttpRequest& head);
 
   core::Executor& executor_;
   ApiTransport transport_;

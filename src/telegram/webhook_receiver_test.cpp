@@ -89,6 +89,32 @@ TEST_F(WebhookReceiverTest, WrongOrMissingSecretIsRefusedAndNothingDelivered) {
   EXPECT_EQ(receiver_->rejected(), 4u);
 }
 
+TEST_F(WebhookReceiverTest, TheSecretIsCheckedOnTheHeadersBeforeTheBodyIsRead) {
+  // The server asks check_head with the headers only: a wrong secret is refused there, so a
+  // stranger's 1 MiB body is never read into memory.
+  options_.max_body_bytes = 4096;
+  make();
+  auto wrong = receiver_->check_head(request("", "s3cret-Token_2"));
+  ASSERT_TRUE(wrong.refuse.has_value());
+  EXPECT_EQ(wrong.refuse->status, 401);
+  auto missing = receiver_->check_head(request("", std::nullopt));
+  ASSERT_TRUE(missing.refuse.has_value());
+  EXPECT_EQ(missing.refuse->status, 401);
+  EXPECT_EQ(receiver_->rejected(), 2u);
+  auto elsewhere = receiver_->check_head(request("", kSecret, "POST", "/other"));
+  ASSERT_TRUE(elsewhere.refuse.has_value());
+  EXPECT_EQ(elsewhere.refuse->status, 404);
+  auto get = receiver_->check_head(request("", kSecret, "GET"));
+  ASSERT_TRUE(get.refuse.has_value());
+  EXPECT_EQ(get.refuse->status, 405);
+
+  auto right = receiver_->check_head(request("", kSecret));
+  EXPECT_FALSE(right.refuse.has_value());
+  EXPECT_EQ(right.max_body_bytes, std::optional<std::size_t>(4096));
+  EXPECT_EQ(receiver_->rejected(), 2u);
+  EXPECT_TRUE(delivered.empty());
+}
+
 TEST_F(WebhookReceiverTest, OtherPathIsNotFoundAndOtherMethodNotAllowed) {
   make();
   EXPECT_EQ(status_of(request(kUpdate, kSecret, "POST", "/other")), 404);
