@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <boost/json.hpp>
@@ -190,6 +191,7 @@ void read_file(const std::string& path, EngineConfig& config) {
     TableReader r(path, *t, "admin");
     r.read("listen", config.admin_listen);
     r.read("token", config.admin_token);
+    r.read("allow_remote", config.admin_allow_remote);
   }
   if (auto* t = top.sub("store")) {
     TableReader r(path, *t, "store");
@@ -226,6 +228,29 @@ void read_file(const std::string& path, EngineConfig& config) {
   }
 }
 
+// The admin endpoint serves mailings to every user and the engine's state: only loopback,
+// unless the owner says otherwise on purpose and guards it with a token nobody can guess.
+void check_admin(const EngineConfig& config) {
+  if (config.admin_listen.port == 0 || is_loopback(config.admin_listen.host)) return;
+  const std::string listen =
+      config.admin_listen.host + ":" + std::to_string(config.admin_listen.port);
+  if (!config.admin_allow_remote) {
+    throw ConfigError(
+        "admin.listen (COREBOT_ADMIN_LISTEN) is " + listen +
+        ", which other machines can reach: listen on 127.0.0.1 and put a proxy in front, or set "
+        "admin.allow_remote = true (COREBOT_ADMIN_ALLOW_REMOTE=1) with an admin.token of at "
+        "least " +
+        std::to_string(EngineConfig::kMinRemoteAdminToken) + " characters");
+  }
+  if (config.admin_token.size() < EngineConfig::kMinRemoteAdminToken) {
+    throw ConfigError(
+        "admin.token (COREBOT_ADMIN_TOKEN) has " + std::to_string(config.admin_token.size()) +
+        " characters; an admin endpoint other machines can reach (admin.listen " + listen +
+        ") needs at least " + std::to_string(EngineConfig::kMinRemoteAdminToken) +
+        ": generate one with `openssl rand -hex 24`");
+  }
+}
+
 void check(const EngineConfig& config) {
   if (config.token.empty()) {
     throw ConfigError(
@@ -248,6 +273,7 @@ void check(const EngineConfig& config) {
   if (config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) {
     throw ConfigError("telegram.api_url must start with http:// or https://");
   }
+  check_admin(config);
   if (config.content_poll_s < 0) {
     throw ConfigError("content.poll_interval must be 0 (off) or a number of seconds");
   }
@@ -257,6 +283,15 @@ void check(const EngineConfig& config) {
 }
 
 }  // namespace
+
+bool is_loopback(const std::string& host) {
+  std::string h = host;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h == "localhost" || h == "::1") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  return false;
+}
 
 HostPort parse_host_port(const std::string& value, const std::string& what) {
   auto colon = value.rfind(':');
@@ -319,6 +354,17 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   }
   if (auto it = env.find("COREBOT_ADMIN_LISTEN"); it != env.end()) {
     config.admin_listen = parse_host_port(it->second, "COREBOT_ADMIN_LISTEN");
+  }
+  if (auto it = env.find("COREBOT_ADMIN_ALLOW_REMOTE"); it != env.end() && !it->second.empty()) {
+    const std::string& v = it->second;
+    if (v == "1" || v == "true") {
+      config.admin_allow_remote = true;
+    } else if (v == "0" || v == "false") {
+      config.admin_allow_remote = false;
+    } else {
+      throw ConfigError("COREBOT_ADMIN_ALLOW_REMOTE must be 1 or 0 (true or false), not '" + v +
+                        "'");
+    }
   }
   check(config);
   return config;

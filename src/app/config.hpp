@@ -49,6 +49,10 @@ struct EngineConfig {
   // [admin] the local admin/health HTTP endpoint; port 0 disables it
   HostPort admin_listen{"127.0.0.1", 0};
   std::string admin_token;  // COREBOT_ADMIN_TOKEN
+  // A listen address other than loopback is refused unless this is set (COREBOT_ADMIN_ALLOW_REMOTE)
+  // and the token has at least kMinRemoteAdminToken characters.
+  bool admin_allow_remote = false;
+  static constexpr std::size_t kMinRemoteAdminToken = 24;
 
   // [store] sqlite:///abs/path/bot.db or mongodb://...; COREBOT_STORE_URI.
   // Default: sqlite://<working directory>/var/bot.db (the directory is created).
@@ -89,6 +93,9 @@ Environment process_environment();
 // "file:line:column: what is wrong" for syntax errors, unknown keys and wrong types, and names
 // the missing setting when a required one is absent (the token).
 EngineConfig load_config(const std::optional<std::string>& path, const Environment& env);
+
+// True for addresses only this machine can reach: 127.0.0.0/8, ::1, "localhost".
+bool is_loopback(const std::string& host);
 
 // Parses "host:port". Throws ConfigError naming `what` on a malformed value.
 HostPort parse_host_port(const std::string& value, const std::string& what);

@@ -85,6 +85,54 @@ TEST(Config, UserTrackingCanBeTurnedOff) {
   EXPECT_FALSE(load_config(path, {{"BOT_TOKEN", "1:a"}}).track_users);
 }
 
+TEST(Config, AdminEndpointOnLoopbackNeedsNothingMore) {
+  for (const char* listen :
+       {"127.0.0.1:9090", "127.0.0.2:9090", "localhost:9090", "::1:9090", "[::1]:9090"}) {
+    auto config = load_config(
+        std::nullopt,
+        {{"BOT_TOKEN", "1:a"}, {"COREBOT_ADMIN_LISTEN", listen}, {"COREBOT_ADMIN_TOKEN", "short"}});
+    EXPECT_EQ(config.admin_listen.port, 9090) << listen;
+  }
+  EXPECT_TRUE(is_loopback("127.255.0.1"));
+  EXPECT_FALSE(is_loopback("0.0.0.0"));
+  EXPECT_FALSE(is_loopback("10.0.0.1"));
+  EXPECT_FALSE(is_loopback("::"));
+  EXPECT_FALSE(is_loopback("bot.example"));
+}
+
+TEST(Config, AdminEndpointElsewhereNeedsAllowRemoteAndAStrongToken) {
+  const std::string strong(24, 'k');
+  // Not allowed: the error names the key, the address and both ways out.
+  auto refused = error_of(std::nullopt, {{"BOT_TOKEN", "1:a"},
+                                         {"COREBOT_ADMIN_LISTEN", "0.0.0.0:9090"},
+                                         {"COREBOT_ADMIN_TOKEN", strong}});
+  EXPECT_NE(refused.find("admin.listen"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("0.0.0.0:9090"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("127.0.0.1"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("admin.allow_remote = true"), std::string::npos) << refused;
+
+  // Allowed, but the token is too short (or missing).
+  auto path = write_temp("[admin]\nlisten = \"192.0.2.7:9090\"\nallow_remote = true\n");
+  for (const std::string& token : {std::string(""), std::string("x"), std::string(23, 'k')}) {
+    auto weak = error_of(path, {{"BOT_TOKEN", "1:a"}, {"COREBOT_ADMIN_TOKEN", token}});
+    EXPECT_NE(weak.find("admin.token"), std::string::npos) << weak;
+    EXPECT_NE(weak.find("at least 24"), std::string::npos) << weak;
+    EXPECT_NE(weak.find("openssl rand"), std::string::npos) << weak;
+  }
+  auto config = load_config(path, {{"BOT_TOKEN", "1:a"}, {"COREBOT_ADMIN_TOKEN", strong}});
+  EXPECT_TRUE(config.admin_allow_remote);
+  EXPECT_EQ(config.admin_listen.host, "192.0.2.7");
+  // From the environment too (a container listens on 0.0.0.0 behind its own network).
+  config = load_config(std::nullopt, {{"BOT_TOKEN", "1:a"},
+                                      {"COREBOT_ADMIN_LISTEN", "0.0.0.0:9090"},
+                                      {"COREBOT_ADMIN_ALLOW_REMOTE", "1"},
+                                      {"COREBOT_ADMIN_TOKEN", strong}});
+  EXPECT_TRUE(config.admin_allow_remote);
+  EXPECT_NE(error_of(std::nullopt, {{"BOT_TOKEN", "1:a"}, {"COREBOT_ADMIN_ALLOW_REMOTE", "yes"}})
+                .find("COREBOT_ADMIN_ALLOW_REMOTE"),
+            std::string::npos);
+}
+
 TEST(Config, HostPort) {
   auto hp = parse_host_port("0.0.0.0:8443", "x");
   EXPECT_EQ(hp.host, "0.0.0.0");

@@ -156,7 +156,48 @@ struct Engine::State {
     out.single("corebot_jobs_failures_total", "counter", "Persistent job runs that threw.",
                j.failures);
     out.single("corebot_jobs", "gauge", "Persistent jobs scheduled.", jobs->size());
+    http_server_metrics(out);
     return out.take() + outbox.metrics_text();
+  }
+
+  // The admin and webhook servers' limits at work: connections, pauses at the cap, refusals.
+  void http_server_metrics(core::MetricsText& out) const {
+    std::vector<std::pair<std::string_view, net::HttpServerStats>> servers;
+    if (admin) servers.emplace_back("admin", admin->server_stats());
+    if (webhook) servers.emplace_back("webhook", webhook->server_stats());
+    struct Series {
+      const char* name;
+      const char* type;
+      const char* help;
+      std::uint64_t net::HttpServerStats::*value;
+    };
+    static constexpr Series kSeries[] = {
+        {"corebot_http_accepted_total", "counter", "Connections accepted.",
+         &net::HttpServerStats::accepted},
+        {"corebot_http_accept_paused_total", "counter",
+         "Times accepting paused at the connection cap.", &net::HttpServerStats::paused},
+        {"corebot_http_idle_closed_total", "counter",
+         "Idle keep-alive connections closed to make room at the cap.",
+         &net::HttpServerStats::idle_closed},
+        {"corebot_http_header_timeouts_total", "counter",
+         "Connections closed for a header block not complete in time.",
+         &net::HttpServerStats::header_timeouts},
+        {"corebot_http_refused_total", "counter",
+         "Requests refused on their headers (token, secret, route) before the body.",
+         &net::HttpServerStats::refused},
+        {"corebot_http_too_large_total", "counter", "Requests refused for their body size (413).",
+         &net::HttpServerStats::too_large},
+    };
+    out.family("corebot_http_connections", "gauge", "Open connections.");
+    for (const auto& [name, stats] : servers) {
+      out.sample("corebot_http_connections", {{"server", name}}, stats.sessions);
+    }
+    for (const Series& series : kSeries) {
+      out.family(series.name, series.type, series.help);
+      for (const auto& [name, stats] : servers) {
+        out.sample(series.name, {{"server", name}}, stats.*series.value);
+      }
+    }
   }
 
   // One ModuleServices per module, before any starts: a module may look at the others' info.
@@ -412,6 +453,7 @@ void Engine::State::start_admin() {
   sources.health = [this] {
     auto uptime = core::SystemClock::instance().now() - started_at;
     return json::object{
+        {"status", stopping ? "stopping" : "ok"},
         {"bot", username},
         {"receiving", config.mode},
         {"stopping", stopping},
@@ -428,7 +470,8 @@ void Engine::State::start_admin() {
       std::make_unique<web::AdminServer>(loop,
                                          web::AdminServerOptions{.host = config.admin_listen.host,
                                                                  .port = config.admin_listen.port,
-                                                                 .token = config.admin_token},
+                                                                 .token = config.admin_token,
+                                                                 .server = {}},
                                          admin_handlers(std::move(sources)));
   admin->start();
 }

@@ -4,7 +4,6 @@
 
 #include "core/log.hpp"
 #include "core/secrets.hpp"
-#include "net/http_server.hpp"
 
 namespace corebot::web {
 namespace json = boost::json;
@@ -26,54 +25,105 @@ AdminReply ok(json::value result, int status = 200) {
   return {status, json::object{{"ok", true}, {"result", std::move(result)}}};
 }
 
+constexpr std::string_view kBroadcastStatusPrefix = "/admin/broadcast/";
+
+// The routes: which method, whether the token is needed, how large a body may be.
+struct Route {
+  std::string_view method;
+  bool needs_token = true;
+  std::size_t max_body = 0;
+};
+
+std::optional<Route> route_of(std::string_view path) {
+  if (path == "/health") return Route{"GET", false, 0};
+  if (path == "/metrics" || path == "/admin/status") return Route{"GET", true, 0};
+  if (path == "/admin/broadcast") return Route{"POST", true, AdminServer::kMaxJsonBody};
+  if (path.starts_with(kBroadcastStatusPrefix) && path.size() > kBroadcastStatusPrefix.size()) {
+    return Route{"GET", true, 0};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct AdminServer::State {
   State(net::EventLoop& loop, AdminServerOptions o, AdminHandlers h)
-      : options(std::move(o)),
-        handlers(std::move(h)),
-        server(loop,
-               net::HttpServerOptions{
-                   .host = options.host, .port = options.port, .max_body_bytes = 64 << 20},
-               [this](net::HttpRequest request, net::Respond respond) {
-                 handle(request, std::move(respond));
-               }) {}
+      : options(std::move(o)), handlers(std::move(h)), server(loop, server_options(), handler()) {}
+
+  net::HttpServerOptions server_options() {
+    net::HttpServerOptions s = options.server;
+    s.host = options.host;
+    s.port = options.port;
+    s.max_body_bytes = kMaxJsonBody;
+    s.check = [this](const net::HttpRequest& head) { return check_head(head); };
+    return s;
+  }
+  net::HttpHandler handler() {
+    return [this](net::HttpRequest request, net::Respond respond) {
+      handle(request, std::move(respond));
+    };
+  }
+
+  // The refusal of a request on its headers alone, or nullopt.
+  std::optional<AdminReply> refusal(const net::HttpRequest& head) const {
+    const auto route = route_of(head.path);
+    if (!route) return error(404, "no such route");
+    if (head.method != route->method && !(route->method == "GET" && head.method == "HEAD")) {
+      return error(405, std::string(route->method) + " only");
+    }
+    if (!route->needs_token) return std::nullopt;
+    if (options.token.empty()) {
+      return error(403, "the admin API is off: set admin.token (COREBOT_ADMIN_TOKEN)");
+    }
+    auto auth = head.header("authorization");
+    if (!auth || !auth->starts_with("Bearer ") ||
+        !core::same_secret(auth->substr(7), options.token)) {
+      return error(401, "missing or wrong admin token (Authorization: Bearer <token>)");
+    }
+    return std::nullopt;
+  }
+
+  net::HeadDecision check_head(const net::HttpRequest& head) const {
+    net::HeadDecision decision;
+    if (auto refused = refusal(head)) {
+      decision.refuse = to_http(*refused);
+    } else {
+      decision.max_body_bytes = route_of(head.path)->max_body;
+    }
+    return decision;
+  }
 
   void handle(const net::HttpRequest& request, net::Respond respond) {
     auto reply = [respond](AdminReply r) { respond(to_http(r)); };
-    if (request.method == "GET" && request.path == "/health") {
-      return reply(ok(handlers.health ? handlers.health() : json::object{}));
+    if (auto refused = refusal(request)) return reply(std::move(*refused));
+    const std::string& path = request.path;
+    if (path == "/health") {
+      // Open to anyone who can reach the port: the state's name, nothing an outsider could use.
+      const json::object state = handlers.health ? handlers.health() : json::object{};
+      const json::value* status = state.if_contains("status");
+      return reply(ok(json::object{
+          {"status", status && status->is_string() ? status->get_string() : json::string("ok")}}));
     }
-    if (request.method == "GET" && request.path == "/metrics") {
+    if (path == "/metrics") {
       net::HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
       r.body = handlers.metrics ? handlers.metrics() : "";
       return respond(std::move(r));
     }
-    if (request.path.rfind("/admin/", 0) != 0) return reply(error(404, "no such route"));
-    if (options.token.empty()) {
-      return reply(error(403, "the admin API is off: set admin.token (COREBOT_ADMIN_TOKEN)"));
+    if (path == "/admin/status") {
+      return reply(ok(handlers.health ? handlers.health() : json::object{}));
     }
-    auto auth = request.header("authorization");
-    if (!auth || auth->rfind("Bearer ", 0) != 0 ||
-        !core::same_secret(auth->substr(7), options.token)) {
-      return reply(error(401, "missing or wrong admin token (Authorization: Bearer <token>)"));
-    }
-    if (request.method == "POST" && request.path == "/admin/broadcast") {
+    if (path == "/admin/broadcast") {
       boost::system::error_code ec;
       json::value body = json::parse(request.body, ec);
       if (ec || !body.is_object()) return reply(error(400, "the body must be a JSON object"));
       if (!handlers.start_broadcast) return reply(error(503, "mailings are not available"));
       return handlers.start_broadcast(body.get_object(), reply);
     }
-    constexpr std::string_view kStatusPrefix = "/admin/broadcast/";
-    if (request.method == "GET" && request.path.rfind(kStatusPrefix, 0) == 0) {
-      auto id = request.path.substr(kStatusPrefix.size());
-      auto status = handlers.broadcast_status ? handlers.broadcast_status(id) : std::nullopt;
-      if (!status) return reply(error(404, "no mailing '" + id + "'"));
-      return reply(ok(std::move(*status)));
-    }
-    return reply(error(404, "no such route"));
+    const auto id = path.substr(kBroadcastStatusPrefix.size());
+    auto status = handlers.broadcast_status ? handlers.broadcast_status(id) : std::nullopt;
+    if (!status) return reply(error(404, "no mailing '" + id + "'"));
+    return reply(ok(std::move(*status)));
   }
 
   AdminServerOptions options;
@@ -88,12 +138,24 @@ AdminServer::~AdminServer() = default;
 
 void AdminServer::start() {
   state_->server.start();
-  COREBOT_LOG_INFO("admin endpoint on http://{}:{}/ (health, metrics{})", state_->options.host,
-                   state_->server.port(), state_->options.token.empty() ? "" : ", admin API");
+  COREBOT_LOG_INFO("admin endpoint on http://{}:{}/ (health{})", state_->options.host,
+                   state_->server.port(),
+                   state_->options.token.empty() ? "; no admin.token: metrics and admin API off"
+                                                 : ", metrics, admin API");
 }
 
 void AdminServer::stop() { state_->server.stop(); }
 
 std::uint16_t AdminServer::port() const { return state_->server.port(); }
+
+net::HttpServerStats AdminServer::server_stats() const { return state_->server.stats(); }
+
+net::HeadDecision AdminServer::check_head(const net::HttpRequest& head) const {
+  return state_->check_head(head);
+}
+
+void AdminServer::handle(const net::HttpRequest& request, net::Respond respond) {
+  state_->handle(request, std::move(respond));
+}
 
 }  // namespace corebot::web

@@ -78,8 +78,19 @@ class MailingTest(unittest.TestCase):
         self.assertEqual(status, 400, body)
         status, body = http("GET", base + "/admin/broadcast/m99", None, auth)
         self.assertEqual(status, 404, body)
-        status, metrics = http("GET", base + "/metrics")
+        # /health is open and says only the state's name; the rest needs the token.
+        status, body = http("GET", base + "/health")
+        self.assertEqual((status, body), (200, {"ok": True, "result": {"status": "ok"}}))
+        status, body = http("GET", base + "/admin/status", None, auth)
+        self.assertEqual(status, 200, body)
+        self.assertIn("outbox_queued", body["result"])
+        self.assertEqual(http("GET", base + "/metrics")[0], 401)
+        status, metrics = http("GET", base + "/metrics", None, auth)
         self.assertEqual(status, 200)
+        self.assertIn('corebot_http_refused_total{server="admin"} 2', metrics)
+        # A body where none is expected is refused before it is read.
+        status, body = http("POST", base + "/metrics", {"x": "y" * 100000}, auth)
+        self.assertEqual(status, 405, body)
 
 
 if __name__ == "__main__":
