@@ -18,6 +18,7 @@
 
 #include "net/event_loop.hpp"
 #include "net/http_server.hpp"
+#include "net/loop_test_support.hpp"
 
 namespace corebot::net {
 namespace {
@@ -113,14 +114,7 @@ class HttpLimitsTest : public ::testing::Test {
     loop_thread_ = std::thread([this] { loop_.run(); });
   }
 
-  void on_loop(const std::function<void()>& fn) {
-    std::promise<void> done;
-    loop_.post([&] {
-      fn();
-      done.set_value();
-    });
-    ASSERT_EQ(done.get_future().wait_for(kWait), std::future_status::ready);
-  }
+  void on_loop(const std::function<void()>& fn) { ASSERT_TRUE(run_on_loop(loop_, fn, kWait)); }
   HttpServerStats stats() {
     HttpServerStats s;
     on_loop([&] { s = server_->stats(); });

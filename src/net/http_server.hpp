@@ -8,8 +8,8 @@
 //
 // Limits, so that garbage cannot exhaust the process (each has a test in http_limits_test.cpp):
 // - at most `max_sessions` connections are open; at the cap the server stops accepting (the
-//   kernel's backlog holds new ones) and resumes when one closes. A keep-alive connection that
-//   goes idle while accepting is paused is closed to make room.
+//   kernel's backlog holds new ones) and resumes when one closes. Idle kept-alive connections
+//   give their slot up first (one is closed instead of pausing, or on going idle while paused).
 // - a new connection must deliver a complete header block within `header_timeout`; a
 //   keep-alive connection may stay idle up to `idle_timeout`, and once the next request's first
 //   byte arrives its header block must be complete within `header_timeout`.

@@ -12,6 +12,7 @@
 #include "net/event_loop.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "net/loop_test_support.hpp"
 
 namespace corebot::net {
 namespace {
@@ -33,14 +34,7 @@ class HttpTest : public ::testing::Test {
   }
 
   // Runs fn on the loop thread and waits for it; the server is not thread-safe.
-  void on_loop(const std::function<void()>& fn) {
-    std::promise<void> done;
-    loop_.post([&] {
-      fn();
-      done.set_value();
-    });
-    ASSERT_EQ(done.get_future().wait_for(kWait), std::future_status::ready);
-  }
+  void on_loop(const std::function<void()>& fn) { ASSERT_TRUE(run_on_loop(loop_, fn, kWait)); }
 
   void teardown() {
     if (!loop_thread_.joinable()) return;

@@ -157,3 +157,18 @@ def wait_for(probe, what, deadline=DEADLINE):
 
 def bot_messages(messages):
     return [m for m in messages if m.get("from_bot")]
+
+
+def headers_only(port, method, path, headers, content_length, timeout=DEADLINE):
+    """Sends a request's headers announcing `content_length` bytes, and none of them; returns
+    the status the server answers with (0: none before `timeout`). Shows that a server decided
+    on the headers alone, before reading a body."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: {content_length}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(head.encode())
+        try:
+            line = s.recv(4096).split(b"\r\n", 1)[0].split()
+        except socket.timeout:
+            return 0
+    return int(line[1]) if len(line) > 1 else 0

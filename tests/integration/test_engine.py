@@ -4,8 +4,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Bot, Sandbox, TOKEN, bot_messages, free_port, http,  # noqa: E402
-                     wait_for)
+from harness import (Bot, Sandbox, TOKEN, bot_messages, free_port, headers_only,  # noqa: E402
+                     http, wait_for)
 
 
 class EngineTest(unittest.TestCase):
@@ -73,6 +73,9 @@ class EngineTest(unittest.TestCase):
         status, _ = http("POST", f"http://127.0.0.1:{port}/telegram",
                          {"update_id": 1, "message": {"chat": {"id": 1}, "text": "/start"}})
         self.assertEqual(status, 401)
+        # ... on its headers, without waiting for the body it announces (issue 10).
+        self.assertEqual(headers_only(port, "POST", "/telegram",
+                                      {"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 512 * 1024), 401)
         self.assertEqual(bot.terminate(), 0)
 
     def test_5xx_and_dropped_connections_are_retried_without_losing_the_reply(self):

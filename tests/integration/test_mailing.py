@@ -11,7 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (COREBOT, DEADLINE, Bot, Sandbox, bot_messages, free_port,  # noqa: E402
-                     http, wait_for)
+                     headers_only, http, wait_for)
 
 RECIPIENTS = list(range(7001, 7061))
 TALKERS = [8001, 8002, 8003]
@@ -88,6 +88,9 @@ class MailingTest(unittest.TestCase):
         status, metrics = http("GET", base + "/metrics", None, auth)
         self.assertEqual(status, 200)
         self.assertIn('corebot_http_refused_total{server="admin"} 2', metrics)
+        # A wrong token is refused on the headers, without waiting for the body they announce.
+        self.assertEqual(headers_only(self.admin_port, "POST", "/admin/broadcast",
+                                      {"Authorization": "Bearer wrong"}, 1 << 20), 401)
         # A body where none is expected is refused before it is read.
         status, body = http("POST", base + "/metrics", {"x": "y" * 100000}, auth)
         self.assertEqual(status, 405, body)
