@@ -92,6 +92,7 @@ class MailingTest(unittest.TestCase):
         self.assertEqual(headers_only(self.admin_port, "POST", "/admin/broadcast",
                                       {"Authorization": "Bearer wrong"}, 1 << 20), 401)
         # A body where none is expected is refused before it is read.
+        self.assertEqual(headers_only(self.admin_port, "GET", "/health", {}, 2 << 20), 413)
         status, body = http("POST", base + "/metrics", {"x": "y" * 100000}, auth)
         self.assertEqual(status, 405, body)
 
