@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
 #include <string_view>
 
 namespace corebot::core {
@@ -13,6 +14,11 @@ bool set_log_level(std::string_view level);
 
 // One-time setup: a compact single-line format on stderr.
 void init_logging(std::string_view level = "info");
+
+// Text from outside (a request body, a header) made safe for one log line: at most `max` bytes,
+// control characters and bytes of broken UTF-8 written as \xNN, so it can neither break the line
+// nor forge another one.
+std::string loggable(std::string_view text, std::size_t max = 200);
 
 }  // namespace corebot::core
 

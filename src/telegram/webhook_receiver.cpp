@@ -85,8 +85,13 @@ std::optional<net::HttpResponse> WebhookReceiver::refusal(const net::HttpRequest
   auto secret = head.header("x-telegram-bot-api-secret-token");
   if (!secret || !core::same_secret(*secret, options_.secret)) {
     ++rejected_;
-    COREBOT_LOG_WARN("webhook: rejected a request from {} without the right secret token",
-                     head.remote_address);
+    if (log_throttle_.allow(std::chrono::steady_clock::now())) {
+      const auto left_out = log_throttle_.take_suppressed();
+      COREBOT_LOG_WARN("webhook: rejected a request from {} without the right secret token{}",
+                       core::loggable(head.remote_address),
+                       left_out ? " (" + std::to_string(left_out) + " more refusals not logged)"
+                                : std::string());
+    }
     return status(401, "wrong secret token");
   }
   return std::nullopt;
@@ -105,8 +110,11 @@ void WebhookReceiver::handle(net::HttpRequest request, net::Respond respond) {
   json::value update = json::parse(request.body, ec);
   if (ec) {
     ++rejected_;
-    COREBOT_LOG_WARN("webhook: dropped a body that is not JSON ({}): {}", ec.message(),
-                     request.body.substr(0, 200));
+    if (log_throttle_.allow(std::chrono::steady_clock::now())) {
+      log_throttle_.take_suppressed();
+      COREBOT_LOG_WARN("webhook: dropped a body that is not JSON ({}): {}", ec.message(),
+                       core::loggable(request.body));
+    }
     return respond(status(200, ""));
   }
   deliver_(std::move(update), [respond = std::move(respond)] { respond(status(200, "")); });

@@ -20,6 +20,7 @@
 
 #include "core/backoff.hpp"
 #include "core/executor.hpp"
+#include "core/log_throttle.hpp"
 #include "net/event_loop.hpp"
 #include "net/http_server.hpp"
 #include "telegram/api_call.hpp"
@@ -88,6 +89,8 @@ class WebhookReceiver {
   core::Backoff backoff_;
   std::unique_ptr<net::HttpServer> server_;
   std::uint64_t rejected_ = 0;
+  // Refusals are logged at most 10 times a minute: a flood of them must not flood the log.
+  core::LogThrottle log_throttle_{10, std::chrono::minutes(1)};
   bool stopped_ = false;
   std::optional<core::Executor::TimerId> retry_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -3,6 +3,8 @@
 #include "telegram/webhook_receiver.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 
@@ -87,6 +89,19 @@ TEST_F(WebhookReceiverTest, WrongOrMissingSecretIsRefusedAndNothingDelivered) {
   EXPECT_EQ(status_of(request(kUpdate, std::nullopt)), 401);
   EXPECT_TRUE(delivered.empty());
   EXPECT_EQ(receiver_->rejected(), 4u);
+}
+
+// A flood of strangers must not flood the log (issue 10): 10 lines a minute, and raw bytes from
+// the request never reach the log as they are.
+TEST_F(WebhookReceiverTest, RefusalsAreLoggedAtMostTenTimesAMinute) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  make();
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(status_of(request(kUpdate, "wrong")), 401);
+  EXPECT_EQ(sink->last_formatted().size(), 10u);
+  EXPECT_EQ(receiver_->rejected(), 30u);
+  spdlog::set_default_logger(previous);
 }
 
 TEST_F(WebhookReceiverTest, TheSecretIsCheckedOnTheHeadersBeforeTheBodyIsRead) {
