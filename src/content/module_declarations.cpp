@@ -24,6 +24,7 @@ CompileOptions compile_options(const std::vector<ModuleInfo>& modules) {
     }
     if (info.page_buttons) options.button_prefixes.push_back(info.callback_prefix);
     if (info.content_check) options.checks.push_back(info.content_check);
+    if (info.text_keys) options.text_keys.push_back(info.text_keys);
   }
   return options;
 }
