@@ -2,6 +2,7 @@
 // written against this header (and the others in include/corebot/) only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ inline constexpr int kModuleApiVersion = 2;
 struct CommandSpec {
   std::string name;         // without the slash: "start"
   std::string description;  // shown in Telegram's command menu (setMyCommands)
+  // Whether the menu offers the command with this content (nullptr: the bot has no spreadsheet);
+  // unset: always. Offer a command only when it can do something (/cancel only when there are
+  // forms). The command is routed to the module either way; the engine publishes the menu again
+  // when a reload changes it.
+  std::function<bool(const Content*)> offered;
 };
 
 // A button of the admin panel (/admin, shown to the bot's admins only). Pressing it sends the
@@ -53,6 +59,13 @@ struct ModuleInfo {
   // one routes its callback data here. Needs a callback_prefix.
   bool page_buttons = false;
   ContentCheck content_check;  // optional cross-row rules; its errors block a load
+
+  // The keys of the Texts sheet the module will look up with Context::text() with this content
+  // (forms: none without a form, form_bad_date only with a date question): its own wording,
+  // which the owner translates or rewords there. Every load (and `corebot check`) warns when the
+  // Texts sheet has a language other than English but no row for one of them, since users of
+  // that language would get the module's built-in English. Unset: none.
+  std::function<std::vector<std::string>(const Content&)> text_keys;
 };
 
 // What on_update tells the dispatcher.

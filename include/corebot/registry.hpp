@@ -32,8 +32,11 @@ class ModuleRegistry {
   [[nodiscard]] Module* for_callback_prefix(std::string_view prefix) const;
   // Telegram's allowed_updates for getUpdates/setWebhook: the union of what modules need.
   [[nodiscard]] std::vector<std::string> allowed_updates() const;
-  // All declared commands, in registration order (for setMyCommands).
+  // All declared commands, in registration order (what is routed).
   [[nodiscard]] std::vector<CommandSpec> commands() const;
+  // Telegram's command menu (setMyCommands) with this content (nullptr: no spreadsheet): the
+  // commands with a description whose `offered` accepts the content, in registration order.
+  [[nodiscard]] std::vector<CommandSpec> published_commands(const Content* content) const;
 
  private:
   std::vector<std::unique_ptr<Module>> modules_;

@@ -165,6 +165,7 @@ void BotContent::finished(std::optional<content::Report> report) {
         COREBOT_LOG_WARN("content: {}", p.to_string());
       }
     }
+    if (swapped && on_swapped) on_swapped();
     auto callbacks = std::move(waiting_);
     waiting_.clear();
     for (auto& cb : callbacks) cb(*report, swapped);

@@ -69,6 +69,10 @@ class BotContent {
   void start_polling(int interval_s);
   void stop();
 
+  // Runs on the loop thread after every reload or poll that put new content live (the engine
+  // publishes the command menu again when the content changed what it offers).
+  std::function<void()> on_swapped;
+
   [[nodiscard]] std::uint64_t reloads() const { return reloads_; }
   [[nodiscard]] std::uint64_t failed_reloads() const { return failed_reloads_; }
 

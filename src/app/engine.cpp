@@ -83,6 +83,10 @@ struct Engine::State {
               .cache_dir = config.content_cache_dir});
       content->load_initial();  // throws ContentLoadError: the bot does not start on bad content
       content->start_polling(config.content_poll_s);
+      // A reload may change which commands can do something (a Forms sheet added or removed).
+      content->on_swapped = [this] {
+        if (!username.empty() && !stopping) publish_commands();
+      };
     }
     make_module_services();
     dispatcher.set_hooks(context_hooks());
@@ -309,13 +313,24 @@ struct Engine::State {
     });
   }
 
+  // Telegram's command menu: the commands that can do something with the live content. Sent at
+  // start and again after a reload that changed it; an empty menu is deleted.
   void publish_commands() {
+    const auto snapshot = content ? content->current() : nullptr;
     json::array commands;
-    for (const auto& c : registry.commands()) {
-      if (c.description.empty()) continue;
+    for (const auto& c : registry.published_commands(snapshot.get())) {
       commands.push_back(json::object{{"command", c.name}, {"description", c.description}});
     }
-    if (commands.empty()) return;
+    if (published_commands && *published_commands == commands) return;
+    const bool first = !published_commands;
+    published_commands = commands;
+    if (commands.empty()) {
+      if (first) return;  // nothing was ever published
+      outbox.call("deleteMyCommands", {}, Priority::kAdmin, [](const CallResult& r) {
+        if (!r.ok) COREBOT_LOG_WARN("deleteMyCommands failed: {}", r.description);
+      });
+      return;
+    }
     outbox.call("setMyCommands", {{"commands", std::move(commands)}}, Priority::kAdmin,
                 [](const CallResult& r) {
                   if (!r.ok) COREBOT_LOG_WARN("setMyCommands failed: {}", r.description);
@@ -442,6 +457,7 @@ struct Engine::State {
   std::unique_ptr<telegram::WebhookReceiver> webhook;
   core::Backoff token_backoff{{}, core::Backoff::random_seed()};  // getMe at start
   std::string username;
+  std::optional<json::array> published_commands;  // the menu last sent with setMyCommands
   int exit_code = 0;
   bool stopping = false;
   core::TimePoint grace_deadline;

@@ -6,6 +6,7 @@
 #include "content/buttons.hpp"
 #include "content/snapshot.hpp"
 #include "content/text.hpp"
+#include "content/text_keys.hpp"
 
 namespace corebot::content {
 
@@ -82,6 +83,7 @@ class SnapshotCompiler {
                             p.what, p.fix);
         }
       }
+      check_text_keys(*snap, options.text_keys, result.report);
     }
     if (!result.report.has_errors()) result.snapshot = std::move(snap);
     return result;

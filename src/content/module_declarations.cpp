@@ -39,6 +39,16 @@ CompileOptions compile_options(const std::vector<ModuleInfo>& modules) {
         }
       });
     }
+    if (info.text_keys) {
+      // Like a check, it runs on the reload worker: a throw means "no keys", never a crash.
+      options.text_keys.push_back([keys = info.text_keys](const Content& c) {
+        try {
+          return keys(c);
+        } catch (const std::exception&) {
+          return std::vector<std::string>{};
+        }
+      });
+    }
   }
   return options;
 }

@@ -48,6 +48,9 @@ struct CompileOptions {
   std::vector<std::string> button_prefixes;
   // Modules' cross-row checks, run on the compiled snapshot; their errors block the load.
   std::vector<corebot::ContentCheck> checks;
+  // The Texts keys each module will use with the compiled content (ModuleInfo::text_keys): a key
+  // missing from a Texts sheet with a language other than English is a warning.
+  std::vector<std::function<std::vector<std::string>(const corebot::Content&)>> text_keys;
 };
 
 // The compiled content; implements the read-only interface modules see (corebot::Content).

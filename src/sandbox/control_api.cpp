@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
+#include "sandbox/user_media.hpp"
 #include "sandbox/validator.hpp"
 
 namespace corebot::sandbox {
@@ -195,7 +197,18 @@ ControlApi::Result ControlApi::user_message(const json::object& body) {
   Message message;
   message.from_user_id = user.id;
   message.text = get_string(body, "text");
-  if (!message.text.empty()) {
+  auto media = attach_user_media(*bot, body, message);
+  if (auto* error = std::get_if<ApiError>(&media)) return *error;
+  const std::optional<std::string> file_id = std::get<std::optional<std::string>>(media);
+  if (file_id) {
+    // A photo, document or voice message: what the user typed with it is its caption.
+    message.caption = get_string(body, "caption");
+    if (message.caption.empty()) message.caption = message.text;
+    message.text.clear();
+    if (utf16_length(message.caption) > 1024) {
+      return invalid("caption is longer than 1024 characters");
+    }
+  } else if (!message.text.empty()) {
     if (utf16_length(message.text) > 4096) return invalid("text is longer than 4096 characters");
     message.entities = command_entities(message.text);
   } else if (const json::value* c = body.if_contains("contact"); c && c->is_object()) {
@@ -207,7 +220,7 @@ ControlApi::Result ControlApi::user_message(const json::object& body) {
                      {"first_name", first_name.empty() ? user.first_name : first_name},
                      {"user_id", get_int(c->as_object(), "user_id").value_or(user.id)}};
   } else {
-    return invalid("text or contact is required");
+    return invalid("text, contact, photo, document or voice is required");
   }
   Chat& chat = bot->ensure_chat(chat_id);
   if (chat.group) chat.members.insert(user.id);
@@ -221,6 +234,7 @@ ControlApi::Result ControlApi::user_message(const json::object& body) {
   auto update_id = bot->enqueue("message", json::object{{"message", bot->message_json(stored)}});
   json::object result{{"message_id", message_id}};
   result["update_id"] = update_id ? json::value(*update_id) : json::value(nullptr);
+  if (file_id) result["file_id"] = *file_id;
   return json::value(std::move(result));
 }
 

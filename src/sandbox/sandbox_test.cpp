@@ -309,6 +309,64 @@ TEST_F(SandboxTest, UploadsGetFileIdsThatCanBeReused) {
   EXPECT_EQ(download.get().body, "hello");
 }
 
+TEST_F(SandboxTest, UserUploadsGetFileIdsTheBotCanDownloadAndSendBack) {
+  // "aGVsbG8=" is "hello": the photo's bytes.
+  Reply photo = control("POST", "/control/updates/message",
+                        {{"token", kToken},
+                         {"user_id", 1001},
+                         {"text", "my roof"},
+                         {"photo", {{"data", "aGVsbG8="}}}});
+  ASSERT_EQ(photo.status, 200) << json::serialize(photo.body);
+  const std::string file_id(photo.body.at("result").at("file_id").as_string());
+  Reply updates = call("getUpdates");
+  const json::object& message = updates.body.at("result").at(0).at("message").as_object();
+  EXPECT_EQ(message.at("photo").as_array().back().at("file_id").as_string(), file_id);
+  EXPECT_EQ(message.at("caption").as_string(), "my roof");
+  EXPECT_FALSE(message.contains("text"));
+
+  Reply file = call("getFile", {{"file_id", file_id}});
+  ASSERT_EQ(file.status, 200) << json::serialize(file.body);
+  auto download =
+      send({.url = url("/file/bot123:ABC/" +
+                       std::string(file.body.at("result").at("file_path").as_string()))});
+  ASSERT_EQ(download.wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(download.get().body, "hello");
+  Reply sent = call("sendPhoto", {{"chat_id", 1001}, {"photo", file_id}});
+  EXPECT_EQ(sent.status, 200) << json::serialize(sent.body);
+
+  Reply document = control(
+      "POST", "/control/updates/message",
+      {{"token", kToken},
+       {"user_id", 1001},
+       {"document", {{"data", "aGVsbG8="}, {"file_name", "cv.txt"}, {"mime_type", "text/plain"}}}});
+  ASSERT_EQ(document.status, 200);
+  Reply voice = control(
+      "POST", "/control/updates/message",
+      {{"token", kToken}, {"user_id", 1001}, {"voice", {{"data", "aGVsbG8="}, {"duration", 3}}}});
+  ASSERT_EQ(voice.status, 200);
+  Reply more = call("getUpdates",
+                    {{"offset", updates.body.at("result").at(0).at("update_id").as_int64() + 1}});
+  const json::array& got = more.body.at("result").as_array();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].at("message").at("document").at("file_name").as_string(), "cv.txt");
+  EXPECT_EQ(got[1].at("message").at("voice").at("duration").as_int64(), 3);
+  control("POST", "/control/clock/advance", {{"ms", 1000}});
+  EXPECT_EQ(call("sendDocument",
+                 {{"chat_id", 1001},
+                  {"document", std::string(document.body.at("result").at("file_id").as_string())}})
+                .status,
+            200);
+
+  EXPECT_EQ(control("POST", "/control/updates/message",
+                    {{"token", kToken}, {"user_id", 1001}, {"photo", {{"data", "*not base64*"}}}})
+                .status,
+            400);
+  EXPECT_EQ(control("POST", "/control/updates/message",
+                    {{"token", kToken}, {"user_id", 1001}, {"photo", "AgAC-made-up-id"}})
+                .status,
+            400);
+}
+
 TEST_F(SandboxTest, WebhookDeliveryWithSecretAndRetry) {
   std::promise<std::pair<std::string, std::string>> delivered;
   int attempts = 0;

@@ -268,6 +268,10 @@ json::object Bot::message_view(const Message& message) {
                    {"deleted", message.deleted}};
   if (!message.photo_file_id.empty()) out["photo"] = message.photo_file_id;
   if (!message.document_file_id.empty()) out["document"] = message.document_file_id;
+  if (const json::value* voice = message.content.if_contains("voice");
+      voice && voice->is_object()) {
+    out["voice"] = voice->as_object().at("file_id");
+  }
   if (const json::value* contact = message.content.if_contains("contact")) {
     out["contact"] = *contact;
   }

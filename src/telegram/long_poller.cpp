@@ -35,6 +35,10 @@ void LongPoller::stop(std::function<void()> stopped) {
     executor_.cancel(*retry_timer_);
     retry_timer_.reset();
   }
+  // Telegram drops every update below a getUpdates' offset when the call arrives, so a long poll
+  // in flight that carries the current offset has confirmed the handled updates already. A
+  // final call would only end that poll with 409 "terminated by other getUpdates request".
+  if (polling_offset_ == offset_) confirmed_ = true;
   if (!batch_in_hand_) finish_stop();
 }
 
@@ -46,8 +50,11 @@ void LongPoller::poll() {
   for (const auto& kind : options_.allowed_updates) allowed.emplace_back(kind);
   params["allowed_updates"] = std::move(allowed);
   std::weak_ptr<bool> alive = alive_;
+  polling_offset_ = offset_;
   transport_({"getUpdates", std::move(params), {}}, [this, alive](ApiResult result) {
-    if (alive.lock()) on_result(result);
+    if (!alive.lock()) return;
+    polling_offset_.reset();
+    on_result(result);
   });
 }
 

@@ -43,10 +43,13 @@ class LongPoller {
 
   // Starts polling.
   void start();
-  // Stops after the batch in hand is handled; when handled updates are not confirmed yet, sends a
-  // final getUpdates with timeout 0 to confirm them, and `stopped` runs once it was answered.
-  // Updates received after stop() (by a poll in flight or by that final call) are not delivered
-  // and stay unconfirmed, for the next run.
+  // Stops after the batch in hand is handled. A long poll in flight already confirmed what was
+  // handled before it (Telegram applies the offset when the call arrives), so it is left to end
+  // on its own and `stopped` runs at once; only handled updates no getUpdates carried yet are
+  // confirmed with a final getUpdates with timeout 0, and `stopped` runs once it was answered.
+  // So the final call never collides with a poll in flight (Telegram would end that poll with
+  // 409 "terminated by other getUpdates request"). Updates received after stop() (by a poll in
+  // flight or by the final call) are not delivered and stay unconfirmed, for the next run.
   void stop(std::function<void()> stopped);
 
   // The offset the next getUpdates sends: every update below it was handled.
@@ -72,6 +75,7 @@ class LongPoller {
   bool batch_in_hand_ = false;
   bool confirmed_ = true;    // no handled update waits for the next getUpdates to confirm it
   bool confirming_ = false;  // the final getUpdates of stop() is in flight
+  std::optional<std::int64_t> polling_offset_;  // the offset of the getUpdates in flight
   std::function<void()> stopped_;
   std::optional<core::Executor::TimerId> retry_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -127,25 +127,45 @@ TEST_F(LongPollerTest, StopConfirmsHandledUpdatesWithAFinalGetUpdatesWithoutTime
   EXPECT_EQ(calls(), 2u);
 }
 
-TEST_F(LongPollerTest, StopDuringALongPollLeavesWhatItReturnsUnconfirmed) {
+TEST_F(LongPollerTest, StopDuringALongPollSendsNoFinalCallThatWouldTerminateIt) {
   auto& poller = make();
   poller.start();
   transport.reply(0, ok(updates({5})));
   handled[0]();
   ASSERT_EQ(calls(), 2u);  // the long poll that confirms 5, still in flight
+  EXPECT_EQ(offset(1), 6);
+  bool stopped = false;
+  poller.stop([&] { stopped = true; });
+  // Telegram confirmed 5 when that poll arrived; a second getUpdates would end it with 409
+  // "terminated by other getUpdates request".
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(calls(), 2u);
+  // What the abandoned poll returns is not delivered: it stays unconfirmed for the next run.
+  transport.reply(1, ok(updates({6})));
+  EXPECT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(poller.next_offset(), 6);
+  executor.advance(1h);
+  EXPECT_EQ(calls(), 2u);
+}
+
+TEST_F(LongPollerTest, StopAfterAFailedPollStillConfirmsWithAFinalCall) {
+  auto& poller = make();
+  poller.start();
+  transport.reply(0, ok(updates({5})));
+  handled[0]();
+  ASSERT_EQ(calls(), 2u);
+  // The poll carrying offset 6 failed: Telegram may never have seen it.
+  transport.reply(1, error(502, "Bad Gateway"));
   bool stopped = false;
   poller.stop([&] { stopped = true; });
   ASSERT_EQ(calls(), 3u);
   EXPECT_EQ(offset(2), 6);
   EXPECT_EQ(timeout(2), 0);
-  // Telegram ends the held poll when the final one arrives; its update is not delivered.
-  transport.reply(1, ok(updates({6})));
-  EXPECT_FALSE(stopped);   // not before the final call was answered
-  EXPECT_EQ(calls(), 3u);  // nor a second final call
-  transport.reply(2, ok(updates({6})));
+  EXPECT_FALSE(stopped);
+  transport.reply(2, ok(json::array{}));
   EXPECT_TRUE(stopped);
-  EXPECT_EQ(delivered.size(), 1u);
-  EXPECT_EQ(poller.next_offset(), 6);
+  executor.advance(1h);
+  EXPECT_EQ(calls(), 3u);
 }
 
 TEST_F(LongPollerTest, StopWithNothingHandledSendsNoFinalCall) {

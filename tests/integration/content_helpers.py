@@ -2,6 +2,7 @@
 
 Every wait polls the sandbox with a generous deadline (readiness, not timing).
 """
+import base64
 import json
 import os
 import sqlite3
@@ -48,18 +49,16 @@ class Chat:
                               "contact": {"phone_number": phone, "user_id": self.user},
                               **self.profile})
 
-    def photo(self, file_id="AgACAgQAAxkBAAIBQ2photo-of-a-place"):
-        # The control API has no photo message yet: a raw update carries one.
+    def upload(self, kind, data=b"\xff\xd8\xff\xe0 a small JPEG", **fields):
+        """Sends a photo, document or voice as the user uploads it; returns its file id."""
         self.seen = self._marker()
-        self.sandbox.control("POST", "/control/updates/raw", {"token": TOKEN, "update": {
-            "message": {"message_id": 900000 + self.seen, "date": 1700000000,
-                        "chat": {"id": self.user, "type": "private"},
-                        "from": {"id": self.user, "is_bot": False,
-                                 "first_name": self.profile.get("first_name", "U")},
-                        "photo": [{"file_id": "small-" + file_id, "file_unique_id": "s",
-                                   "width": 90, "height": 90},
-                                  {"file_id": file_id, "file_unique_id": "b",
-                                   "width": 800, "height": 800}]}}})
+        media = {"data": base64.b64encode(data).decode(), **fields}
+        return self.sandbox.control("POST", "/control/updates/message",
+                                    {"token": TOKEN, "user_id": self.user, kind: media,
+                                     **self.profile})["file_id"]
+
+    def photo(self, data=b"\xff\xd8\xff\xe0 a photo of a place"):
+        return self.upload("photo", data)
 
     def press(self, message, data):
         self.seen = self._marker()

@@ -175,6 +175,29 @@ class ReloadTest(unittest.TestCase):
         dan.send("/start")
         dan.wait_text("Polled!")
 
+    def test_a_reload_that_changes_what_commands_can_do_publishes_the_menu_again(self):
+        self.start_bot()
+
+        def menus():
+            return [sorted(c["command"] for c in call["params"]["commands"])
+                    for call in self.sandbox.calls()
+                    if call["method"] == "setMyCommands" and call["ok"]]
+        first = wait_for(menus, "the command menu")
+        self.assertEqual(first, [["cancel", "language", "start"]])
+        admin = Chat(self.sandbox, ADMIN, first_name="Admin")
+        # One language left: /language has nothing to offer any more.
+        rewrite(os.path.join(self.content, "Texts.csv"), lambda rows: [r[:2] for r in rows])
+        self.reload(admin, "Content reloaded")
+        self.assertEqual(wait_for(lambda: menus()[1:], "the menu published again"),
+                         [["cancel", "start"]])
+        self.reload(admin, "Content reloaded")  # unchanged: not published again
+        # Back to three languages: published once more, and nothing came in between.
+        shutil.copy(os.path.join(EXAMPLES, "business-card", "csv", "Texts.csv"), self.content)
+        self.reload(admin, "Content reloaded")
+        self.assertEqual(wait_for(lambda: menus()[2:], "the third menu"),
+                         [["cancel", "language", "start"]])
+        self.assertEqual(len(menus()), 3)
+
     def test_broken_content_stops_the_start_with_the_cells(self):
         rewrite(os.path.join(self.content, "Pages.csv"),
                 lambda rows: rows + [["", "no id", "", ""], ["x y", "bad id", "", ""]])

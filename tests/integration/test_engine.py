@@ -124,6 +124,12 @@ class EngineTest(unittest.TestCase):
         self.menu_of(5005)
         self.assertEqual(bot.terminate(), 0)
         self.assertIn("stopping", bot.output())
+        # The long poll in flight had confirmed /start already: no second getUpdates ended it
+        # with 409 "terminated by other getUpdates request", and nothing is left to re-deliver.
+        conflicts = [c for c in self.sandbox.calls() if c["http_status"] == 409]
+        self.assertEqual(conflicts, [], "the engine's own getUpdates collided at shutdown")
+        stats = self.sandbox.control("GET", f"/control/stats?token={TOKEN}")
+        self.assertEqual(stats["pending_updates"], 0)
 
     def test_broken_config_names_file_and_line(self):
         path = os.path.join(self.sandbox.dir.name, "bot.toml")

@@ -54,6 +54,13 @@ class FaqTest(unittest.TestCase):
         self.assertEqual(pressed, 18)
 
 
+    def test_the_menu_offers_only_commands_that_do_something(self):
+        # No Forms sheet: nothing to /cancel; one language: nothing to choose with /language.
+        menus = wait_for(lambda: [c["params"]["commands"] for c in self.sandbox.calls()
+                                  if c["method"] == "setMyCommands" and c["ok"]], "setMyCommands")
+        self.assertEqual([[c["command"] for c in m] for m in menus], [["start"]])
+
+
 class LeadgenTest(unittest.TestCase):
     def setUp(self):
         self.sandbox = Sandbox("--limits", "off")

@@ -92,4 +92,13 @@ std::vector<CommandSpec> ModuleRegistry::commands() const {
   return all;
 }
 
+std::vector<CommandSpec> ModuleRegistry::published_commands(const Content* content) const {
+  std::vector<CommandSpec> out;
+  for (const auto& command : commands()) {
+    if (command.description.empty() || (command.offered && !command.offered(content))) continue;
+    out.push_back(command);
+  }
+  return out;
+}
+
 }  // namespace corebot

@@ -36,6 +36,27 @@ TEST(Registry, RoutesCommandsAndPrefixes) {
   EXPECT_EQ(registry.allowed_updates(), (std::vector<std::string>{"callback_query", "message"}));
 }
 
+TEST(Registry, PublishesOnlyDescribedCommandsTheContentOffers) {
+  ModuleInfo info;
+  info.name = "a";
+  bool has_forms = false;
+  info.commands = {{"start", "Main menu"},
+                   {"admin", ""},
+                   {"cancel", "Cancel the form", [&](const Content*) { return has_forms; }}};
+  ModuleRegistry registry;
+  registry.add(std::make_unique<FakeModule>(std::move(info)));
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& c : registry.published_commands(nullptr)) out.push_back(c.name);
+    return out;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"start"}));
+  has_forms = true;
+  EXPECT_EQ(names(), (std::vector<std::string>{"start", "cancel"}));
+  EXPECT_EQ(registry.commands().size(), 3u);  // all are still routed
+  EXPECT_EQ(registry.for_command("cancel"), registry.modules()[0].get());
+}
+
 TEST(Registry, RejectsDuplicates) {
   ModuleRegistry registry;
   registry.add(make("a", {"start"}, "x"));

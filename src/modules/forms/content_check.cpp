@@ -88,4 +88,32 @@ std::vector<ContentProblem> check_forms(const Content& content) {
   return problems;
 }
 
+std::vector<std::string> text_keys(const Content& content) {
+  if (!has_forms(content)) return {};
+  std::vector<std::string> keys = {
+      "form_cancel",    "form_summary",      "form_confirm", "form_redo",    "form_done",
+      "form_cancelled", "form_closed",       "form_error",   "form_gone",    "form_stale",
+      "form_nothing",   "form_confirm_hint", "form_empty",   "stale_button", "menu"};
+  std::map<FieldType, std::vector<std::string>> by_type = {
+      {FieldType::kText, {"form_too_long"}},
+      {FieldType::kNumber, {"form_bad_number"}},
+      {FieldType::kPhone,
+       {"form_bad_phone", "form_share_phone", "form_phone_hint", "form_saved", "form_menu_hint"}},
+      {FieldType::kEmail, {"form_bad_email"}},
+      {FieldType::kChoice, {"form_bad_choice"}},
+      {FieldType::kDate, {"form_bad_date"}},
+      {FieldType::kPhoto, {"form_bad_photo", "form_photo"}}};
+  bool optional = false;
+  for (const ContentRow& row : content.rows(kSheet)) {
+    const Field field = field_of(row);
+    if (auto it = by_type.find(field.type); it != by_type.end()) {
+      keys.insert(keys.end(), it->second.begin(), it->second.end());
+      by_type.erase(it);
+    }
+    optional = optional || !field.required;
+  }
+  if (optional) keys.insert(keys.end(), {"form_skip", "form_skipped"});
+  return keys;
+}
+
 }  // namespace corebot::modules::forms

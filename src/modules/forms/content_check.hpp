@@ -2,6 +2,7 @@
 // rules a load checks (duplicate fields, choice options, Pages buttons naming unknown forms).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "corebot/content.hpp"
@@ -13,5 +14,9 @@ ContentSheet forms_sheet();
 
 // The problems of the Forms sheet and of the Pages buttons that start forms; errors block a load.
 std::vector<ContentProblem> check_forms(const Content& content);
+
+// The Texts keys the conversation will use with this content (ModuleInfo::text_keys): none
+// without a form; the complaints only for the question types the forms have.
+std::vector<std::string> text_keys(const Content& content);
 
 }  // namespace corebot::modules::forms

@@ -57,12 +57,38 @@ json::object menu_markup(const Context& ctx, const Content& content) {
                {"callback_data", std::string(kPageCallbackPrefix) + content.start_page().id}}}}}};
 }
 
+// A phone question's "Share my phone number" button lives in a reply keyboard, which stays on the
+// user's screen until a message takes it away. The state remembers that it is out, so every way
+// the question ends (answer, Skip, Cancel, a command, the form gone) removes it.
+constexpr const char* kKeyboard = "keyboard";
+
+bool keyboard_out(const json::object& state) {
+  const json::value* v = state.if_contains(kKeyboard);
+  return v && v->is_bool() && v->get_bool();
+}
+
+json::object remove_keyboard() {
+  return {{"reply_markup", json::object{{"remove_keyboard", true}}}};
+}
+
+// Sends `text` with the keyboard's removal when one is out; false (nothing sent) otherwise.
+bool close_keyboard(Context& ctx, json::object& state, std::string text) {
+  if (!keyboard_out(state)) return false;
+  state.erase(kKeyboard);
+  ctx.reply(std::move(text), remove_keyboard());
+  return true;
+}
+
 void end_with(Context& ctx, const Content& content, std::string text) {
+  json::object* state = state_of(ctx);
+  // A message has one reply markup: the keyboard's removal, then the menu button on its own.
+  const bool closed = state && close_keyboard(ctx, *state, text);
   ctx.session().erase(kState);
+  if (closed) text = ctx.text("form_menu_hint", "Back to the menu:");
   ctx.reply(std::move(text), {{"reply_markup", menu_markup(ctx, content)}});
 }
 
-void ask(Context& ctx, const Field& f) {
+void ask(Context& ctx, json::object& state, const Field& f) {
   json::array rows;
   if (f.type == FieldType::kChoice) {
     const auto options = options_of(ctx, f);
@@ -95,6 +121,7 @@ void ask(Context& ctx, const Field& f) {
                                {"request_contact", true}}}}},
               {"resize_keyboard", true},
               {"one_time_keyboard", true}}}});
+    state[kKeyboard] = true;
     return;
   }
   ctx.reply(std::move(question), {{"reply_markup", std::move(markup)}});
@@ -135,12 +162,16 @@ void advance(Context& ctx, const Content& content, json::object& state) {
   if (!state["answers"].is_object()) state["answers"] = json::object{};
   if (const Field* f = next_field(fields, state["answers"].as_object())) {
     state["stage"] = "asking";
-    return ask(ctx, *f);
+    return ask(ctx, state, *f);
   }
   show_summary(ctx, fields, state);
 }
 
 void start(Context& ctx, const Content& content, std::string form) {
+  // A form started again from an older menu while a phone question waited: that form is over.
+  if (json::object* old = state_of(ctx)) {
+    close_keyboard(ctx, *old, ctx.text("form_cancelled", "The form was cancelled."));
+  }
   json::object& state = ctx.session()[kState].emplace_object();
   state = {{"form", std::move(form)}, {"answers", json::object{}}, {"stage", "asking"}};
   advance(ctx, content, state);
@@ -221,9 +252,9 @@ Handled on_message(Context& ctx, const Content& content, json::object& state) {
   }
   state["answers"].as_object()[f->id] = checked.value;
   if (f->type == FieldType::kPhone || from_contact) {
-    // Take the contact keyboard away again.
-    ctx.reply(ctx.text("form_saved", "Thank you!"),
-              {{"reply_markup", json::object{{"remove_keyboard", true}}}});
+    // Take the contact keyboard away again (also for a session from before the flag existed).
+    state.erase(kKeyboard);
+    ctx.reply(ctx.text("form_saved", "Thank you!"), remove_keyboard());
   }
   advance(ctx, content, state);
   return Handled::kStop;
@@ -246,8 +277,12 @@ Handled on_callback(Context& ctx, const Content& content) {
     return Handled::kStop;
   }
   if (arg == kCancel) {
+    if (!state) {
+      // The Cancel of a form that already ended (sent, cancelled, left): say so.
+      ctx.answer_callback(ctx.text("form_closed", "This form is already closed."));
+      return Handled::kStop;
+    }
     ctx.answer_callback();
-    if (!state) return Handled::kStop;
     end_with(ctx, content, ctx.text("form_cancelled", "The form was cancelled."));
     return Handled::kStop;
   }
@@ -283,6 +318,7 @@ Handled on_callback(Context& ctx, const Content& content) {
     }
     ctx.answer_callback();
     (*state)["answers"].as_object()[f->id] = nullptr;
+    close_keyboard(ctx, *state, ctx.text("form_skipped", "Skipped."));
     advance(ctx, content, *state);
     return Handled::kStop;
   }
@@ -339,7 +375,10 @@ Handled converse(Context& ctx) {
   // Any other command (/start, /help, one nobody owns) means the user has left the form: the
   // next message must not be taken as an answer. The command goes on to its module.
   if (!ctx.command().empty()) {
-    if (state) ctx.session().erase(kState);
+    if (state) {
+      close_keyboard(ctx, *state, ctx.text("form_cancelled", "The form was cancelled."));
+      ctx.session().erase(kState);
+    }
     return Handled::kContinue;
   }
   if (!state || !content || ctx.kind() != "message") {

@@ -29,8 +29,13 @@ struct Field {
 
 // The fields of `form` (lowercase id), in sheet order; empty when the content has no such form.
 std::vector<Field> fields_of(const Content& content, std::string_view form);
+// One row of the Forms sheet read as a field.
+Field field_of(const ContentRow& row);
 
 // The first field without an answer; nullptr when all are answered.
 const Field* next_field(const std::vector<Field>& fields, const boost::json::object& answers);
+
+// Whether the Forms sheet has at least one question.
+bool has_forms(const Content& content);
 
 }  // namespace corebot::modules::forms

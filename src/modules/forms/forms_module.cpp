@@ -1,6 +1,7 @@
 #include "modules/forms/forms_module.hpp"
 
 #include <string>
+#include <vector>
 
 #include "modules/forms/content_check.hpp"
 #include "modules/forms/conversation.hpp"
@@ -12,13 +13,16 @@ ModuleInfo FormsModule::info() const {
   ModuleInfo info;
   info.name = "forms";
   info.version = "1.0";
-  info.commands = {{"cancel", "Cancel the form in progress"}};
+  // Without a form there is nothing to cancel: the menu does not offer /cancel.
+  info.commands = {{"cancel", "Cancel the form in progress",
+                    [](const Content* content) { return content && forms::has_forms(*content); }}};
   info.callback_prefix = std::string(forms::kCallbackPrefix);
   info.update_kinds = {"message"};
   info.sees_all_commands = true;  // /start and the like end a form in progress
   info.page_buttons = true;
   info.sheets = {forms::forms_sheet()};
   info.content_check = forms::check_forms;
+  info.text_keys = forms::text_keys;
   return info;
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "corebot/registry.hpp"
@@ -23,7 +24,9 @@ constexpr const char* kForms =
     "apply,name,Name?,text,,,Name\n"
     "apply,size,Size?,choice,S | M | L,,Size\n"
     "apply,mail,Mail?,email,,no,E-mail\n"
-    "apply,phone,Phone?,phone,,,Phone\n";
+    "apply,phone,Phone?,phone,,,Phone\n"
+    "call,phone,Phone?,phone,,no,Phone\n"
+    "call,note,Note?,text,,,Note\n";
 
 // Plays one user against the module, carrying the session between updates like the engine.
 struct FormsFixture : ::testing::Test {
@@ -58,6 +61,22 @@ struct FormsFixture : ::testing::Test {
       }
     }
     return {};
+  }
+  // How many messages since call `from` took the reply keyboard away.
+  std::size_t removals_since(std::size_t from) const {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < sender.calls.size(); ++i) {
+      const json::value* markup = sender.calls[i].params.if_contains("reply_markup");
+      if (markup && markup->is_object() && markup->as_object().contains("remove_keyboard")) ++n;
+    }
+    return n;
+  }
+  bool keyboard_shown() const {
+    for (const auto& call : sender.calls) {
+      const json::value* markup = call.params.if_contains("reply_markup");
+      if (markup && markup->is_object() && markup->as_object().contains("keyboard")) return true;
+    }
+    return false;
   }
   ModuleRegistry registry;
   std::shared_ptr<const content::ContentSnapshot> content;
@@ -217,6 +236,98 @@ TEST_F(FormsFixture, CancelStaleButtonsAndHostileData) {
   say("hi");
   EXPECT_NE(last_text().find("has changed"), std::string::npos);
   EXPECT_FALSE(session.contains("forms"));
+}
+
+// The "Share my phone number" reply keyboard stays on the screen until a message removes it:
+// every way the phone question ends removes it, once.
+TEST_F(FormsFixture, ThePhoneKeyboardGoesAwayHoweverTheQuestionEnds) {
+  press("form:call");
+  ASSERT_TRUE(keyboard_shown());
+  std::size_t from = sender.calls.size();
+  press("form:~skip");
+  EXPECT_EQ(removals_since(from), 1u) << "Skip";
+  EXPECT_EQ(last_text(), "Note?");
+  say("later");  // no keyboard any more: no second removal
+  EXPECT_EQ(removals_since(from), 1u);
+
+  for (const char* how : {"button", "/cancel", "/start", "answer", "again"}) {
+    session.clear();
+    press("form:call");
+    from = sender.calls.size();
+    const std::string way = how;
+    if (way == "button") {
+      press("form:~cancel");
+      EXPECT_EQ(last_text(), "Back to the menu:") << "the menu button follows on its own";
+    } else if (way == "/cancel") {
+      say("/cancel");
+    } else if (way == "/start") {
+      EXPECT_EQ(say("/start"), Handled::kContinue) << "the start page still comes";
+      EXPECT_EQ(last_text(), "The form was cancelled.");
+    } else if (way == "answer") {
+      say("+351 210 000 000");
+      EXPECT_EQ(last_text(), "Note?");
+    } else {
+      press("form:apply");  // another form from an older menu
+      EXPECT_EQ(last_text(), "Name?");
+    }
+    EXPECT_EQ(removals_since(from), 1u) << how;
+  }
+}
+
+TEST_F(FormsFixture, CancelOnAFormThatAlreadyEndedSaysSo) {
+  press("form:apply");
+  press("form:~cancel");
+  EXPECT_FALSE(session.contains("forms"));
+  sender.calls.clear();
+  press("form:~cancel");  // the Cancel of the question above, pressed again
+  ASSERT_EQ(sender.calls.size(), 1u);
+  EXPECT_EQ(sender.calls[0].method, "answerCallbackQuery");
+  EXPECT_EQ(sender.calls[0].params.at("text"), "This form is already closed.");
+}
+
+TEST_F(FormsFixture, OffersCancelAndItsTextsOnlyWithForms) {
+  const ModuleInfo info = forms.info();
+  ASSERT_EQ(info.commands.size(), 1u);
+  ASSERT_TRUE(info.commands[0].offered);
+  EXPECT_TRUE(info.commands[0].offered(content.get()));
+  EXPECT_FALSE(info.commands[0].offered(nullptr));
+  const auto without = corebot::testing::make_content({{"Pages", "id,text\nstart,Hi\n"}}, registry);
+  EXPECT_FALSE(info.commands[0].offered(without.get()));
+  EXPECT_TRUE(info.text_keys(*without).empty());
+  const auto keys = info.text_keys(*content);
+  auto has = [&](const char* key) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  };
+  for (const char* key : {"form_confirm_hint", "form_bad_email", "form_bad_choice", "form_skip",
+                          "form_share_phone", "form_closed", "menu"}) {
+    EXPECT_TRUE(has(key)) << key;
+  }
+  EXPECT_FALSE(has("form_bad_date")) << "no date question";
+  EXPECT_FALSE(has("form_bad_photo")) << "no photo question";
+}
+
+TEST(FormsContent, TextsWithAnotherLanguageButNoRowForAKeyTheFormsUseGetAWarning) {
+  ModuleRegistry registry;
+  registry.add(std::make_unique<FormsModule>());
+  content::Workbook wb;
+  for (auto [name, csv] : {std::pair{"Pages", "id,text,buttons\nstart,Hi,Go -> form:a\n"},
+                           std::pair{"Forms", "form,field,question\na,x,Q?\n"},
+                           std::pair{"Texts", "key,en,ru\nmenu,« Menu,« Меню\n"}}) {
+    auto r = content::read_workbook_bytes(csv, content::Format::kCsv, std::string(name) + ".csv");
+    wb.sheets.push_back(std::move(r.workbook->sheets.front()));
+  }
+  auto compiled =
+      content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
+  ASSERT_TRUE(compiled.snapshot) << "a warning, not an error";
+  const std::string report = compiled.report.to_string();
+  EXPECT_NE(report.find("Texts!A3: the bot uses the text \"form_cancel\", which Texts lacks: ru "
+                        "users get the built-in English"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("add a row \"form_confirm_hint\" with its ru text"), std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("\"menu\", which"), std::string::npos) << "menu has its row";
+  EXPECT_EQ(report.find("form_bad_email"), std::string::npos) << "no e-mail question";
 }
 
 TEST_F(FormsFixture, AReloadAddingAQuestionIsAskedBeforeTheSummary) {

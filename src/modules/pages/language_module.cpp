@@ -1,6 +1,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "modules/pages/page_view.hpp"
 #include "modules/pages/pages_module.hpp"
@@ -74,10 +76,18 @@ ModuleInfo LanguageModule::info() const {
   ModuleInfo info;
   info.name = "language";
   info.version = "1.0";
-  info.commands = {{"language", "Change the language"}};
+  // With one language there is nothing to choose: the menu does not offer /language.
+  info.commands = {{"language", "Change the language", [](const Content* content) {
+                      return content && content->languages().size() > 1;
+                    }}};
   info.callback_prefix = std::string(kPrefix);
   info.page_buttons = true;
   info.content_check = check_buttons;
+  info.text_keys = [](const Content& content) {
+    return content.languages().size() > 1
+               ? std::vector<std::string>{"choose_language", "language_set", "stale_button"}
+               : std::vector<std::string>{};
+  };
   return info;
 }
 

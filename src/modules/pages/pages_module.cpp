@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <string>
+#include <vector>
+
 #include "corebot/ascii.hpp"
 #include "modules/pages/page_view.hpp"
 
@@ -26,6 +29,9 @@ ModuleInfo PagesModule::info() const {
   info.callback_prefix = std::string(kPageCallbackPrefix.substr(0, kPageCallbackPrefix.size() - 1));
   info.update_kinds = {"message"};
   info.settings = {{"back_button", ColumnType::kBoolean, {}}};
+  info.text_keys = [](const Content&) {
+    return std::vector<std::string>{"unknown_command", "stale_button", "back"};
+  };
   return info;
 }
 
