@@ -22,6 +22,7 @@ from content_helpers import EXAMPLES, Chat, body, buttons, callbacks  # noqa: E4
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 LATIN = re.compile("[A-Za-z]")
 # Answers tried in turn on a question without buttons, until the bot moves on.
+ADMIN_TOKEN = "walker-admin-token-0123456789"
 ANSWERS = ["12", "14.06.2025", "name@example.com", "+351 912 345 678"]
 
 
@@ -39,7 +40,9 @@ class Walker:
     # --- waiting and checking -------------------------------------------------------------
     def idle(self):
         stats = self.sandbox.control("GET", f"/control/stats?token={TOKEN}")
-        status, health = http("GET", self.admin_url + "/health")
+        # The engine's detailed state is behind the admin token (/health says only "ok").
+        status, health = http("GET", self.admin_url + "/admin/status",
+                              headers={"Authorization": "Bearer " + ADMIN_TOKEN})
         return (stats["pending_updates"] == 0 and status == 200
                 and health["result"]["updates_pending"] == 0
                 and health["result"]["outbox_queued"] == 0)
@@ -254,7 +257,8 @@ class WalkExamplesTest(unittest.TestCase):
         with open(config, "w", encoding="utf-8") as f:
             f.write(f'[content]\nsource = "{content_of(example)}"\n'
                     '[outbox]\nprivate_per_second = 1000\n')
-        bot = Bot(sandbox, "--config", config, env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}"})
+        bot = Bot(sandbox, "--config", config, env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}",
+                                                    "COREBOT_ADMIN_TOKEN": ADMIN_TOKEN})
         try:
             # The admins (by id) started the bot earlier: the requests can reach them.
             admins_csv = os.path.join(EXAMPLES, example, "csv", "Admins.csv")
