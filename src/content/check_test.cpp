@@ -6,6 +6,7 @@
 #include "content/check.hpp"
 #include "content/reader/ods_merges.hpp"
 #include "content/reader/reader.hpp"
+#include "content/reader/zip_writer.hpp"
 
 #ifndef COREBOT_CONTENT_FIXTURES
 #error "COREBOT_CONTENT_FIXTURES must name tests/fixtures/content"
