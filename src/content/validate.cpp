@@ -225,9 +225,12 @@ class Validator {
 
 void report_error_cell(Report& report, const std::string& sheet, const Cell& cell) {
   if (cell.text.empty()) {
+    // Programs that write files without calculating them (pandas, openpyxl) save no result;
+    // liborcus drops the error results of ODS formulas. Either way the value is unknown.
     report.error(sheet, cell.address(),
                  "the formula in this cell shows an error or has no saved result",
-                 "fix the formula, or open the file in your spreadsheet program and save it");
+                 "fix the formula; if your spreadsheet program shows a value, open the file there "
+                 "and save it again");
   } else {
     report.error(sheet, cell.address(), "the cell shows the error " + cell.text,
                  "fix the formula or replace it with a value");

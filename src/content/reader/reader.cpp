@@ -216,6 +216,7 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
     if (builder.sheet_count() == 0) return fail("the workbook has no sheets");
     result.workbook = builder.finish();
   } catch (const ReadFailure& e) {
+    result.fix = e.fix();
     return fail(e.what());
   } catch (const std::bad_alloc&) {
     return fail("not enough memory to read the file");
