@@ -5,6 +5,7 @@
 #include <fstream>
 #include <new>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "content/reader/builder.hpp"
@@ -124,6 +125,40 @@ std::optional<std::string> slurp(const std::filesystem::path& path, size_t limit
   return data;
 }
 
+constexpr char kEmptyFileFix[] =
+    "the save, copy or upload did not finish: save the spreadsheet again and reload";
+
+// What a zip archive that is not the expected spreadsheet holds, and what to do about it.
+std::pair<std::string, std::string> not_a_spreadsheet(const ZipDirectory& dir,
+                                                      std::string_view bytes) {
+  const std::string save_again =
+      "open your spreadsheet in Excel, LibreOffice or Google Sheets, save it as .xlsx and use "
+      "that file";
+  if (has_entry(dir, "xl/workbook.xml")) {
+    return {"it is an Excel file (.xlsx)", "rename it to .xlsx"};
+  }
+  if (has_entry(dir, "content.xml")) {
+    if (bytes.find("application/vnd.oasis.opendocument.spreadsheet") != std::string_view::npos) {
+      return {"it is an OpenDocument spreadsheet (.ods)", "rename it to .ods"};
+    }
+    return {"it is an OpenDocument text or presentation, not a spreadsheet", save_again};
+  }
+  if (has_entry(dir, "word/document.xml")) {
+    return {"it is a Word document, not a spreadsheet", save_again};
+  }
+  if (has_entry(dir, "ppt/presentation.xml")) {
+    return {"it is a PowerPoint presentation, not a spreadsheet", save_again};
+  }
+  for (std::string_view name : dir.names) {
+    const std::string lower = fold_case(name);
+    if (lower.ends_with(".xlsx") || lower.ends_with(".ods") || lower.ends_with(".csv")) {
+      return {"it is a zip archive holding " + sanitize_utf8(excerpt(name, 60)),
+              "unpack the archive and use the spreadsheet inside"};
+    }
+  }
+  return {"it is a zip archive that holds no spreadsheet", save_again};
+}
+
 std::string too_big(size_t limit) {
   return "the file is larger than " + std::to_string(limit >> 20) + " MiB";
 }
@@ -176,6 +211,10 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
     return result;
   };
   if (bytes.size() > limits.max_file_bytes) return fail(too_big(limits.max_file_bytes));
+  if (bytes.empty()) {
+    result.fix = kEmptyFileFix;
+    return fail("the file is empty (0 bytes)");
+  }
   try {
     detail::WorkbookBuilder builder(std::string(source_name), limits);
     if (format == Format::kCsv) {
@@ -195,13 +234,11 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
       } catch (const ReadFailure& e) {
         return fail(kind + e.what());
       }
-      if (format == Format::kXlsx && !has_entry(dir, "xl/workbook.xml")) {
-        return fail(kind + "the archive has no xl/workbook.xml" +
-                    (has_entry(dir, "content.xml") ? " (it looks like an ODS file)" : ""));
-      }
-      if (format == Format::kOds && !has_entry(dir, "content.xml")) {
-        return fail(kind + "the archive has no content.xml" +
-                    (has_entry(dir, "xl/workbook.xml") ? " (it looks like an XLSX file)" : ""));
+      if ((format == Format::kXlsx && !has_entry(dir, "xl/workbook.xml")) ||
+          (format == Format::kOds && !has_entry(dir, "content.xml"))) {
+        auto [what, fix] = not_a_spreadsheet(dir, bytes);
+        result.fix = std::move(fix);
+        return fail(kind + what);
       }
       try {
         detail::read_zip_spreadsheet(bytes, format, builder);

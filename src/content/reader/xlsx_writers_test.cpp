@@ -179,6 +179,34 @@ TEST(OtherWriters, ASheetPartMissingFromThePackage) {
   EXPECT_FALSE(r.fix.empty());
 }
 
+TEST(OtherWriters, EmptyFilesAreEmpty) {
+  for (Format f : {Format::kXlsx, Format::kOds, Format::kCsv}) {
+    const ReadResult r = read_workbook_bytes("", f, "bot");
+    EXPECT_EQ(r.error, "bot: the file is empty (0 bytes)");
+    EXPECT_EQ(r.fix,
+              "the save, copy or upload did not finish: save the spreadsheet again and reload");
+  }
+}
+
+TEST(OtherWriters, AZipThatIsNotASpreadsheetGetsAFix) {
+  detail::StoredZipWriter docx;
+  docx.add("[Content_Types].xml", "<Types/>");
+  docx.add("word/document.xml", "<document/>");
+  const ReadResult word = read_workbook_bytes(std::move(docx).finish(), Format::kXlsx, "bot.xlsx");
+  EXPECT_EQ(word.error,
+            "bot.xlsx: not a valid XLSX file: it is a Word document, not a spreadsheet");
+  EXPECT_EQ(word.fix,
+            "open your spreadsheet in Excel, LibreOffice or Google Sheets, save it as .xlsx and "
+            "use that file");
+  detail::StoredZipWriter zipped;
+  zipped.add("bot/content.xlsx", "PK");
+  const ReadResult inside =
+      read_workbook_bytes(std::move(zipped).finish(), Format::kXlsx, "b.xlsx");
+  EXPECT_EQ(inside.error,
+            "b.xlsx: not a valid XLSX file: it is a zip archive holding bot/content.xlsx");
+  EXPECT_EQ(inside.fix, "unpack the archive and use the spreadsheet inside");
+}
+
 TEST(OtherWriters, StrictOpenXmlIsNamed) {
   detail::StoredZipWriter zip;
   zip.add("_rels/.rels", std::string("<Relationships xmlns=\"") + kPkg +
