@@ -71,7 +71,11 @@ class SnapshotCompiler {
     snap->specs_.insert(snap->specs_.end(), options.sheets.begin(), options.sheets.end());
     snap->validation_ = validate(snap->workbook_, snap->specs_);
     CompileResult result;
-    result.report = snap->validation_.report;
+    // What the reader noticed (e.g. an assumed encoding) comes first: it may explain the rest.
+    for (const ReadWarning& w : snap->workbook_.warnings) {
+      result.report.warning(w.sheet, "", w.what, w.fix);
+    }
+    result.report.merge(snap->validation_.report);
     SnapshotCompiler(*snap, result.report, options).run();
     // Modules' own checks read the compiled content, so they run only on otherwise sound content.
     if (!result.report.has_errors()) {

@@ -84,6 +84,19 @@ TEST(Snapshot, MissingPagesSheetAndColumns) {
                 "Pages: the column \"text\" is missing — add it to the header row (row 1)"}));
 }
 
+// What a reader noticed comes first in the report, as a warning that does not block the content.
+TEST(Snapshot, ReadWarningsLeadTheReport) {
+  Workbook wb = make({{"Pages", "id,text\nstart,Hi\n"}});
+  wb.warnings.push_back({"Pages", "the file is not UTF-8; it was read as Windows-1251 (Cyrillic)",
+                         "save it as CSV UTF-8"});
+  const CompileResult r = compile_snapshot(std::move(wb));
+  ASSERT_TRUE(r.snapshot) << r.report.to_string();
+  EXPECT_EQ(lines(r.report),
+            std::vector<std::string>{"Pages: the file is not UTF-8; it was read as Windows-1251 "
+                                     "(Cyrillic) — save it as CSV UTF-8"});
+  EXPECT_EQ(r.report.warning_count(), 1u);
+}
+
 TEST(Snapshot, TextLimitsCountUtf16) {
   std::string long_text(4095, 'a');
   long_text += "😀";  // two UTF-16 units: 4097

@@ -31,6 +31,7 @@ class WorkbookBuilder {
   // Sets a cell; invalid UTF-8 is repaired. Throws ReadFailure past a limit.
   void set(size_t sheet, Cell cell);
   void add_merged(size_t sheet, MergedRange range);
+  void add_warning(ReadWarning warning) { workbook_.warnings.push_back(std::move(warning)); }
   Sheet& sheet(size_t index) { return workbook_.sheets.at(index); }
   const ReadLimits& limits() const { return limits_; }
   Workbook finish();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "content/reader/builder.hpp"
+#include "content/reader/text_encoding.hpp"
 #include "content/text.hpp"
 
 namespace corebot::content {
@@ -199,7 +200,10 @@ std::optional<Format> sniff_format(std::string_view bytes) {
     return std::nullopt;
   }
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF") return Format::kCsv;
-  if (bytes.find('\0') == std::string_view::npos && is_valid_utf8(bytes)) return Format::kCsv;
+  if (bytes.find('\0') == std::string_view::npos &&
+      (is_valid_utf8(bytes) || detail::looks_like_single_byte_text(bytes))) {
+    return Format::kCsv;  // UTF-8, or a single-byte encoding the CSV reader guesses
+  }
   return std::nullopt;
 }
 
