@@ -84,6 +84,22 @@ TEST(Snapshot, MissingPagesSheetAndColumns) {
                 "Pages: the column \"text\" is missing — add it to the header row (row 1)"}));
 }
 
+// A title above the column names: the fix names it instead of "add it to the header row".
+TEST(Snapshot, ATitleRowAboveTheHeaderIsNamed) {
+  const CompileResult r =
+      compile_snapshot(make({{"Pages", "My photo bot,\n,\nid,text\nstart,Hi\n"}}));
+  EXPECT_EQ(lines(r.report),
+            (std::vector<std::string>{
+                "Pages!A1: unknown column \"My photo bot\" is ignored — check the spelling; the "
+                "known columns are id, text, media, media type, buttons, new message",
+                "Pages: the column \"id\" is missing — the column names are in row 3, below \"My "
+                "photo bot\" in row 1: delete the rows above the column names (the first filled "
+                "row must hold them)",
+                "Pages: the column \"text\" is missing — the column names are in row 3, below "
+                "\"My photo bot\" in row 1: delete the rows above the column names (the first "
+                "filled row must hold them)"}));
+}
+
 // What a reader noticed comes first in the report, as a warning that does not block the content.
 TEST(Snapshot, ReadWarningsLeadTheReport) {
   Workbook wb = make({{"Pages", "id,text\nstart,Hi\n"}});
