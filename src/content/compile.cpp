@@ -214,6 +214,7 @@ class SnapshotCompiler {
       page.text = std::string(trim(t->cell(r, "text").text));
       page.media = std::string(t->value(r, "media"));
       page.source = t->sheet_name() + "!" + t->address(r, "id");
+      page.buttons_source = t->sheet_name() + "!" + t->address(r, "buttons");
       page.new_message = parse_boolean(t->value(r, "new message")).value_or(false);
       bool ok = r.valid;
       if (!page.media.empty()) {

@@ -76,9 +76,9 @@ std::vector<ContentProblem> check_forms(const Content& content) {
         if (b.kind != Button::Kind::kAction || b.target.rfind(prefix, 0) != 0) continue;
         const std::string form = b.target.substr(prefix.size());
         if (seen.count(form)) continue;
-        const auto bang = page.source.find('!');
-        problems.push_back({true, page.source.substr(0, bang),
-                            bang == std::string::npos ? "" : page.source.substr(bang + 1),
+        const auto bang = page.buttons_source.find('!');
+        problems.push_back({true, page.buttons_source.substr(0, bang),
+                            bang == std::string::npos ? "" : page.buttons_source.substr(bang + 1),
                             "button \"" + b.text + "\" of page \"" + page.id + "\" starts form \"" +
                                 form + "\", which is not in the Forms sheet",
                             "add the form's questions to Forms or correct the id"});

@@ -221,7 +221,9 @@ TEST(FormsContent, ChecksTheSheetAndTheButtons) {
   EXPECT_NE(report.find("Forms!B3: the field \"x\" appears twice in form \"a\" (also in B2)"),
             std::string::npos)
       << report;
-  EXPECT_NE(report.find("starts form \"nope\", which is not in the Forms sheet"), std::string::npos)
+  EXPECT_NE(report.find("Pages!C2: button \"Go\" of page \"start\" starts form \"nope\", which is "
+                        "not in the Forms sheet"),
+            std::string::npos)
       << report;
 }
 
