@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "corebot/ascii.hpp"
+#include "corebot/utf8.hpp"
 
 namespace corebot::content {
 namespace {
@@ -112,11 +113,7 @@ std::string sanitize_utf8(std::string_view s) {
   return out;
 }
 
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
+size_t utf8_length(std::string_view s) { return utf8::length(s); }
 
 size_t utf16_length(std::string_view s) {
   size_t n = 0;
