@@ -232,7 +232,7 @@ SheetResult process_sheet(std::string_view xml, NewStrings& strings) {
       child->begin = c->begin;
       child->inner_begin = child->inner_end = child->end = c->end;
       if (c->self_closing) continue;
-      const std::optional<XmlTag> end = closing_tag(xml, *c);
+      const std::optional<XmlTag> end = closing_tag(xml, *c, close->begin);
       if (!end || end->begin > close->begin) break;
       child->inner_end = end->begin;
       child->end = end->end;

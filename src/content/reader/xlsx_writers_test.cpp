@@ -7,6 +7,7 @@
 
 #include "content/check.hpp"
 #include "content/reader/reader.hpp"
+#include "content/reader/xml_scan.hpp"
 #include "content/reader/zip_writer.hpp"
 
 #ifndef COREBOT_CONTENT_FIXTURES
@@ -219,6 +220,33 @@ TEST(OtherWriters, StrictOpenXmlIsNamed) {
             "s.xlsx: the file is saved as \"Strict Open XML Spreadsheet\", which the bot cannot "
             "read");
   EXPECT_EQ(r.fix, "in Excel choose File → Save As → \"Excel Workbook (.xlsx)\", then reload");
+}
+
+// --- the tag scanner the package rewrite uses ---------------------------------------------
+
+TEST(XmlScan, TagsAttributesAndTheirLimits) {
+  const std::string xml =
+      "<?xml version=\"1.0\"?><!-- <c> --><x:c r=\"A1\" t='s' note=\"a>b\"><x:v>1</x:v></x:c>"
+      "<c><v>unclosed</c><c><v>2</v></c>";
+  auto c = detail::next_tag(xml, 0);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->qname, "x:c");
+  EXPECT_EQ(c->local(), "c");
+  EXPECT_EQ(c->prefix(), "x:");
+  EXPECT_EQ(c->attr("t").value_or(""), "s");
+  EXPECT_EQ(c->attr("note").value_or(""), "a>b");
+  EXPECT_FALSE(c->attr("r:id"));
+  EXPECT_TRUE(detail::closing_tag(xml, *c));
+  // An unclosed <v> is not looked for past its cell's end.
+  auto second = detail::next_tag(xml, detail::closing_tag(xml, *c)->end);
+  auto v = detail::next_tag(xml, second->end);
+  const auto cell_end = detail::closing_tag(xml, *second);
+  ASSERT_TRUE(cell_end);
+  EXPECT_FALSE(detail::closing_tag(xml, *v, cell_end->begin));
+  EXPECT_TRUE(detail::closing_tag(xml, *v));  // the next cell's </v>
+  EXPECT_EQ(detail::xml_unescape("a &amp; b &lt;&#x41;&#66;&bogus;"), "a & b <AB&bogus;");
+  EXPECT_EQ(detail::decode_ooxml_escapes("x_x000D_\ny_x005F_x0041__xD83D_"),
+            "x\ny_x0041_\xEF\xBF\xBD");
 }
 
 }  // namespace

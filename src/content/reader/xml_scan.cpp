@@ -134,9 +134,9 @@ std::optional<XmlTag> next_tag(std::string_view xml, size_t pos) {
   }
 }
 
-std::optional<XmlTag> closing_tag(std::string_view xml, const XmlTag& open) {
+std::optional<XmlTag> closing_tag(std::string_view xml, const XmlTag& open, size_t limit) {
   if (open.self_closing || open.closing) return std::nullopt;
-  for (auto t = next_tag(xml, open.end); t; t = next_tag(xml, t->end)) {
+  for (auto t = next_tag(xml, open.end); t && t->begin < limit; t = next_tag(xml, t->end)) {
     if (t->closing && t->qname == open.qname) return t;
   }
   return std::nullopt;

@@ -36,8 +36,10 @@ struct XmlTag {
 
 // The next tag (opening, closing or empty) at or after pos; nullopt at the end.
 std::optional<XmlTag> next_tag(std::string_view xml, size_t pos);
-// The closing tag of `open` (same qname), assuming that element does not nest; nullopt if none.
-std::optional<XmlTag> closing_tag(std::string_view xml, const XmlTag& open);
+// The closing tag of `open` (same qname) that starts before `limit`, assuming that element does
+// not nest; nullopt if none. The limit keeps hostile input (unclosed children) linear.
+std::optional<XmlTag> closing_tag(std::string_view xml, const XmlTag& open,
+                                  size_t limit = std::string_view::npos);
 // Text with the five predefined entities and numeric character references decoded.
 std::string xml_unescape(std::string_view s);
 // Excel's escape for characters XML cannot hold, in the text of XLSX cells: "_x000D_" is a
