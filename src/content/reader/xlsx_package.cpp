@@ -208,6 +208,37 @@ std::string namespace_of(std::string_view xml, std::string_view prefix) {
   return std::string(kMainNs);
 }
 
+// True when a cell type liborcus misreads may occur (t="inlineStr", "b", "e", "d", "str"):
+// sheets as Excel and LibreOffice write them mostly have none and skip the cell-by-cell scan.
+bool may_need_rewrite(std::string_view xml) {
+  if (xml.find("inlineStr") != std::string_view::npos) return true;
+  // One pass over the type attributes (a search per type would read the sheet ten times).
+  for (size_t at = xml.find("t="); at != std::string_view::npos; at = xml.find("t=", at + 2)) {
+    const char before = at > 0 ? xml[at - 1] : '<';
+    if (before != ' ' && before != '\t' && before != '\n' && before != '\r') continue;
+    if (at + 3 >= xml.size() || (xml[at + 2] != '"' && xml[at + 2] != '\'')) continue;
+    const size_t end = xml.find(xml[at + 2], at + 3);
+    if (end == std::string_view::npos) return true;
+    const std::string_view type = xml.substr(at + 3, end - at - 3);
+    if (type == "b" || type == "e" || type == "d" || type == "str") return true;
+  }
+  return false;
+}
+
+// Cells with a cached value, counted by their closing </v> or </x:v> (any prefix).
+size_t count_values(std::string_view xml) {
+  size_t n = 0;
+  for (size_t at = xml.find("v>"); at != std::string_view::npos; at = xml.find("v>", at + 2)) {
+    if (at >= 2 && xml[at - 1] == '/' && xml[at - 2] == '<') {
+      ++n;
+    } else if (at >= 1 && xml[at - 1] == ':') {
+      const size_t lt = xml.rfind('<', at);
+      if (lt != std::string_view::npos && lt + 1 < at && xml[lt + 1] == '/') ++n;
+    }
+  }
+  return n;
+}
+
 SheetResult process_sheet(std::string_view xml, NewStrings& strings) {
   SheetResult result;
   std::string out;
@@ -343,12 +374,27 @@ NormalizedXlsx normalize_xlsx(std::string_view bytes) {
     result.sheets.push_back(std::move(info));
   }
 
-  std::optional<std::string> strings_xml;
-  if (!shared_strings.empty()) strings_xml = current(shared_strings);
-  NewStrings strings(strings_xml ? count_elements(*strings_xml, "si") : 0);
-  for (XlsxSheetInfo& info : result.sheets) {
+  // Sheets as Excel and LibreOffice write them need no rewrite: then the (large) shared string
+  // table is not read here at all, only the cells with values are counted.
+  std::vector<std::string> sheet_xml(result.sheets.size());
+  bool rewrite = false;
+  for (size_t i = 0; i < result.sheets.size(); ++i) {
+    const XlsxSheetInfo& info = result.sheets[i];
     if (!info.worksheet || !info.part_found) continue;
-    SheetResult sheet = process_sheet(*current(info.part), strings);
+    sheet_xml[i] = current(info.part).value_or("");
+    rewrite = rewrite || may_need_rewrite(sheet_xml[i]);
+  }
+  std::optional<std::string> strings_xml;
+  if (rewrite && !shared_strings.empty()) strings_xml = current(shared_strings);
+  NewStrings strings(strings_xml ? count_elements(*strings_xml, "si") : 0);
+  for (size_t i = 0; i < result.sheets.size(); ++i) {
+    XlsxSheetInfo& info = result.sheets[i];
+    if (!info.worksheet || !info.part_found) continue;
+    if (!may_need_rewrite(sheet_xml[i])) {
+      info.value_cells = count_values(sheet_xml[i]);
+      continue;
+    }
+    SheetResult sheet = process_sheet(sheet_xml[i], strings);
     info.value_cells = sheet.value_cells;
     if (sheet.rewritten) replaced[info.part] = std::move(*sheet.rewritten);
   }
