@@ -352,9 +352,10 @@ class SnapshotCompiler {
     if (t == nullptr) return;
     std::set<std::string> reported;  // one problem per cell
     auto check = [&](std::string_view value, size_t limit, bool utf16, const std::string& where) {
+      // The cheap tests first: most page texts are sentences, not keys.
       const std::string_view key_text = trim(value);
-      if (key_text.empty() || utf8_length(key_text) > 60 ||
-          key_text.find_first_of(" \n\t") != std::string_view::npos) {
+      if (key_text.empty() || s_.texts_.empty() ||
+          key_text.find_first_of(" \n\t") != std::string_view::npos || utf8_length(key_text) > 60) {
         return;
       }
       auto texts = s_.texts_.find(fold_case(key_text));
