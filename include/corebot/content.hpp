@@ -45,7 +45,8 @@ struct Page {
   // The page asks to be sent as a new message rather than replace the one whose button opened
   // it (column "new message").
   bool new_message = false;
-  std::string source;  // "Pages!A3", for messages to owners
+  std::string source;          // "Pages!A3", for messages to owners
+  std::string buttons_source;  // "Pages!E3": the buttons cell, for messages about a button
 };
 
 struct Admin {

@@ -6,6 +6,7 @@
 #include "content/check.hpp"
 #include "content/reader/ods_merges.hpp"
 #include "content/reader/reader.hpp"
+#include "content/reader/zip_writer.hpp"
 
 #ifndef COREBOT_CONTENT_FIXTURES
 #error "COREBOT_CONTENT_FIXTURES must name tests/fixtures/content"
@@ -35,8 +36,8 @@ const char* const kBrokenReport[] = {
     "error: Pages!B5: \"text\" is empty — fill it in or delete the row",
     "error: Pages!A7: \"my page\" is not a valid id — use one word: letters, digits, _ - . (no "
     "spaces)",
-    "error: Pages!B8: the formula in this cell shows an error or has no saved result — fix the "
-    "formula, or open the file in your spreadsheet program and save it",
+    "error: Pages!B8: the cell shows the error #DIV/0! — fix the formula or replace it with a "
+    "value",
     "error: Texts: the column \"key\" is missing — add it to the header row (row 1)",
     "error: Admins!A2: \"John Smith\" is not a Telegram user id or @username — write the numeric "
     "user id (e.g. 123456789) or the @username (5-32 letters, digits or _)",
@@ -63,9 +64,17 @@ const char* const kBrokenReport[] = {
     "language code such as en, ru, de or es (optionally with a region: pt-br)",
 };
 
+// liborcus 0.17 drops the error results of ODS formulas, so there the error code is unknown.
+constexpr char kOdsFormulaError[] =
+    "error: Pages!B8: the formula in this cell shows an error or has no saved result — fix the "
+    "formula; if your spreadsheet program shows a value, open the file there and save it again";
+
 std::string expected_broken(const std::string& file) {
   std::string out;
-  for (const char* line : kBrokenReport) out += std::string(line) + "\n";
+  for (const char* line : kBrokenReport) {
+    const bool ods_b8 = file.ends_with(".ods") && std::string(line).starts_with("error: Pages!B8");
+    out += std::string(ods_b8 ? kOdsFormulaError : line) + "\n";
+  }
   return out + file + ": 15 errors, 1 warning — the bot would keep its current content\n";
 }
 

@@ -72,7 +72,11 @@ class SnapshotCompiler {
     snap->specs_.insert(snap->specs_.end(), options.sheets.begin(), options.sheets.end());
     snap->validation_ = validate(snap->workbook_, snap->specs_);
     CompileResult result;
-    result.report = snap->validation_.report;
+    // What the reader noticed (e.g. an assumed encoding) comes first: it may explain the rest.
+    for (const ReadWarning& w : snap->workbook_.warnings) {
+      result.report.warning(w.sheet, "", w.what, w.fix);
+    }
+    result.report.merge(snap->validation_.report);
     SnapshotCompiler(*snap, result.report, options).run();
     // Modules' own checks read the compiled content, so they run only on otherwise sound content.
     if (!result.report.has_errors()) {
@@ -98,6 +102,7 @@ class SnapshotCompiler {
     compile_settings();
     compile_pages();
     compile_texts();
+    check_translation_lengths();
     compile_admins();
     collect_module_rows();
   }
@@ -212,6 +217,7 @@ class SnapshotCompiler {
       page.text = std::string(trim(t->cell(r, "text").text));
       page.media = std::string(t->value(r, "media"));
       page.source = t->sheet_name() + "!" + t->address(r, "id");
+      page.buttons_source = t->sheet_name() + "!" + t->address(r, "buttons");
       page.new_message = parse_boolean(t->value(r, "new message")).value_or(false);
       bool ok = r.valid;
       if (!page.media.empty()) {
@@ -323,6 +329,7 @@ class SnapshotCompiler {
           report_error_cell(report_, t->sheet_name(), c);
         } else if (!v.empty()) {
           by_lang[code] = std::string(v);
+          text_cells_[key][code] = c.address();
         } else if (col == default_col) {
           report_.error(
               t->sheet_name(), c.address(),
@@ -336,6 +343,49 @@ class SnapshotCompiler {
         }
       }
     }
+  }
+
+  // Telegram's limits apply to the text a user finally gets. A page text or button label that is
+  // a Texts key (Context::localize) is sent in every language, so each translation must fit
+  // where the key is used; any other Texts text (form questions, the bot's own texts) is a
+  // message of its own.
+  void check_translation_lengths() {
+    const Table* t = s_.table("Texts");
+    if (t == nullptr) return;
+    std::set<std::string> reported;  // one problem per cell
+    auto check = [&](std::string_view value, size_t limit, bool utf16, const std::string& where) {
+      // The cheap tests first: most page texts are sentences, not keys.
+      const std::string_view key_text = trim(value);
+      if (key_text.empty() || s_.texts_.empty() ||
+          key_text.find_first_of(" \n\t") != std::string_view::npos || utf8_length(key_text) > 60) {
+        return;
+      }
+      auto texts = s_.texts_.find(fold_case(key_text));
+      if (texts == s_.texts_.end()) return;
+      for (const auto& [code, text] : texts->second) {
+        const size_t length = utf16 ? utf16_length(text) : utf8_length(text);
+        const std::string& cell = text_cells_[texts->first][code];
+        if (length <= limit || !reported.insert(cell).second) continue;
+        report_.error(t->sheet_name(), cell,
+                      "the " + code + " text of \"" + texts->first + "\" is " +
+                          std::to_string(length) + " characters long; " + where +
+                          ", where Telegram allows " + std::to_string(limit),
+                      "shorten it");
+      }
+    };
+    for (const Page& page : s_.pages_) {
+      check(page.text, page.media.empty() ? kMaxMessageLength : kMaxCaptionLength, true,
+            "page \"" + page.id + "\" shows it" +
+                (page.media.empty() ? "" : " under a picture or file"));
+      for (const auto& row : page.keyboard) {
+        for (const Button& b : row) {
+          check(b.text, kMaxButtonTextLength, false,
+                "it labels a button of page \"" + page.id + "\"");
+        }
+      }
+    }
+    for (const auto& [key, by_lang] : s_.texts_)
+      check(key, kMaxMessageLength, true, "it is sent as a message");
   }
 
   void compile_admins() {
@@ -361,6 +411,7 @@ class SnapshotCompiler {
   const CompileOptions& options_;
   std::set<std::string> page_ids_;
   std::map<std::string, std::string> settings_cells_;
+  std::map<std::string, std::map<std::string, std::string>> text_cells_;  // key -> language -> B7
 };
 
 CompileResult compile_snapshot(Workbook workbook, const CompileOptions& options) {

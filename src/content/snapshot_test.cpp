@@ -85,6 +85,59 @@ TEST(Snapshot, MissingPagesSheetAndColumns) {
                 "Pages: the column \"text\" is missing — add it to the header row (row 1)"}));
 }
 
+// A title above the column names: the fix names it instead of "add it to the header row".
+TEST(Snapshot, ATitleRowAboveTheHeaderIsNamed) {
+  const CompileResult r =
+      compile_snapshot(make({{"Pages", "My photo bot,\n,\nid,text\nstart,Hi\n"}}));
+  EXPECT_EQ(lines(r.report),
+            (std::vector<std::string>{
+                "Pages!A1: unknown column \"My photo bot\" is ignored — check the spelling; the "
+                "known columns are id, text, media, media type, buttons, new message",
+                "Pages: the column \"id\" is missing — the column names are in row 3, below \"My "
+                "photo bot\" in row 1: delete the rows above the column names (the first filled "
+                "row must hold them)",
+                "Pages: the column \"text\" is missing — the column names are in row 3, below "
+                "\"My photo bot\" in row 1: delete the rows above the column names (the first "
+                "filled row must hold them)"}));
+}
+
+// What a reader noticed comes first in the report, as a warning that does not block the content.
+TEST(Snapshot, ReadWarningsLeadTheReport) {
+  Workbook wb = make({{"Pages", "id,text\nstart,Hi\n"}});
+  wb.warnings.push_back({"Pages", "the file is not UTF-8; it was read as Windows-1251 (Cyrillic)",
+                         "save it as CSV UTF-8"});
+  const CompileResult r = compile_snapshot(std::move(wb));
+  ASSERT_TRUE(r.snapshot) << r.report.to_string();
+  EXPECT_EQ(lines(r.report),
+            std::vector<std::string>{"Pages: the file is not UTF-8; it was read as Windows-1251 "
+                                     "(Cyrillic) — save it as CSV UTF-8"});
+  EXPECT_EQ(r.report.warning_count(), 1u);
+}
+
+// Telegram's limits apply to every language a key is shown in, not only to the Pages cell.
+TEST(Snapshot, TranslationsMustFitWhereTheirKeyIsUsed) {
+  const std::string caption(1100, 'x');
+  const std::string label(65, 'y');
+  const std::string message(4097, 'z');
+  const std::string texts = "key,en,ru\nwelcome,Hi,\"" + caption + "\"\nbtn,Go,\"" + label +
+                            "\"\nunknown_command,Eh?,\"" + message + "\"\n";
+  Workbook wb = make({{"Pages",
+                       "id,text,media,buttons\nstart,welcome,https://x.org/a.jpg,"
+                       "btn -> start\n"}});
+  wb.sheets.push_back(
+      std::move(read_workbook_bytes(texts, Format::kCsv, "Texts.csv").workbook->sheets[0]));
+  const CompileResult r = compile_snapshot(std::move(wb));
+  EXPECT_FALSE(r.snapshot);
+  EXPECT_EQ(lines(r.report),
+            (std::vector<std::string>{
+                "Texts!C2: the ru text of \"welcome\" is 1100 characters long; page \"start\" "
+                "shows it under a picture or file, where Telegram allows 1024 — shorten it",
+                "Texts!C3: the ru text of \"btn\" is 65 characters long; it labels a button of "
+                "page \"start\", where Telegram allows 64 — shorten it",
+                "Texts!C4: the ru text of \"unknown_command\" is 4097 characters long; it is sent "
+                "as a message, where Telegram allows 4096 — shorten it"}));
+}
+
 TEST(Snapshot, TextLimitsCountUtf16) {
   std::string long_text(4095, 'a');
   long_text += "😀";  // two UTF-16 units: 4097

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,8 @@ bool is_valid_utf8(std::string_view s);
 size_t find_invalid_utf8(std::string_view s);
 // s with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string sanitize_utf8(std::string_view s);
+// Appends the UTF-8 encoding of a code point (at most U+10FFFF) to out.
+void append_utf8(std::string& out, uint32_t code_point);
 // Number of Unicode code points (s must be valid UTF-8).
 size_t utf8_length(std::string_view s);
 // Length in UTF-16 code units, the unit Telegram counts message lengths in.

@@ -135,13 +135,42 @@ class Validator {
       }
       slot = cell.col;
     }
+    const std::optional<std::string> title = title_row_hint(table, by_name);
     for (size_t i = 0; i < spec.columns.size(); ++i) {
       if (spec.columns[i].required && !table.columns_[i]) {
         report_.error(table.sheet_name(), "",
                       "the column \"" + spec.columns[i].name + "\" is missing",
-                      "add it to the header row (row " + std::to_string(header.index + 1) + ")");
+                      title.value_or("add it to the header row (row " +
+                                     std::to_string(header.index + 1) + ")"));
       }
     }
+  }
+
+  // Owners often put a title ("Price list") above the column names. When the first filled row
+  // lacks required columns that a row just below holds, the fix names that title row.
+  static std::optional<std::string> title_row_hint(const Table& table,
+                                                   const std::map<std::string, size_t>& by_name) {
+    const SheetSpec& spec = *table.spec_;
+    const auto& rows = table.sheet_->rows();
+    for (size_t ri = 1; ri < rows.size() && ri <= 5; ++ri) {
+      std::vector<bool> found(spec.columns.size());
+      for (const Cell& cell : rows[ri].cells) {
+        if (auto it = by_name.find(normalize_header(cell.text)); it != by_name.end()) {
+          found[it->second] = true;
+        }
+      }
+      bool all = true;
+      for (size_t i = 0; i < spec.columns.size(); ++i) {
+        if (spec.columns[i].required && !found[i]) all = false;
+      }
+      if (!all) continue;
+      const Row& first = rows.front();
+      return "the column names are in row " + std::to_string(rows[ri].index + 1) + ", below \"" +
+             excerpt(trim(first.cells.front().text)) + "\" in row " +
+             std::to_string(first.index + 1) +
+             ": delete the rows above the column names (the first filled row must hold them)";
+    }
+    return std::nullopt;
   }
 
   void collect_records(Table& table) {
@@ -225,9 +254,12 @@ class Validator {
 
 void report_error_cell(Report& report, const std::string& sheet, const Cell& cell) {
   if (cell.text.empty()) {
+    // Programs that write files without calculating them (pandas, openpyxl) save no result;
+    // liborcus drops the error results of ODS formulas. Either way the value is unknown.
     report.error(sheet, cell.address(),
                  "the formula in this cell shows an error or has no saved result",
-                 "fix the formula, or open the file in your spreadsheet program and save it");
+                 "fix the formula; if your spreadsheet program shows a value, open the file there "
+                 "and save it again");
   } else {
     report.error(sheet, cell.address(), "the cell shows the error " + cell.text,
                  "fix the formula or replace it with a value");

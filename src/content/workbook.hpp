@@ -83,9 +83,18 @@ class Sheet {
   mutable Cell empty_;
 };
 
+// Something a reader noticed and the owner should know, though the file was read (e.g. the
+// encoding a CSV file was assumed to be in). Compiling reports it as a warning.
+struct ReadWarning {
+  std::string sheet;  // "" for the whole file
+  std::string what;
+  std::string fix;
+};
+
 struct Workbook {
   std::string source;  // file name (or URL) the workbook came from, for messages
   std::vector<Sheet> sheets;
+  std::vector<ReadWarning> warnings;
 
   // The sheet whose name matches, ignoring ASCII case and surrounding spaces; nullptr if none.
   const Sheet* find(std::string_view name) const;

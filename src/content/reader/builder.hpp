@@ -9,10 +9,16 @@
 namespace corebot::content::detail {
 
 // Thrown by readers for any problem with the input; message is shown to the owner after the
-// file name. Caught in reader.cpp and turned into ReadResult::error.
+// file name, and fix (when a reader knows one) after it. Caught in reader.cpp and turned into
+// ReadResult::error and ReadResult::fix.
 class ReadFailure : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ReadFailure(const std::string& what, std::string fix = {})
+      : std::runtime_error(what), fix_(std::move(fix)) {}
+  const std::string& fix() const { return fix_; }
+
+ private:
+  std::string fix_;
 };
 
 class WorkbookBuilder {
@@ -25,6 +31,7 @@ class WorkbookBuilder {
   // Sets a cell; invalid UTF-8 is repaired. Throws ReadFailure past a limit.
   void set(size_t sheet, Cell cell);
   void add_merged(size_t sheet, MergedRange range);
+  void add_warning(ReadWarning warning) { workbook_.warnings.push_back(std::move(warning)); }
   Sheet& sheet(size_t index) { return workbook_.sheets.at(index); }
   const ReadLimits& limits() const { return limits_; }
   Workbook finish();

@@ -5,28 +5,11 @@
 #include <string>
 
 #include "content/reader/builder.hpp"
+#include "content/reader/text_encoding.hpp"
 #include "content/text.hpp"
 
 namespace corebot::content::detail {
 namespace {
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 std::string utf16_to_utf8(std::string_view bytes, bool little_endian) {
   std::string out;
@@ -85,12 +68,21 @@ void read_csv(std::string_view bytes, std::string sheet_name, WorkbookBuilder& b
   if (bytes.find('\0') != std::string_view::npos) {
     throw ReadFailure("not a CSV text file (it contains binary data)");
   }
-  if (const size_t bad = find_invalid_utf8(bytes); bad != std::string_view::npos) {
-    const size_t line =
-        1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + bad, '\n'));
-    throw ReadFailure("line " + std::to_string(line) +
-                      ": the text is not UTF-8 — save the file as \"CSV UTF-8\" (Excel) or "
-                      "choose the UTF-8 character set when saving (LibreOffice)");
+  std::string decoded;
+  if (!converted.empty() || is_valid_utf8(bytes)) {
+    // UTF-8 (or UTF-16, converted above): the encoding every current program can save.
+  } else if (!looks_like_single_byte_text(bytes)) {
+    throw ReadFailure("not a CSV text file (it contains binary data)");
+  } else {
+    // Excel's plain "CSV" is in the Windows code page: read it rather than refuse it, and say
+    // which one was assumed, since a wrong guess garbles every letter outside ASCII.
+    const SingleByteEncoding encoding = guess_single_byte_encoding(bytes);
+    decoded = decode_single_byte(bytes, encoding);
+    bytes = decoded;
+    builder.add_warning(ReadWarning{
+        sheet_name, "the file is not UTF-8; it was read as " + std::string(encoding_name(encoding)),
+        "if letters look wrong, save it as \"CSV UTF-8\" (Excel) or choose the UTF-8 character "
+        "set when saving (LibreOffice)"});
   }
   const size_t sheet = builder.add_sheet(std::move(sheet_name));
   const char delimiter = detect_delimiter(bytes);

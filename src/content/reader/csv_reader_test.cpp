@@ -66,10 +66,34 @@ TEST(CsvReader, UnclosedQuoteIsAnError) {
   EXPECT_EQ(r.error, "p.csv: line 2: a quoted field is never closed — add the missing '\"'");
 }
 
-TEST(CsvReader, NotUtf8IsAnError) {
-  const ReadResult r = read_workbook_bytes("id,text\nx,caf\xE9\n", Format::kCsv, "p.csv");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error.rfind("p.csv: line 2: the text is not UTF-8", 0), 0u) << r.error;
+// Excel's plain "CSV" on Russian Windows: Windows-1251, read with a warning naming it.
+TEST(CsvReader, Windows1251IsReadAndSaysSo) {
+  // "key;ru\nhello;Привет, Ёжик!" in Windows-1251.
+  const Workbook wb = read_ok("key;ru\nhello;\xCF\xF0\xE8\xE2\xE5\xF2, \xA8\xE6\xE8\xEA!\n");
+  EXPECT_EQ(wb.sheets[0].at(1, 1).text, "Привет, Ёжик!");
+  ASSERT_EQ(wb.warnings.size(), 1u);
+  EXPECT_EQ(wb.warnings[0].sheet, "pages");
+  EXPECT_EQ(wb.warnings[0].what, "the file is not UTF-8; it was read as Windows-1251 (Cyrillic)");
+  EXPECT_EQ(wb.warnings[0].fix,
+            "if letters look wrong, save it as \"CSV UTF-8\" (Excel) or choose the UTF-8 "
+            "character set when saving (LibreOffice)");
+  EXPECT_EQ(sniff_format("hello;\xCF\xF0\xE8\xE2\xE5\xF2\n"), Format::kCsv);
+}
+
+TEST(CsvReader, WesternSingleByteTextIsWindows1252) {
+  const Workbook wb = read_ok(
+      "id,text\nx,caf\xE9 \x80 Gr\xF6\xDF"
+      "e\n");
+  EXPECT_EQ(wb.sheets[0].at(1, 1).text, "café € Größe");
+  ASSERT_EQ(wb.warnings.size(), 1u);
+  EXPECT_EQ(wb.warnings[0].what,
+            "the file is not UTF-8; it was read as Windows-1252 (Western European)");
+  EXPECT_TRUE(read_ok("id,text\nx,café\n").warnings.empty());
+}
+
+TEST(CsvReader, ControlBytesOutsideUtf8AreBinary) {
+  const ReadResult r = read_workbook_bytes("id,text\nx,\x01\xE9\n", Format::kCsv, "p.csv");
+  EXPECT_EQ(r.error, "p.csv: not a CSV text file (it contains binary data)");
 }
 
 TEST(CsvReader, BinaryIsAnError) {

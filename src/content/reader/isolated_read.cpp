@@ -210,6 +210,12 @@ std::string encode_read_result(const ReadResult& result) {
       }
     }
   }
+  w.u64(book.warnings.size());
+  for (const ReadWarning& warning : book.warnings) {
+    w.str(warning.sheet);
+    w.str(warning.what);
+    w.str(warning.fix);
+  }
   w.u8(kEnd);
   return w.take();
 }
@@ -252,6 +258,15 @@ std::optional<ReadResult> decode_read_result(std::string_view bytes) {
       }
       sheet.finish();
       book.sheets.push_back(std::move(sheet));
+    }
+    uint64_t warnings = 0;
+    if (!r.u64(&warnings) || warnings > bytes.size()) return std::nullopt;
+    for (uint64_t i = 0; i < warnings; ++i) {
+      ReadWarning warning;
+      if (!r.str(&warning.sheet) || !r.str(&warning.what) || !r.str(&warning.fix)) {
+        return std::nullopt;
+      }
+      book.warnings.push_back(std::move(warning));
     }
     result.workbook = std::move(book);
   } else {

@@ -53,6 +53,7 @@ TEST(IsolatedRead, KeepsMergedRangesAndEveryCellKind) {
   book.sheets.push_back(std::move(sheet));
   book.sheets.emplace_back("Empty");
   book.sheets.back().finish();
+  book.warnings.push_back({"Mixed", "the file is not UTF-8", "save it as CSV UTF-8"});
   ReadResult original;
   original.workbook = book;
 
@@ -61,6 +62,8 @@ TEST(IsolatedRead, KeepsMergedRangesAndEveryCellKind) {
   EXPECT_EQ(copy.workbook->source, "mixed");
   EXPECT_EQ(copy.workbook->sheets[0].at(0, 2).number, 0.1);
   EXPECT_EQ(copy.workbook->sheets[0].merged().size(), 1u);
+  ASSERT_EQ(copy.workbook->warnings.size(), 1u);
+  EXPECT_EQ(copy.workbook->warnings[0].fix, "save it as CSV UTF-8");
 }
 
 TEST(IsolatedRead, FailuresKeepTheirMessageAndFix) {

@@ -7,7 +7,6 @@
 // XLSX files read.
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,8 +18,5 @@ namespace corebot::content::detail {
 // std::exception (orcus::zip_error, ReadFailure) on a damaged archive. Call it only on archives
 // scan_zip() accepted: it trusts the entry sizes it bounds.
 std::optional<std::string> uncover_merged_cells(std::string_view ods);
-
-// The CRC-32 of a zip entry (IEEE 802.3), exposed for tests.
-uint32_t zip_crc32(std::string_view data);
 
 }  // namespace corebot::content::detail

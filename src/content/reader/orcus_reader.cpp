@@ -16,6 +16,8 @@
 #include "content/reader/builder.hpp"
 #include "content/reader/ods_merges.hpp"
 #include "content/reader/orcus_styles.hpp"
+#include "content/reader/xlsx_package.hpp"
+#include "content/reader/xml_scan.hpp"
 
 namespace corebot::content::detail {
 namespace {
@@ -75,8 +77,7 @@ std::string join_lines(const std::vector<std::string>& parts) {
 
 class SharedStrings final : public os::iface::import_shared_strings {
  public:
-  SharedStrings(const ReadLimits& limits, bool paragraphs)
-      : limits_(limits), paragraphs_(paragraphs) {}
+  SharedStrings(const ReadLimits& limits, bool xlsx) : limits_(limits), paragraphs_(!xlsx) {}
 
   // The text of a cell. For ODS, liborcus 0.17 commits each paragraph (<text:p>) of a cell as
   // its own string and passes only the last one: join everything committed since the
@@ -112,6 +113,8 @@ class SharedStrings final : public os::iface::import_shared_strings {
 
  private:
   size_t push(std::string s) {
+    // XLSX only (ODS has no such escape); most strings have no "_x" and skip the copy.
+    if (!paragraphs_ && s.find('_') != std::string::npos) s = decode_ooxml_escapes(s);
     bytes_ += s.size();
     if (bytes_ > limits_.max_uncompressed_bytes || strings_.size() >= limits_.max_cells * 4) {
       throw ReadFailure("too many texts in the shared string table");
@@ -131,7 +134,7 @@ class SheetAdapter;
 
 class Formula final : public os::iface::import_formula {
  public:
-  explicit Formula(SheetAdapter& sheet) : sheet_(sheet) {}
+  Formula(SheetAdapter& sheet, bool xlsx) : sheet_(sheet), xlsx_(xlsx) {}
   void set_position(row_t row, col_t col) override {
     row_ = row, col_ = col;
     result_.reset();
@@ -139,15 +142,20 @@ class Formula final : public os::iface::import_formula {
   void set_formula(os::formula_grammar_t, std::string_view) override {}
   void set_shared_formula_index(size_t) override {}
   void set_result_string(std::string_view value) override {
-    result_ = text_cell(row_, col_, std::string(value));
+    result_ = text_cell(row_, col_, xlsx_ ? decode_ooxml_escapes(value) : std::string(value));
   }
-  void set_result_value(double value) override { result_ = number_cell(row_, col_, value); }
+  // liborcus 0.17 reports a formula saved without a result (openpyxl, pandas) as NaN: leave it
+  // without a result, which commit() reports, instead of sending "nan".
+  void set_result_value(double value) override {
+    if (std::isfinite(value)) result_ = number_cell(row_, col_, value);
+  }
   void set_result_bool(bool value) override { result_ = bool_cell(row_, col_, value); }
   void set_result_empty() override { result_ = text_cell(row_, col_, ""); }
   void commit() override;
 
  private:
   SheetAdapter& sheet_;
+  const bool xlsx_;
   row_t row_ = 0;
   col_t col_ = 0;
   std::optional<Cell> result_;
@@ -177,7 +185,7 @@ class SheetAdapter final : public os::iface::import_sheet,
         index_(index),
         strings_(strings),
         formats_(formats),
-        formula_(*this),
+        formula_(*this, formats != nullptr),
         array_formula_(*this) {}
 
   void put(Cell cell) {
@@ -255,7 +263,11 @@ class SheetAdapter final : public os::iface::import_sheet,
   }
 
   void set_value(row_t row, col_t col, double value) override {
-    if (in_sheet(row, col)) put(number_cell(row, col, value));
+    if (!in_sheet(row, col)) return;
+    // A value liborcus could not parse as a number arrives as NaN: an unreadable cell.
+    put(std::isfinite(value) ? number_cell(row, col, value)
+                             : Cell{static_cast<uint32_t>(row), static_cast<uint32_t>(col),
+                                    CellKind::kError, "", 0});
   }
   void set_bool(row_t row, col_t col, bool value) override {
     if (in_sheet(row, col)) put(bool_cell(row, col, value));
@@ -448,7 +460,7 @@ class ReferenceResolver final : public os::iface::import_reference_resolver {
 class Factory final : public os::iface::import_factory {
  public:
   Factory(WorkbookBuilder& builder, bool xlsx)
-      : builder_(builder), strings_(builder.limits(), !xlsx), xlsx_(xlsx) {}
+      : builder_(builder), strings_(builder.limits(), xlsx), xlsx_(xlsx) {}
 
   os::iface::import_global_settings* get_global_settings() override { return &settings_; }
   os::iface::import_shared_strings* get_shared_strings() override { return &strings_; }
@@ -493,18 +505,51 @@ class Factory final : public os::iface::import_factory {
   std::vector<std::unique_ptr<SheetAdapter>> sheets_;
 };
 
+// A sheet whose XML holds values but that read empty was not understood (a writer's quirk the
+// workarounds do not cover): say so, rather than letting validation call a full sheet empty.
+void check_sheets_were_read(const std::vector<XlsxSheetInfo>& sheets, WorkbookBuilder& builder) {
+  static const std::string kFix =
+      "open the file in Excel, LibreOffice or Google Sheets, save it again as .xlsx (Excel "
+      "Workbook) and reload";
+  for (size_t i = 0; i < builder.sheet_count(); ++i) {
+    Sheet& sheet = builder.sheet(i);
+    const XlsxSheetInfo* info = i < sheets.size() ? &sheets[i] : nullptr;
+    for (const XlsxSheetInfo& s : sheets) {
+      if (s.name == sheet.name()) info = &s;
+    }
+    if (info == nullptr || !info->worksheet) continue;
+    const std::string quoted = "\"" + sheet.name() + "\"";
+    if (!info->part_found) {
+      throw ReadFailure("the sheet " + quoted + " is missing from the file" +
+                            (info->part.empty() ? "" : " (there is no " + info->part + ")"),
+                        kFix);
+    }
+    if (info->value_cells == 0) continue;
+    size_t read = 0;
+    sheet.transform_pending([&](Cell& c) { read += c.empty() ? 0 : 1; });
+    if (read == 0) {
+      throw ReadFailure("the sheet " + quoted + " has " + std::to_string(info->value_cells) +
+                            " filled cells in the file, but none of them could be read",
+                        kFix);
+    }
+  }
+}
+
 }  // namespace
 
 void read_zip_spreadsheet(std::string_view bytes, Format format, WorkbookBuilder& builder) {
   Factory factory(builder, format == Format::kXlsx);
   if (format == Format::kXlsx) {
     orcus::orcus_xlsx filter(&factory);
-    filter.read_stream(bytes);
-  } else {
-    orcus::orcus_ods filter(&factory);
-    const std::optional<std::string> uncovered = uncover_merged_cells(bytes);
-    filter.read_stream(uncovered ? std::string_view(*uncovered) : bytes);
+    const NormalizedXlsx normalized = normalize_xlsx(bytes);
+    filter.read_stream(normalized.package ? std::string_view(*normalized.package) : bytes);
+    factory.finish();
+    check_sheets_were_read(normalized.sheets, builder);
+    return;
   }
+  orcus::orcus_ods filter(&factory);
+  const std::optional<std::string> uncovered = uncover_merged_cells(bytes);
+  filter.read_stream(uncovered ? std::string_view(*uncovered) : bytes);
   factory.finish();
 }
 

@@ -5,9 +5,11 @@
 #include <fstream>
 #include <new>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "content/reader/builder.hpp"
+#include "content/reader/text_encoding.hpp"
 #include "content/text.hpp"
 
 namespace corebot::content {
@@ -124,6 +126,40 @@ std::optional<std::string> slurp(const std::filesystem::path& path, size_t limit
   return data;
 }
 
+constexpr char kEmptyFileFix[] =
+    "the save, copy or upload did not finish: save the spreadsheet again and reload";
+
+// What a zip archive that is not the expected spreadsheet holds, and what to do about it.
+std::pair<std::string, std::string> not_a_spreadsheet(const ZipDirectory& dir,
+                                                      std::string_view bytes) {
+  const std::string save_again =
+      "open your spreadsheet in Excel, LibreOffice or Google Sheets, save it as .xlsx and use "
+      "that file";
+  if (has_entry(dir, "xl/workbook.xml")) {
+    return {"it is an Excel file (.xlsx)", "rename it to .xlsx"};
+  }
+  if (has_entry(dir, "content.xml")) {
+    if (bytes.find("application/vnd.oasis.opendocument.spreadsheet") != std::string_view::npos) {
+      return {"it is an OpenDocument spreadsheet (.ods)", "rename it to .ods"};
+    }
+    return {"it is an OpenDocument text or presentation, not a spreadsheet", save_again};
+  }
+  if (has_entry(dir, "word/document.xml")) {
+    return {"it is a Word document, not a spreadsheet", save_again};
+  }
+  if (has_entry(dir, "ppt/presentation.xml")) {
+    return {"it is a PowerPoint presentation, not a spreadsheet", save_again};
+  }
+  for (std::string_view name : dir.names) {
+    const std::string lower = fold_case(name);
+    if (lower.ends_with(".xlsx") || lower.ends_with(".ods") || lower.ends_with(".csv")) {
+      return {"it is a zip archive holding " + sanitize_utf8(excerpt(name, 60)),
+              "unpack the archive and use the spreadsheet inside"};
+    }
+  }
+  return {"it is a zip archive that holds no spreadsheet", save_again};
+}
+
 std::string too_big(size_t limit) {
   return "the file is larger than " + std::to_string(limit >> 20) + " MiB";
 }
@@ -164,7 +200,10 @@ std::optional<Format> sniff_format(std::string_view bytes) {
     return std::nullopt;
   }
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF") return Format::kCsv;
-  if (bytes.find('\0') == std::string_view::npos && is_valid_utf8(bytes)) return Format::kCsv;
+  if (bytes.find('\0') == std::string_view::npos &&
+      (is_valid_utf8(bytes) || detail::looks_like_single_byte_text(bytes))) {
+    return Format::kCsv;  // UTF-8, or a single-byte encoding the CSV reader guesses
+  }
   return std::nullopt;
 }
 
@@ -176,6 +215,10 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
     return result;
   };
   if (bytes.size() > limits.max_file_bytes) return fail(too_big(limits.max_file_bytes));
+  if (bytes.empty()) {
+    result.fix = kEmptyFileFix;
+    return fail("the file is empty (0 bytes)");
+  }
   try {
     detail::WorkbookBuilder builder(std::string(source_name), limits);
     if (format == Format::kCsv) {
@@ -195,13 +238,11 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
       } catch (const ReadFailure& e) {
         return fail(kind + e.what());
       }
-      if (format == Format::kXlsx && !has_entry(dir, "xl/workbook.xml")) {
-        return fail(kind + "the archive has no xl/workbook.xml" +
-                    (has_entry(dir, "content.xml") ? " (it looks like an ODS file)" : ""));
-      }
-      if (format == Format::kOds && !has_entry(dir, "content.xml")) {
-        return fail(kind + "the archive has no content.xml" +
-                    (has_entry(dir, "xl/workbook.xml") ? " (it looks like an XLSX file)" : ""));
+      if ((format == Format::kXlsx && !has_entry(dir, "xl/workbook.xml")) ||
+          (format == Format::kOds && !has_entry(dir, "content.xml"))) {
+        auto [what, fix] = not_a_spreadsheet(dir, bytes);
+        result.fix = std::move(fix);
+        return fail(kind + what);
       }
       try {
         detail::read_zip_spreadsheet(bytes, format, builder);
@@ -216,6 +257,7 @@ ReadResult read_workbook_bytes(std::string_view bytes, Format format, std::strin
     if (builder.sheet_count() == 0) return fail("the workbook has no sheets");
     result.workbook = builder.finish();
   } catch (const ReadFailure& e) {
+    result.fix = e.fix();
     return fail(e.what());
   } catch (const std::bad_alloc&) {
     return fail("not enough memory to read the file");

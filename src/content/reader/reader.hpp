@@ -48,7 +48,8 @@ struct ReadResult {
 // The format a path's extension names (.xlsx, .ods, .csv, .tsv, .txt; case-insensitive).
 std::optional<Format> format_from_extension(const std::filesystem::path& path);
 // The format of file content: a zip holding xl/workbook.xml is XLSX, an ODF spreadsheet is ODS;
-// anything else that is valid UTF-8 text is CSV; nullopt otherwise.
+// anything else that is text (UTF-8, or single-byte without control characters) is CSV; nullopt
+// otherwise.
 std::optional<Format> sniff_format(std::string_view bytes);
 
 // Reads a local file, choosing the reader by extension. A directory is read as a set of CSV

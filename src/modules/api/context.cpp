@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "corebot/utf8.hpp"
+
 namespace corebot {
 namespace json = boost::json;
 
@@ -122,7 +124,7 @@ std::string Context::text(std::string_view key, std::string_view fallback) const
 
 std::string Context::localize(std::string_view value) const {
   // Only a single word can be a key; most page texts are sentences and skip the lookup.
-  if (!content_ || value.empty() || value.size() > 60 ||
+  if (!content_ || value.empty() || utf8::length(value) > 60 ||
       value.find_first_of(" \n\t") != std::string_view::npos || !content_->has_text(value)) {
     return std::string(value);
   }

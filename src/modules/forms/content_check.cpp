@@ -4,10 +4,17 @@
 #include <string>
 
 #include "corebot/ascii.hpp"
+#include "corebot/utf8.hpp"
 #include "modules/forms/answers.hpp"
 #include "modules/forms/fields.hpp"
 
 namespace corebot::modules::forms {
+namespace {
+
+// An option is a button label: the same limit as labels of Pages buttons.
+constexpr std::size_t kMaxOptionCharacters = 64;
+
+}  // namespace
 
 ContentSheet forms_sheet() {
   return ContentSheet{
@@ -36,12 +43,20 @@ std::vector<ContentProblem> check_forms(const Content& content) {
                               "\" (also in " + it->second + ")",
                           "give every question of a form its own field name"});
     }
-    if (field.size() > 30) {
-      problems.push_back({true, row.sheet, row.cell("field"),
-                          "the field name \"" + field + "\" is longer than 30 characters",
-                          "use a shorter field name"});
-    }
+    // The column's max_length already limits the name to 30 characters; in bytes, a Cyrillic
+    // name weighs twice, which matters only where it travels in callback data.
     const auto type = parse_field_type(row.get("type"));
+    if (type == FieldType::kChoice) {
+      const std::size_t bytes = answer_data(field, kMaxOptions - 1).size();
+      if (bytes > kMaxCallbackDataBytes) {
+        problems.push_back({true, row.sheet, row.cell("field"),
+                            "the field name \"" + field +
+                                "\" makes the buttons of this choice question carry " +
+                                std::to_string(bytes) + " bytes; Telegram allows " +
+                                std::to_string(kMaxCallbackDataBytes),
+                            "use a shorter field name (letters outside A-Z count twice)"});
+      }
+    }
     const auto options = split_options(row.get("options"));
     if (type == FieldType::kChoice && options.empty()) {
       problems.push_back({true, row.sheet, row.cell("options"),
@@ -55,10 +70,12 @@ std::vector<ContentProblem> check_forms(const Content& content) {
                           "keep the list shorter"});
     }
     for (const auto& o : options) {
-      if (o.size() > 120) {
+      if (utf8::length(o) > kMaxOptionCharacters) {
         problems.push_back({true, row.sheet, row.cell("options"),
-                            "an option of \"" + field + "\" is too long for a button",
-                            "keep each option under 64 characters"});
+                            "an option of \"" + field + "\" is " + std::to_string(utf8::length(o)) +
+                                " characters long; a button shows at most " +
+                                std::to_string(kMaxOptionCharacters),
+                            "shorten the option"});
         break;
       }
     }
@@ -76,9 +93,9 @@ std::vector<ContentProblem> check_forms(const Content& content) {
         if (b.kind != Button::Kind::kAction || b.target.rfind(prefix, 0) != 0) continue;
         const std::string form = b.target.substr(prefix.size());
         if (seen.count(form)) continue;
-        const auto bang = page.source.find('!');
-        problems.push_back({true, page.source.substr(0, bang),
-                            bang == std::string::npos ? "" : page.source.substr(bang + 1),
+        const auto bang = page.buttons_source.find('!');
+        problems.push_back({true, page.buttons_source.substr(0, bang),
+                            bang == std::string::npos ? "" : page.buttons_source.substr(bang + 1),
                             "button \"" + b.text + "\" of page \"" + page.id + "\" starts form \"" +
                                 form + "\", which is not in the Forms sheet",
                             "add the form's questions to Forms or correct the id"});

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kState = "forms";  // the module's key in the session
 // Verbs start with '~', which page and form ids cannot contain.
-constexpr std::string_view kAnswer = "~a:";
+constexpr std::string_view kAnswer = kAnswerVerb;
 constexpr std::string_view kSkip = "~skip";
 constexpr std::string_view kCancel = "~cancel";
 constexpr std::string_view kConfirm = "~ok";
@@ -93,9 +93,8 @@ void ask(Context& ctx, json::object& state, const Field& f) {
   if (f.type == FieldType::kChoice) {
     const auto options = options_of(ctx, f);
     for (std::size_t i = 0; i < options.size() && i < kMaxOptions; ++i) {
-      rows.push_back(json::array{
-          json::object{{"text", options[i]},
-                       {"callback_data", data(kAnswer) + f.id + ":" + std::to_string(i)}}});
+      rows.push_back(
+          json::array{json::object{{"text", options[i]}, {"callback_data", answer_data(f.id, i)}}});
     }
   }
   json::array controls;

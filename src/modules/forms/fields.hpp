@@ -19,6 +19,16 @@ inline constexpr std::string_view kCallbackPrefix = "form";
 inline constexpr const char* kSheet = "Forms";
 // A choice question shows at most this many option buttons.
 inline constexpr std::size_t kMaxOptions = 20;
+// The verb of an option button's callback data; verbs start with '~', which ids cannot contain.
+inline constexpr std::string_view kAnswerVerb = "~a:";
+// Telegram refuses a keyboard whose callback data passes 64 bytes.
+inline constexpr std::size_t kMaxCallbackDataBytes = 64;
+
+// The callback data of option `index` of the choice question `field`: "form:~a:<field>:<index>".
+inline std::string answer_data(std::string_view field, std::size_t index) {
+  return std::string(kCallbackPrefix) + ":" + std::string(kAnswerVerb) + std::string(field) + ":" +
+         std::to_string(index);
+}
 
 struct Field {
   const ContentRow* row;  // points into the Content the field was read from

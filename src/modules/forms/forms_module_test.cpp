@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "corebot/registry.hpp"
 #include "corebot/store.hpp"
@@ -369,7 +372,42 @@ TEST(FormsContent, ChecksTheSheetAndTheButtons) {
   EXPECT_NE(report.find("Forms!B3: the field \"x\" appears twice in form \"a\" (also in B2)"),
             std::string::npos)
       << report;
-  EXPECT_NE(report.find("starts form \"nope\", which is not in the Forms sheet"), std::string::npos)
+  EXPECT_NE(report.find("Pages!C2: button \"Go\" of page \"start\" starts form \"nope\", which is "
+                        "not in the Forms sheet"),
+            std::string::npos)
+      << report;
+}
+
+// Names are limited in characters: 29 Cyrillic letters (58 bytes) are fine, except where the
+// name travels in a button's callback data, which Telegram limits to 64 bytes.
+TEST(FormsContent, FieldNamesAreCountedInCharacters) {
+  ModuleRegistry registry;
+  registry.add(std::make_unique<FormsModule>());
+  content::Workbook wb;
+  const std::vector<std::pair<std::string, std::string>> sheets = {
+      {"Pages", "id,text,buttons\nstart,Hi,Go -> form:a\n"},
+      {"Forms",
+       "form,field,question,type,options\n"
+       "a,контактный_телефон_покупателя,Q?,text,\n"
+       "a,любимый_цвет_нашего_покупателя,Q2?,choice,red|green\n"
+       "a,c,Q3?,choice,\"" +
+           std::string(65, 'x') + "|ok\"\n"}};
+  for (const auto& [name, csv] : sheets) {
+    auto r = content::read_workbook_bytes(csv, content::Format::kCsv, std::string(name) + ".csv");
+    wb.sheets.push_back(std::move(r.workbook->sheets.front()));
+  }
+  auto compiled =
+      content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
+  const std::string report = compiled.report.to_string();
+  EXPECT_EQ(report.find("Forms!B2"), std::string::npos) << report;
+  EXPECT_NE(report.find("error: Forms!B3: the field name \"любимый_цвет_нашего_покупателя\" makes "
+                        "the buttons of this choice question carry 68 bytes; Telegram allows 64 — "
+                        "use a shorter field name (letters outside A-Z count twice)"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("error: Forms!E4: an option of \"c\" is 65 characters long; a button "
+                        "shows at most 64 — shorten the option"),
+            std::string::npos)
       << report;
 }
 

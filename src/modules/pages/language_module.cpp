@@ -57,10 +57,10 @@ std::vector<ContentProblem> check_buttons(const Content& content) {
         const std::string code = b.target.substr(prefix.size());
         const auto& langs = content.languages();
         if (code == kMenu || std::find(langs.begin(), langs.end(), code) != langs.end()) continue;
-        const auto bang = page.source.find('!');
+        const auto bang = page.buttons_source.find('!');
         problems.push_back(
-            {true, page.source.substr(0, bang),
-             bang == std::string::npos ? "" : page.source.substr(bang + 1),
+            {true, page.buttons_source.substr(0, bang),
+             bang == std::string::npos ? "" : page.buttons_source.substr(bang + 1),
              "button \"" + b.text + "\" of page \"" + page.id + "\" leads to " + b.target +
                  ", but Texts has no \"" + code + "\" column",
              "use lang:menu (the list of languages) or lang:<code> of a Texts column"});

@@ -173,9 +173,14 @@ TEST(PagesContent, LanguageButtonsMustNameATextsColumn) {
   auto pages = content::read_workbook_bytes("id,text,buttons\nstart,Hi,DE -> lang:de\n",
                                             content::Format::kCsv, "Pages.csv");
   wb.sheets.push_back(std::move(pages.workbook->sheets.front()));
-  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
+  auto compiled =
+      content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_FALSE(compiled.snapshot);
   EXPECT_NE(compiled.report.to_string().find("Texts has no \"de\" column"), std::string::npos);
+  // The problem is in the buttons cell, not the page's id.
+  EXPECT_NE(compiled.report.to_string().find("error: Pages!C2: button \"DE\" of page"),
+            std::string::npos)
+      << compiled.report.to_string();
 }
 
 }  // namespace

@@ -1,0 +1,18 @@
+// UTF-8 length for limits owners read in characters ("at most 30 characters"): a Cyrillic letter
+// is two bytes and an emoji four, but each is one character. Header-only; shared by the engine
+// and the built-in modules.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace corebot::utf8 {
+
+// The number of code points in valid UTF-8 (every byte that does not continue a sequence).
+constexpr std::size_t length(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+}  // namespace corebot::utf8
