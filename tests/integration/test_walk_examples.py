@@ -267,8 +267,13 @@ class WalkExamplesTest(unittest.TestCase):
                     ids = [int(line.split(",")[0]) for line in f.read().splitlines()[1:]
                            if line.split(",")[0].isdigit()]
                 sandbox.control("POST", "/control/users", {"token": TOKEN, "user_ids": ids})
-            wait_for(lambda: [c for c in sandbox.calls() if c["method"] == "setMyCommands"],
-                     "the bot connected")
+            def connected():
+                # A bot that could not start says why, instead of a bare time-out.
+                if bot.proc.poll() is not None:
+                    raise AssertionError(f"the bot exited at start:\n{bot.output()}")
+                return [c for c in sandbox.calls()
+                        if c["method"] in ("setMyCommands", "deleteMyCommands")]
+            wait_for(connected, "the bot connected")
             for n, language in enumerate(languages):
                 walker = Walker(self, sandbox, f"http://127.0.0.1:{port}", 2001 + n, language)
                 forms = walker.pages()
