@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "content/module_declarations.hpp"
-#include "corebot/registry.hpp"
 #include "content/reader/reader.hpp"
 #include "content/snapshot.hpp"
+#include "corebot/registry.hpp"
 
 namespace corebot::testing {
 
@@ -25,7 +25,8 @@ inline std::shared_ptr<const content::ContentSnapshot> make_content(
     EXPECT_TRUE(r.ok()) << r.error;
     if (r.ok()) wb.sheets.push_back(std::move(r.workbook->sheets.front()));
   }
-  auto compiled = content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
+  auto compiled =
+      content::compile_snapshot(std::move(wb), content::compile_options(registry.infos()));
   EXPECT_TRUE(compiled.snapshot) << compiled.report.to_string();
   return compiled.snapshot;
 }
