@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "corebot/ascii.hpp"
+#include "corebot/utf8.hpp"
 
 namespace corebot::modules::forms {
 namespace {
@@ -14,11 +15,6 @@ namespace {
 using ascii::trim;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
 
 Checked ok(std::string value) { return {true, std::move(value), {}, {}}; }
 Checked bad(std::string key, std::string fallback) {
@@ -157,7 +153,7 @@ Checked check_answer(FieldType type, std::string_view text,
   }
   switch (type) {
     case FieldType::kText:
-      if (code_points(v) > kMaxTextAnswer) {
+      if (utf8::length(v) > kMaxTextAnswer) {
         return bad("form_too_long", "That is too long: please keep it under 1000 characters.");
       }
       return ok(std::string(v));

@@ -94,7 +94,7 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
   Users* users = ctx.users();
   if (usernames.empty() || !users) return;
   // Whoever holds the @username now (Users resolves a name that changed hands to its newest
-  // holder); the lead is in forms.leads either way, so a failed lookup only delays nothing else.
+  // holder). A failed lookup sends nothing more: the lead is saved in forms.leads either way.
   auto already = std::make_shared<std::set<std::int64_t>>(std::move(sent));
   for (const std::string& name : usernames) {
     users->find_by_username(name, [hold = ctx.hold(), text, photos, already](
