@@ -81,6 +81,17 @@ JobId Scheduler::enqueue(Job job) {
   return id;
 }
 
+std::size_t Scheduler::queued_total() const {
+  std::size_t total = 0;
+  for (std::size_t n : queued_) total += n;
+  return total;
+}
+
+std::size_t Scheduler::queued_for_chat(std::int64_t key) const {
+  const auto it = chats_.find(key);
+  return it == chats_.end() ? 0 : it->second.queued;
+}
+
 void Scheduler::make_ready(std::int64_t key, Chat& chat, std::size_t cls) {
   chat.lanes[cls].state = LaneState::kReady;
   ring_[cls].push_back(key);
