@@ -10,6 +10,7 @@
 #include "app/admin_api.hpp"
 #include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
+#include "app/health.hpp"
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
@@ -468,8 +469,18 @@ void Engine::State::start_admin() {
   AdminApiSources sources;
   sources.health = [this] {
     auto uptime = core::SystemClock::instance().now() - started_at;
+    const outbox::SchedulerStats out = outbox.stats();
+    const Health health =
+        assess_health({.stopping = stopping,
+                       .rate_factor = out.rate_factor,
+                       .replies_queued = out.queued[outbox::index_of(Priority::kInteractive)],
+                       .updates_pending = dispatcher.pending(),
+                       .users_pending_write = users->pending()});
+    json::array reasons;
+    for (const std::string& reason : health.reasons) reasons.emplace_back(reason);
     return json::object{
-        {"status", stopping ? "stopping" : "ok"},
+        {"status", health.status},
+        {"degraded_because", std::move(reasons)},
         {"bot", username},
         {"receiving", config.mode},
         {"stopping", stopping},
