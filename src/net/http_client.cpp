@@ -254,6 +254,9 @@ void HttpClient::State::finish(std::unique_ptr<Transfer> transfer, CURLcode resu
     response.headers.clear();
     response.body.clear();
     response.error = transfer->error[0] != '\0' ? transfer->error : curl_easy_strerror(result);
+    long request_bytes = 0;
+    curl_easy_getinfo(transfer->easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+    response.maybe_sent = request_bytes > 0;
   }
   deliver(std::move(transfer));
 }

@@ -42,6 +42,10 @@ struct HttpClientResponse {
   Headers headers;
   std::string body;
   std::string error;  // curl's message when status == 0
+  // status == 0 after some of the request was written (a timeout or a reset while waiting for
+  // the answer): the server may have acted on it. False when the connection never carried it
+  // (refused, name not resolved).
+  bool maybe_sent = false;
 };
 
 class HttpClient {

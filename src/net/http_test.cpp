@@ -227,6 +227,7 @@ TEST_F(HttpTest, ClientTimeoutGivesStatusZero) {
   const auto response = fetch({.url = url("/"), .timeout = 200ms});
   EXPECT_EQ(response.status, 0);
   EXPECT_FALSE(response.error.empty());
+  EXPECT_TRUE(response.maybe_sent) << "the server had the request: it may have acted on it";
   on_loop([&] { never_answered.clear(); });
 }
 
@@ -295,6 +296,7 @@ TEST_F(HttpTest, ConnectionRefusedGivesStatusZero) {
   const auto response = fetch({.url = "http://127.0.0.1:" + std::to_string(port) + "/"});
   EXPECT_EQ(response.status, 0);
   EXPECT_FALSE(response.error.empty());
+  EXPECT_FALSE(response.maybe_sent) << "a refused connection carried nothing";
 }
 
 TEST(HttpServer, StartFailsWithAClearMessageWhenThePortIsTaken) {

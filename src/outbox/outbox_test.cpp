@@ -216,6 +216,40 @@ TEST_F(OutboxTest, ServerErrorRetriedThenReported) {
   EXPECT_EQ(reports.results[0].error.error_code, 500);
 }
 
+// A timeout after the request left may mean Telegram delivered it: a mailing message is not sent
+// again (each recipient gets at most one copy), a reply is (better twice than never).
+TEST_F(OutboxTest, AMailingMessageThatMayHaveArrivedIsNotRepeatedAReplyIs) {
+  auto& box = make();
+  Reports mailing;
+  Reports reply;
+  telegram::ApiResult timeout = error(0, "Operation timed out");
+  timeout.error.maybe_delivered = true;
+  box.submit(message(1, Priority::kBulk, mailing.sink()));
+  ASSERT_EQ(transport_.calls.size(), 1u);
+  transport_.calls[0].reply(timeout);
+  executor_.advance(options_.retry_max);
+  EXPECT_EQ(transport_.calls.size(), 1u);
+  ASSERT_EQ(mailing.results.size(), 1u);
+  EXPECT_EQ(mailing.results[0].error.description.rfind(kMaybeDelivered, 0), 0u);
+
+  box.submit(message(2, Priority::kInteractive, reply.sink()));
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[1].reply(timeout);
+  executor_.advance(options_.retry_max);
+  ASSERT_EQ(transport_.calls.size(), 3u);  // sent again
+  transport_.calls[2].reply(ok());
+  ASSERT_EQ(reply.results.size(), 1u);
+  EXPECT_TRUE(reply.results[0].ok);
+
+  // A mailing message that never left (connection refused) is retried as before.
+  Reports refused;
+  box.submit(message(3, Priority::kBulk, refused.sink()));
+  ASSERT_EQ(transport_.calls.size(), 4u);
+  transport_.calls[3].reply(error(0, "Couldn't connect to server"));
+  executor_.advance(options_.retry_max);
+  EXPECT_EQ(transport_.calls.size(), 5u);
+}
+
 TEST_F(OutboxTest, QueuedCallDroppedAtDeadline) {
   options_.private_chat_burst = 1;
   auto& box = make();
