@@ -14,6 +14,7 @@
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
+#include "app/update_inbox.hpp"
 #include "app/user_tracker.hpp"
 #include "app/users_directory.hpp"
 #include "core/backoff.hpp"
@@ -76,6 +77,7 @@ struct Engine::State {
       return Handled::kContinue;
     });
     sessions = std::make_unique<Sessions>(*store);
+    inbox = std::make_unique<StoreUpdateInbox>(*store, core::SystemClock::instance());
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(
           config.content_source, registry, loop,
@@ -369,7 +371,7 @@ struct Engine::State {
       options.timeout_s = config.poll_timeout_s;
       options.allowed_updates = registry.allowed_updates();
       poller = std::make_unique<telegram::LongPoller>(*executor, client.transport(), options,
-                                                      deliver_fn, fatal_fn);
+                                                      deliver_fn, fatal_fn, inbox.get());
       poller->start();
     });
   }
@@ -454,6 +456,8 @@ struct Engine::State {
   std::uint64_t banned_updates = 0;
   std::set<const Context*> unsaved_sessions;  // updates whose session the store failed to load
   core::TimePoint started_at = core::SystemClock::instance().now();
+  // Slow updates parked so polling goes on (declared before the poller, which borrows it).
+  std::unique_ptr<StoreUpdateInbox> inbox;
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
   core::Backoff token_backoff{{}, core::Backoff::random_seed()};  // getMe at start
