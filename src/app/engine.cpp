@@ -10,6 +10,7 @@
 #include "app/admin_api.hpp"
 #include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
+#include "app/held_messages.hpp"
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
@@ -56,6 +57,8 @@ struct Engine::State {
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
     users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
     users_directory = std::make_unique<UsersDirectory>(*store);
+    held_messages = std::make_unique<HeldMessages>(*store, outbox);
+    users_directory->set_held_messages(held_messages.get());
     jobs =
         std::make_unique<JobRunner>(*store, *executor, core::SystemClock::instance(),
                                     [this](const std::string& module, const std::string& message) {
@@ -66,6 +69,11 @@ struct Engine::State {
         users->observe(ctx);
         return Handled::kContinue;
       });
+    // Messages kept for someone who had not started the bot leave when they write.
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      if (ctx.user_id()) held_messages->user_seen(*ctx.user_id(), ctx.username());
+      return Handled::kContinue;
+    });
     // A banned user's updates reach no module (the sender is still recorded above).
     dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
       if (ctx.user_id() && users_directory->banned(*ctx.user_id())) {
@@ -255,6 +263,12 @@ struct Engine::State {
     users_directory->load([](const std::string& error) {
       if (!error.empty()) COREBOT_LOG_ERROR("users: cannot load the banned users: {}", error);
     });
+    held_messages->load([](const std::string& error) {
+      if (!error.empty()) COREBOT_LOG_ERROR("cannot read the kept messages: {}", error);
+    });
+    if (auto snapshot = content ? content->current() : nullptr) {
+      warn_admins_never_seen(*snapshot, *users_directory);
+    }
     jobs->start();
     return true;
   }
@@ -440,6 +454,7 @@ struct Engine::State {
   std::unique_ptr<AsyncStore> store;
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
+  std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
@@ -510,6 +525,10 @@ int Engine::exit_code() const { return state_->exit_code; }
 std::string Engine::username() const { return state_->username; }
 
 Sender& Engine::sender() { return state_->outbox; }
+
+std::shared_ptr<const Content> Engine::content() const {
+  return state_->content ? state_->content->current() : nullptr;
+}
 
 const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
 

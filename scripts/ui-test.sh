@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The web chat checked in a real browser: headless Chromium drives the page of `corebot demo`
+# (tests/ui/webchat_ui.py over the Chrome DevTools Protocol, standard library only) and saves a
+# screenshot of each step. Not part of ctest: Chromium is large and the only user of it.
+# Usage: scripts/ui-test.sh [OUT_DIR]   (default build/ui-test; needs a build: scripts/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get install -y -qq --no-install-recommends chromium
+fi
+export COREBOT_BIN="${COREBOT_BIN:-build/src/cli/corebot}"
+python3 tests/ui/webchat_ui.py "${1:-build/ui-test}"
