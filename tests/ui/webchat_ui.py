@@ -70,7 +70,7 @@ class Demo:
     def __init__(self, port, work):
         self.log = open(os.path.join(work, f"demo-{time.monotonic_ns()}.log"), "w+")
         env = {k: v for k, v in os.environ.items() if not k.startswith("COREBOT_")}
-        self.proc = subprocess.Popen([COREBOT, "demo", "--port", str(port)], cwd=work,
+        self.proc = subprocess.Popen([os.path.abspath(COREBOT), "demo", "--port", str(port)], cwd=work,
                                      stdout=self.log, stderr=subprocess.STDOUT, env=env)
         wait_for(lambda: http("GET", f"http://127.0.0.1:{port}/control/health")[0] == 200,
                  "the demo's web chat", deadline=60)
@@ -99,7 +99,7 @@ def main(out):
         # The user's side: /start, the photo page, a text page that replaces it.
         browser.js("T.type(0, '/start')")
         browser.wait("T.has(0, 'photographer in Lisbon')", "the start page")
-        browser.wait("T.pane(0).querySelector('.log img, .log .placeholder')",
+        browser.wait("!!T.pane(0).querySelector('.log img, .log .placeholder')",
                      "the start page's picture or its placeholder")
         shot("01-start.png")
         browser.js("T.click(0, 'Prices')")
@@ -137,14 +137,14 @@ def main(out):
         browser.wait("T.has(0, 'We have received your request')", "the thanks")
 
         # The admins' side: the assistant (listed by id) has the lead at once.
-        browser.wait("T.has(1, 'New request (request) from Maria')", "the lead at the admin")
+        browser.wait("T.has(1, 'New request (request) from Ann')", "the lead at the admin")
         shot("04-lead-at-admin.png")
         # Anna is listed by @username: her lead waits until she writes, then arrives.
         browser.js("T.select(1, 'user', '2001')")
         browser.wait("T.pane(1).querySelector('.user').value === '2001'", "Anna chosen")
         time.sleep(0.5)
         browser.js("T.type(1, '/start')")
-        browser.wait("T.has(1, 'New request (request) from Maria')", "the kept lead at Anna")
+        browser.wait("T.has(1, 'New request (request) from Ann')", "the kept lead at Anna")
 
         # A group: others' messages on the left, with their names.
         browser.js("T.select(0, 'chat', '-100')")
@@ -170,6 +170,10 @@ def main(out):
                      deadline=40)
         shot("06-after-restart.png")
         print("ui test: all steps passed; screenshots in", out)
+    except BaseException:
+        shot("failure.png")
+        print("ui test: failed; the page as it was: failure.png in", out)
+        raise
     finally:
         browser.close()
         demo.stop()
