@@ -158,6 +158,16 @@ def main(out):
         browser.js("T.select(0, 'chat', 'private')")
         time.sleep(0.5)
 
+        # The simulated user's language: the bot answers in Russian.
+        browser.js("T.select(0, 'lang', 'ru')")
+        browser.js("T.type(0, 'hello?')")
+        browser.wait("T.has(0, 'Извините, не поняла')", "the answer in Russian")
+        browser.js("T.select(0, 'lang', 'en')")
+        # Reset chat forgets the messages.
+        browser.js("T.pane(0).querySelector('.reset').click()")
+        browser.wait("T.texts(0).length === 0 && !!T.pane(0).querySelector('.log .empty')",
+                     "an empty chat after Reset chat")
+
         # The demo restarts with the tab open: the page notices and the bot answers again.
         demo.stop()
         browser.wait("document.getElementById('status').textContent.includes('connection lost')",
