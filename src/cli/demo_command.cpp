@@ -104,8 +104,7 @@ int run_demo(const DemoOptions& options) {
     }
   }
   // Edits show up without a restart: a file is checked every 2 s, a link every 30 s.
-  const bool previewing = !config.content_source.empty();
-  if (previewing && config.content_poll_s == 0) {
+  if (!config.content_source.empty() && config.content_poll_s == 0) {
     config.content_poll_s = is_link(config.content_source) ? 30 : 2;
   }
   // The written workbook's folder, removed however the demo ends.
@@ -180,13 +179,13 @@ int run_demo(const DemoOptions& options) {
     });
   });
   std::cout << "\nCorebot demo is running.\n"
-            << "  Web chat:  " << sandbox.base_url() << "/\n";
+            << "  Web chat:   " << sandbox.base_url() << "/\n";
   if (!shown.empty()) {
     std::cout << "  Previewing: " << shown << "\n"
               << "              edits reload live (checked every " << config.content_poll_s
               << " s; save the file and press a button again)\n";
-  } else if (previewing) {
-    std::cout << "  Previewing: the business-card example. Yours: corebot demo my.xlsx\n";
+  } else if (!demo_dir.dir.empty()) {
+    std::cout << "  Previewing: the business-card example; yours: corebot demo my.xlsx\n";
   }
   if (!admins.empty()) {
     std::cout << "  Admins:     ";
