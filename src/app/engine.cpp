@@ -94,6 +94,7 @@ struct Engine::State {
       // A reload may change which commands can do something (a Forms sheet added or removed).
       content->on_swapped = [this] {
         if (!username.empty() && !stopping) publish_commands();
+        if (on_content_swapped && !stopping) on_content_swapped();
       };
     }
     make_module_services();
@@ -455,6 +456,7 @@ struct Engine::State {
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
   std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
+  std::function<void()> on_content_swapped;     // Engine::on_content_swapped
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
@@ -525,6 +527,10 @@ int Engine::exit_code() const { return state_->exit_code; }
 std::string Engine::username() const { return state_->username; }
 
 Sender& Engine::sender() { return state_->outbox; }
+
+void Engine::on_content_swapped(std::function<void()> listener) {
+  state_->on_content_swapped = std::move(listener);
+}
 
 std::shared_ptr<const Content> Engine::content() const {
   return state_->content ? state_->content->current() : nullptr;

@@ -47,6 +47,8 @@ class Engine {
   [[nodiscard]] Sender& sender();
   // The live spreadsheet (nullptr without one); `corebot demo` reads its admins.
   [[nodiscard]] std::shared_ptr<const Content> content() const;
+  // Called on the loop thread after a reload made new content live (not while stopping).
+  void on_content_swapped(std::function<void()> listener);
   [[nodiscard]] const dispatch::Dispatcher& dispatcher() const;
 
  private:

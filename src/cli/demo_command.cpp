@@ -10,6 +10,7 @@
 #include "app/engine.hpp"
 #include "cli/commands.hpp"
 #include "core/log.hpp"
+#include "corebot/ascii.hpp"
 #include "corebot/content.hpp"
 #include "net/event_loop.hpp"
 #include "sandbox/sandbox.hpp"
@@ -61,6 +62,12 @@ std::vector<std::string> register_admins(const Content* content, sandbox::Bot& b
   std::int64_t next_made_up = 2001;
   for (const Admin& admin : content->admins()) {
     std::int64_t id = admin.user_id;
+    // After a reload, the admin already registered under that @username keeps their id.
+    for (const auto& [known_id, known] : bot.users()) {
+      if (id == 0 && known.role == "admin" && ascii::iequals(known.username, admin.username)) {
+        id = known_id;
+      }
+    }
     if (id == 0) {
       while (bot.find_user(next_made_up)) ++next_made_up;
       id = next_made_up++;
@@ -166,6 +173,12 @@ int run_demo(const DemoOptions& options) {
   }
   bot.rename("corebot_demo_bot", name);
   const std::vector<std::string> admins = register_admins(snapshot.get(), bot);
+  // An admin added to the spreadsheet while the demo runs is registered too (the page lists them
+  // after a reload of the tab).
+  engine.on_content_swapped([&engine, &bot] {
+    const auto now = engine.content();
+    (void)register_admins(now.get(), bot);
+  });
   net::SignalWatch signals(loop, [&](int) {
     engine.stop([&] {
       sandbox.stop();

@@ -282,6 +282,8 @@ class DemoCommandTest(unittest.TestCase):
         wait_for(lambda: any("Welcome to the shop" in body(m) for m in chat(1001)), "start")
         with open(os.path.join(shop, "Pages.csv"), "w") as f:
             f.write(PAGES.replace("Welcome to the shop", "Welcome to the new shop"))
+        with open(os.path.join(shop, "Admins.csv"), "w") as f:
+            f.write(ADMINS + "1030,Night desk\n")
         # Edits reload without a restart (the file is checked every 2 s).
         def edited_page_shown():
             before = len(chat(1001))
@@ -289,6 +291,10 @@ class DemoCommandTest(unittest.TestCase):
             wait_for(lambda: len(chat(1001)) >= before + 2, "the answer to /start")
             return any("new shop" in body(m) for m in chat(1001)[before:])
         wait_for(edited_page_shown, "the edited start page")
+        # An admin added while the demo runs becomes a simulated user too; the others keep ids.
+        wait_for(lambda: [(u["id"], u["role"]) for u in http(
+            "GET", f"{url}/control/users?token={token}")[1]["result"] if u["role"]] ==
+            [(1009, "admin"), (1030, "admin"), (2001, "admin")], "the new admin registered")
         proc.terminate()
         self.assertEqual(proc.wait(timeout=DEADLINE), 0)
 
