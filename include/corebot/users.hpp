@@ -4,6 +4,8 @@
 // Thread: the loop thread for every call and every callback.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,6 +28,18 @@ struct UserRecord {
   std::vector<std::string> tags;
 };
 
+// A send the bot could not deliver because the user has not started the bot (Telegram answers
+// 400 "chat not found" to a bot writing first, 403 when the user blocked it), or an @username
+// whose id the bot does not know yet. Kept until that user writes to the bot.
+struct HeldMessage {
+  std::int64_t user_id = 0;    // 0 when only the username is known
+  std::string username;        // without '@', any case; used when user_id is 0
+  std::string method;          // "sendMessage", "sendPhoto" with a file id... (no uploads)
+  boost::json::object params;  // chat_id is set to the user's id when it is delivered
+  std::string recipient;       // who it was for, for the log: "admin Anna (@anna)"
+  std::string reason;          // why it was not delivered: Telegram's description
+};
+
 // Empty on success, else what failed (the store's error).
 using UsersDone = std::function<void(const std::string& error)>;
 using UserFound = std::function<void(std::optional<UserRecord> user, const std::string& error)>;
@@ -41,6 +55,13 @@ class Users {
   virtual void add_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void remove_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void set_banned(std::int64_t id, bool banned, UsersDone done = {}) = 0;
+  // Keeps `message` durably and sends it (Priority::kNotification, oldest first) as soon as that
+  // user next writes to the bot; logs a warning naming the recipient and the reason. `done` says
+  // whether it was kept. Not every implementation keeps messages (unit-test fakes do not).
+  virtual void hold_message(HeldMessage message, UsersDone done = {}) {
+    (void)message;
+    if (done) done("holding messages is not supported here");
+  }
 };
 
 }  // namespace corebot

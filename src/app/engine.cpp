@@ -11,6 +11,7 @@
 #include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
 #include "app/health.hpp"
+#include "app/held_messages.hpp"
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
@@ -58,6 +59,8 @@ struct Engine::State {
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
     users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
     users_directory = std::make_unique<UsersDirectory>(*store);
+    held_messages = std::make_unique<HeldMessages>(*store, outbox);
+    users_directory->set_held_messages(held_messages.get());
     jobs =
         std::make_unique<JobRunner>(*store, *executor, core::SystemClock::instance(),
                                     [this](const std::string& module, const std::string& message) {
@@ -68,6 +71,11 @@ struct Engine::State {
         users->observe(ctx);
         return Handled::kContinue;
       });
+    // Messages kept for someone who had not started the bot leave when they write.
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      if (ctx.user_id()) held_messages->user_seen(*ctx.user_id(), ctx.username());
+      return Handled::kContinue;
+    });
     // A banned user's updates reach no module (the sender is still recorded above).
     dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
       if (ctx.user_id() && users_directory->banned(*ctx.user_id())) {
@@ -89,6 +97,7 @@ struct Engine::State {
       // A reload may change which commands can do something (a Forms sheet added or removed).
       content->on_swapped = [this] {
         if (!username.empty() && !stopping) publish_commands();
+        if (on_content_swapped && !stopping) on_content_swapped();
       };
     }
     make_module_services();
@@ -258,6 +267,12 @@ struct Engine::State {
     users_directory->load([](const std::string& error) {
       if (!error.empty()) COREBOT_LOG_ERROR("users: cannot load the banned users: {}", error);
     });
+    held_messages->load([](const std::string& error) {
+      if (!error.empty()) COREBOT_LOG_ERROR("cannot read the kept messages: {}", error);
+    });
+    if (auto snapshot = content ? content->current() : nullptr) {
+      warn_admins_never_seen(*snapshot, *users_directory);
+    }
     jobs->start();
     return true;
   }
@@ -443,6 +458,8 @@ struct Engine::State {
   std::unique_ptr<AsyncStore> store;
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
+  std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
+  std::function<void()> on_content_swapped;     // Engine::on_content_swapped
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
@@ -525,6 +542,14 @@ int Engine::exit_code() const { return state_->exit_code; }
 std::string Engine::username() const { return state_->username; }
 
 Sender& Engine::sender() { return state_->outbox; }
+
+void Engine::on_content_swapped(std::function<void()> listener) {
+  state_->on_content_swapped = std::move(listener);
+}
+
+std::shared_ptr<const Content> Engine::content() const {
+  return state_->content ? state_->content->current() : nullptr;
+}
 
 const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
 

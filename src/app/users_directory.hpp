@@ -18,6 +18,8 @@
 
 namespace corebot::app {
 
+class HeldMessages;
+
 class UsersDirectory final : public Users {
  public:
   explicit UsersDirectory(AsyncStore& store);
@@ -34,6 +36,9 @@ class UsersDirectory final : public Users {
   void add_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void remove_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void set_banned(std::int64_t id, bool banned, UsersDone done) override;
+  // Kept by `held` (set_held_messages); refused without one.
+  void hold_message(HeldMessage message, UsersDone done) override;
+  void set_held_messages(HeldMessages* held) { held_ = held; }
 
   // The record a user document reads as (exposed for tests).
   static UserRecord to_record(const boost::json::object& doc);
@@ -44,6 +49,7 @@ class UsersDirectory final : public Users {
 
   AsyncStore& store_;
   std::set<std::int64_t> banned_;
+  HeldMessages* held_ = nullptr;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
