@@ -6,6 +6,7 @@
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "sandbox/control_api.hpp"
+#include "sandbox/control_guard.hpp"
 
 namespace corebot::sandbox {
 namespace {
@@ -84,6 +85,10 @@ void Sandbox::route(const net::HttpRequest& request, net::Respond respond) {
   if (path.starts_with("/bot")) {
     bot_api_->handle(request, std::move(respond));
   } else if (path.starts_with("/control/")) {
+    if (auto why = control_refusal(request, options_.host)) {
+      respond(error_response(ApiError{403, "Forbidden: " + *why}));
+      return;
+    }
     control_api_->handle(request, std::move(respond));
   } else if (path.starts_with("/file/bot")) {
     serve_file(request, respond);

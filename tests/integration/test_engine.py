@@ -2,6 +2,8 @@
 import os
 import sys
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Bot, Sandbox, TOKEN, bot_messages, free_port, headers_only,  # noqa: E402
@@ -113,6 +115,24 @@ class EngineTest(unittest.TestCase):
         self.assertIn("429", " ".join(body["result"]["degraded_because"]))
         for user in users:
             self.menu_of(user)
+
+    def test_the_sandbox_control_api_refuses_other_web_pages(self):
+        # A page the developer opens must not drive the sandbox: not across origins, not by DNS
+        # rebinding (its own Host), not with a form's text/plain body (issue 10).
+        url = self.sandbox.url + "/control/bots"
+        status, body = http("GET", url, None, {"Origin": "https://evil.example"})
+        self.assertEqual(status, 403, body)
+        self.assertIn("refuses requests from other web pages", body["description"])
+        status, body = http("GET", url, None, {"Host": "evil.example"})
+        self.assertEqual(status, 403, body)
+        req = urllib.request.Request(url, data=b"{}", method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=10)
+        self.assertEqual(refused.exception.code, 403)
+        # The sandbox's own page (same origin) and local tools still work.
+        status, body = http("GET", url, None, {"Origin": self.sandbox.url})
+        self.assertEqual(status, 200, body)
 
     def test_wrong_token_stops_with_a_clear_message(self):
         bot = self.start_bot(token="999:not-registered")
