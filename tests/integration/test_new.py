@@ -15,7 +15,9 @@ import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import COREBOT  # noqa: E402
+from harness import COREBOT as _COREBOT  # noqa: E402
+
+COREBOT = os.path.abspath(_COREBOT)  # the tests run it from other folders
 
 TEMPLATES = ["card", "faq", "leadgen", "shop"]
 TOKEN = "123456:ABCdef_ghi"
