@@ -3,6 +3,7 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <stdexcept>
 
@@ -16,6 +17,7 @@ constexpr lxw_row_t kValidatedRows = 1000;  // drop-downs cover the header's nex
 constexpr std::size_t kMaxListChars = 255;  // Excel's limit for an inline list
 constexpr std::size_t kMaxInputTitle = 32;  // Excel's limits for an input message
 constexpr std::size_t kMaxInputMessage = 255;
+constexpr double kHowToWidth = 100;  // characters
 constexpr const char* kHowToSheet[] = {"How to", "Как пользоваться"};
 
 bool russian(const std::string& language) { return language == "ru"; }
@@ -75,6 +77,17 @@ std::size_t longest_line(const std::string& s) {
   std::size_t best = 0;
   for (std::string_view line : split_lines(s)) best = std::max(best, utf8_length(line));
   return best;
+}
+
+// The height (points) of a row whose cells wrap `text` in a column `width` characters wide:
+// spreadsheet programs do not grow rows for wrapped text in a file they open, so it is set.
+double wrapped_height(const std::string& text, double width) {
+  std::size_t lines = 0;
+  for (std::string_view line : split_lines(text)) {
+    const auto chars = static_cast<double>(utf8_length(line));
+    lines += std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(chars * 0.85 / width)));
+  }
+  return 15.0 * static_cast<double>(std::max<std::size_t>(1, lines));
 }
 
 // A libxlsxwriter writer with the storage its C structs point into (they take char*).
@@ -181,7 +194,7 @@ class Writer {
 
   void write_how_to() {
     lxw_worksheet* sheet = add_sheet(kHowToSheet[ru_ ? 1 : 0]);
-    worksheet_set_column(sheet, 0, 0, 110, wrap_);
+    worksheet_set_column(sheet, 0, 0, kHowToWidth, wrap_);
     lxw_row_t row = 0;
     const std::string name = spec_.bot_name.empty() ? "Corebot" : spec_.bot_name;
     check(worksheet_write_string(sheet, row++, 0,
@@ -218,6 +231,7 @@ class Writer {
                   "cell D4) and keeps showing the previous content until you fix it.",
                   "More: docs/spreadsheet-format.md."};
     for (const std::string& step : steps) {
+      check(worksheet_set_row(sheet, row, wrapped_height(step, kHowToWidth), nullptr));
       check(worksheet_write_string(sheet, row++, 0, step.c_str(), wrap_));
     }
     row++;
@@ -226,6 +240,7 @@ class Writer {
       const std::string line = spec.name +
                                (spec.required ? (ru_ ? " (обязательный)" : " (needed)") : "") +
                                " — " + in(spec_.language, spec.help.en, spec.help.ru);
+      check(worksheet_set_row(sheet, row, wrapped_height(line, kHowToWidth), nullptr));
       check(worksheet_write_string(sheet, row++, 0, line.c_str(), wrap_));
     }
     worksheet_activate(sheet);
@@ -241,7 +256,7 @@ class Writer {
       }
     }
     const bool long_text = type == ColumnType::kText;
-    return std::clamp<std::size_t>(width, 10, long_text ? 60 : 30);
+    return std::clamp<std::size_t>(width, 10, long_text ? 45 : 30);
   }
 
   void write_sheet(const SheetSpec& spec) {
@@ -260,9 +275,11 @@ class Writer {
       }
     }
     check(worksheet_set_row(sheet, 0, 20, nullptr));
+    std::vector<double> widths;
     for (lxw_col_t c = 0; c < columns.size(); ++c) {
       const ColumnSpec& column = columns[c];
       const double width = static_cast<double>(column_width(spec, column.name, column.type));
+      widths.push_back(width);
       check(worksheet_set_column(sheet, c, c, width, wrap_));
       check(worksheet_write_string(sheet, 0, c, column.name.c_str(), header_));
       note(sheet, 0, c, column_note(column, spec_.language));
@@ -280,6 +297,7 @@ class Writer {
     if (rows == spec_.rows.end()) return;
     lxw_row_t r = 1;
     for (const ExampleRow& example : rows->second) {
+      double height = 15;
       for (const auto& [name, value] : example) {
         auto it = std::find_if(columns.begin(), columns.end(),
                                [&](const ColumnSpec& c) { return c.name == name; });
@@ -289,7 +307,9 @@ class Writer {
         }
         const auto c = static_cast<lxw_col_t>(it - columns.begin());
         check(worksheet_write_string(sheet, r, c, value.c_str(), nullptr));
+        height = std::max(height, wrapped_height(value, widths[c]));
       }
+      check(worksheet_set_row(sheet, r, height, nullptr));
       if (fold_case(spec.name) == "settings") explain_setting(sheet, r, example);
       ++r;
     }

@@ -84,7 +84,8 @@ Rows card(const Words& w) {
         page("about", w("Ten years of portraits and weddings. I shoot in the studio and outdoors.",
                         "Десять лет снимаю портреты и свадьбы — в студии и на природе.")),
         page("prices", w("Portrait session, 1 hour — 90 €\nWedding day — from 900 €",
-                         "Портретная съёмка, 1 час — 9000 ₽\nСвадебный день — от 90 000 "
+                         "Портретная съёмка, 1 час — 9000 ₽\nСвадебный день — от 90 "
+                         "000 "
                          "₽")),
         page("contacts",
              w("Phone: +1 555 0100\nE-mail: hello@example.com",
@@ -247,6 +248,9 @@ std::optional<StarterWorkbook> starter_workbook(const CompileOptions& options,
   book.text_languages = {language};
   book.sheets = core_sheet_specs();
   book.sheets.insert(book.sheets.end(), options.sheets.begin(), options.sheets.end());
+  // The sheets a bot needs (Pages) come first, right after "How to".
+  std::stable_partition(book.sheets.begin(), book.sheets.end(),
+                        [](const SheetSpec& s) { return s.required; });
   book.settings = core_settings();
   book.settings.insert(book.settings.end(), options.settings.begin(), options.settings.end());
   for (const auto& [sheet, unused] : *rows) {
