@@ -33,7 +33,7 @@ bool looks_like_token(const std::string& token) {
 
 // Asks on the terminal without echoing what is typed.
 std::string ask_token() {
-  std::cerr << "Bot token from @BotFather (Enter to skip; it is not shown): " << std::flush;
+  // Echo goes off before the prompt shows, so nothing typed after it is ever shown.
   termios old{};
   const bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
   if (tty) {
@@ -41,6 +41,7 @@ std::string ask_token() {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
+  std::cerr << "Bot token from @BotFather (Enter to skip; it is not shown): " << std::flush;
   std::string token;
   std::getline(std::cin, token);
   if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);

@@ -98,6 +98,31 @@ class NewTest(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("telegram.token_file", result.stderr + result.stdout)
 
+    def test_asks_for_the_token_at_a_terminal_without_echoing_it(self):
+        import pty
+        env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "COREBOT_TOKEN")}
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: corebot with the pty as its terminal
+            os.chdir(self.dir)
+            os.execve(COREBOT, [COREBOT, "new", "tty-bot"], env)
+        seen = b""
+        while b"not shown" not in seen:
+            seen += os.read(fd, 1024)
+        os.write(fd, (TOKEN + "\n").encode())
+        while True:
+            try:
+                chunk = os.read(fd, 1024)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, seen)
+        self.assertNotIn(TOKEN.encode(), seen, "the typed token is not echoed")
+        with open(os.path.join(self.dir, "tty-bot", "token")) as f:
+            self.assertEqual(f.read().strip(), TOKEN)
+
     def test_without_a_token_it_says_where_to_put_one(self):
         folder, result = self.make("bot")
         self.assertFalse(os.path.exists(os.path.join(folder, "token")))
@@ -161,7 +186,10 @@ class NewTest(unittest.TestCase):
             forms = sheets["Forms"]
             self.assertIn("<formula1>\"text,number,phone,email,choice,date,photo\"</formula1>",
                           forms)
-            self.assertIn("start_page", sheets["Settings"].split("<dataValidations")[1])
+            settings = sheets["Settings"].split("<dataValidations")[1]
+            self.assertIn("start_page", settings)  # the key list
+            self.assertIn("<formula1>Pages!$A$2:$A$1001</formula1>", settings)  # start_page's ids
+            self.assertIn(f"<formula1>\"{lang}\"</formula1>", settings)  # default_language
             self.assertIn('promptTitle="media type"', pages)
 
     @unittest.skipUnless(os.environ.get("COREBOT_LIBREOFFICE") == "1" and shutil.which("soffice"),

@@ -117,7 +117,8 @@ class Writer {
     format_set_align(bold_, LXW_ALIGN_VERTICAL_TOP);
   }
   ~Writer() {
-    if (book_ != nullptr) workbook_close(book_);  // only after a failure: close() nulls it
+    // Only after a failure (write() hands the workbook to workbook_close): free it unwritten.
+    if (book_ != nullptr) lxw_workbook_free(book_);
   }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -127,8 +128,7 @@ class Writer {
     for (const SheetSpec& sheet : spec_.sheets) write_sheet(sheet);
     write_record();
     lxw_doc_properties properties{};
-    std::string title = spec_.bot_name;
-    properties.title = const_cast<char*>(title.c_str());
+    properties.title = keep(spec_.bot_name);
     properties.comments = keep("corebot new " + spec_.generator_version);
     workbook_set_properties(book_, &properties);
     lxw_workbook* book = book_;
@@ -325,9 +325,38 @@ class Writer {
     if (setting == spec_.settings.end()) return;
     const std::string text = in(spec_.language, setting->description, setting->description_ru);
     if (!text.empty()) note(sheet, row, 0, text);
-    std::vector<std::string> choices = column_choices(setting->type, setting->choices);
-    if (setting->type == ColumnType::kLanguage) choices = spec_.text_languages;
-    drop_down(sheet, row, row, 1, choices, setting->key, pick_message(choices), true);
+    if (setting->type == ColumnType::kPageRef) {
+      page_drop_down(sheet, row, 1, setting->key);
+      return;
+    }
+    // Languages: the owner may add a language column later, so another code is only warned of.
+    const bool language = setting->type == ColumnType::kLanguage;
+    const std::vector<std::string> choices =
+        language ? spec_.text_languages : column_choices(setting->type, setting->choices);
+    drop_down(sheet, row, row, 1, choices, setting->key, pick_message(choices), !language);
+  }
+
+  // A drop-down of the ids in the Pages sheet (whatever the owner adds there later).
+  void page_drop_down(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std::string& key) {
+    auto pages = std::find_if(spec_.sheets.begin(), spec_.sheets.end(),
+                              [](const SheetSpec& s) { return fold_case(s.name) == "pages"; });
+    if (pages == spec_.sheets.end()) return;
+    auto id = std::find_if(pages->columns.begin(), pages->columns.end(),
+                           [](const ColumnSpec& c) { return c.name == "id"; });
+    if (id == pages->columns.end()) return;
+    const std::string letter = column_name(static_cast<uint32_t>(id - pages->columns.begin()));
+    lxw_data_validation v{};
+    v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+    v.value_formula = keep("=" + pages->name + "!$" + letter + "$2:$" + letter + "$" +
+                           std::to_string(kValidatedRows + 1));
+    v.ignore_blank = LXW_VALIDATION_ON;
+    v.show_input = LXW_VALIDATION_ON;
+    v.input_title = keep(shortened(key, kMaxInputTitle));
+    v.input_message =
+        keep(ru_ ? "id страницы с листа Pages." : "The id of a page of the Pages sheet.");
+    v.show_error = LXW_VALIDATION_ON;
+    v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
+    check(worksheet_data_validation_cell(sheet, row, col, &v));
   }
 
   void write_record() {
