@@ -177,6 +177,29 @@ TEST_F(StarterTest, AWorkbookFromOlderDeclarationsIsToldWhatIsNew) {
   EXPECT_TRUE(content::upgrade_notes(*read.workbook, current, settings).empty());
 }
 
+TEST_F(StarterTest, AThirdPartysSheetWithoutHelpOrWithTooManyChoicesStillWrites) {
+  // A module that declares no help, a choice list past Excel's 255 characters for an inline
+  // list, and a long Russian message: the workbook is still written and reads back.
+  content::CompileOptions options = builtin_options();
+  content::SheetSpec sheet{.name = "Bookings"};
+  std::vector<std::string> many;
+  for (int i = 0; i < 60; ++i) many.push_back("choice_number_" + std::to_string(i));
+  sheet.columns = {{.name = "slot", .type = ColumnType::kEnum, .required = true, .choices = many},
+                   {.name = "day", .type = ColumnType::kInteger}};
+  options.sheets.push_back(sheet);
+  options.settings.push_back({"bookings_mode", ColumnType::kEnum, many, "", ""});
+  auto book = content::starter::starter_workbook(options, "card", "ru", "Бот", "0.1.0");
+  ASSERT_TRUE(book);
+  const fs::path file = write(*book, "third_party.xlsx");
+  content::ReadResult read = content::read_workbook(file);
+  ASSERT_TRUE(read.ok()) << read.error;
+  EXPECT_NE(read.workbook->find("Bookings"), nullptr);
+  const std::string note = content::starter::column_note(sheet.columns[1], "ru");
+  EXPECT_EQ(note, "Целое число.");
+  EXPECT_NE(content::starter::column_note(sheet.columns[0], "en").find("choice_number_59"),
+            std::string::npos);
+}
+
 TEST_F(StarterTest, AWorkbookWithoutARecordGetsNoNotes) {
   content::Workbook workbook;
   content::Sheet pages("Pages");

@@ -61,16 +61,15 @@ std::string joined(const std::vector<std::string>& items, const char* separator 
   return out;
 }
 
-// The first `limit` code points of s (a UTF-8 string), with "…" when cut.
+// s cut to at most `limit` bytes at a character boundary, with "…" when cut. Bytes, not
+// characters: the safe reading of Excel's limits on validation texts, whichever libxlsxwriter
+// counts, so a long Russian message never makes the whole workbook fail.
 std::string shortened(const std::string& s, std::size_t limit) {
-  if (utf8_length(s) <= limit) return s;
-  std::string out;
-  std::size_t points = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++points > limit - 1) break;
-    out += s[i];
-  }
-  return out + "…";
+  if (s.size() <= limit) return s;
+  const std::string ellipsis = "…";
+  std::size_t end = limit - ellipsis.size();
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end) + ellipsis;
 }
 
 std::size_t longest_line(const std::string& s) {
