@@ -188,7 +188,7 @@ class NewTest(unittest.TestCase):
                           forms)
             settings = sheets["Settings"].split("<dataValidations")[1]
             self.assertIn("start_page", settings)  # the key list
-            self.assertIn("<formula1>Pages!$A$2:$A$1001</formula1>", settings)  # start_page's ids
+            self.assertIn("<formula1>\"start,offer\"</formula1>", settings)  # start_page's ids
             self.assertIn(f"<formula1>\"{lang}\"</formula1>", settings)  # default_language
             self.assertIn('promptTitle="media type"', pages)
 

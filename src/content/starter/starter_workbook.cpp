@@ -335,27 +335,18 @@ class Writer {
     drop_down(sheet, row, row, 1, choices, setting->key, pick_message(choices), !language);
   }
 
-  // A drop-down of the ids in the Pages sheet (whatever the owner adds there later).
+  // A drop-down of the example pages' ids; an id of a page added later is only warned about.
+  // (Not a formula over the Pages column: libxlsxwriter 1.1.4 leaks a list formula's copy.)
   void page_drop_down(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std::string& key) {
-    auto pages = std::find_if(spec_.sheets.begin(), spec_.sheets.end(),
-                              [](const SheetSpec& s) { return fold_case(s.name) == "pages"; });
-    if (pages == spec_.sheets.end()) return;
-    auto id = std::find_if(pages->columns.begin(), pages->columns.end(),
-                           [](const ColumnSpec& c) { return c.name == "id"; });
-    if (id == pages->columns.end()) return;
-    const std::string letter = column_name(static_cast<uint32_t>(id - pages->columns.begin()));
-    lxw_data_validation v{};
-    v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-    v.value_formula = keep("=" + pages->name + "!$" + letter + "$2:$" + letter + "$" +
-                           std::to_string(kValidatedRows + 1));
-    v.ignore_blank = LXW_VALIDATION_ON;
-    v.show_input = LXW_VALIDATION_ON;
-    v.input_title = keep(shortened(key, kMaxInputTitle));
-    v.input_message =
-        keep(ru_ ? "id страницы с листа Pages." : "The id of a page of the Pages sheet.");
-    v.show_error = LXW_VALIDATION_ON;
-    v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
-    check(worksheet_data_validation_cell(sheet, row, col, &v));
+    std::vector<std::string> ids;
+    for (const auto& [name, rows] : spec_.rows) {
+      if (fold_case(name) != "pages") continue;
+      for (const ExampleRow& r : rows) {
+        if (auto id = r.find("id"); id != r.end()) ids.push_back(id->second);
+      }
+    }
+    drop_down(sheet, row, row, col, ids, key,
+              ru_ ? "id страницы с листа Pages." : "The id of a page of the Pages sheet.", false);
   }
 
   void write_record() {
