@@ -122,6 +122,15 @@ enum class ColumnType {
   kTelegramUser,  // a numeric Telegram user id or an @username
 };
 
+// Words for owners about a sheet, a column or a setting, in English and Russian. `corebot new`
+// writes them into the starter workbook as the header cells' notes (and the "How to" sheet), so
+// the workbook explains itself; the engine never reads them.
+struct ContentHelp {
+  std::string en;       // what to write there, one or two short sentences
+  std::string ru;       // the same in Russian
+  std::string example;  // a value to copy ("photo", "request"); "" when none fits
+};
+
 struct ContentColumn {
   std::string name;  // the header owners write; matched case-insensitively, '_' same as ' '
   ColumnType type = ColumnType::kText;
@@ -130,6 +139,7 @@ struct ContentColumn {
   std::size_t max_length = 0;        // in characters; 0 means no limit
   std::vector<std::string> choices;  // kEnum only
   std::vector<std::string> aliases;  // other headers accepted for this column
+  ContentHelp help;                  // the header's note in the starter workbook
 };
 
 // A sheet a module reads. The engine validates it with the core sheets; an error in it blocks a
@@ -138,6 +148,7 @@ struct ContentSheet {
   std::string name;
   bool required = false;
   std::vector<ContentColumn> columns;
+  ContentHelp help;  // what the sheet is for (help.example unused), on the "How to" sheet
 };
 
 // A key a module accepts in the Settings sheet.
@@ -152,6 +163,7 @@ struct ContentSetting {
   // The key holds an array or a table, not a value: only the config file can give it (the
   // module reads it through Settings::config() and checks it in start()).
   bool structured = false;
+  std::string description_ru;  // `description` in Russian, for the starter workbook's notes
 };
 
 // A problem a module's own check finds in otherwise valid content ("Forms!D4: ...").

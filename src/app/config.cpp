@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -164,6 +165,12 @@ void read_file(const std::string& path, EngineConfig& config) {
   if (auto* t = top.sub("telegram")) {
     TableReader r(path, *t, "telegram");
     r.read("token", config.token);
+    r.read("token_file", config.token_file);
+    if (!config.token_file.empty() && !std::filesystem::path(config.token_file).is_absolute()) {
+      config.token_file = (std::filesystem::path(path).parent_path() / config.token_file)
+                              .lexically_normal()
+                              .string();
+    }
     r.read("api_url", config.api_url);
     r.read("proxy", config.proxy);
     r.read("request_timeout", config.request_timeout_s);
@@ -251,10 +258,25 @@ void check_admin(const EngineConfig& config) {
   }
 }
 
+// The first line of telegram.token_file, trimmed.
+std::string read_token_file(const EngineConfig& config) {
+  std::ifstream in(config.token_file);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    throw ConfigError("telegram.token_file: cannot read the token from " + config.token_file +
+                      " — put the token from @BotFather on its first line (chmod 600), or set "
+                      "BOT_TOKEN");
+  }
+  const auto first = line.find_first_not_of(" \t\r");
+  const auto last = line.find_last_not_of(" \t\r");
+  return first == std::string::npos ? std::string() : line.substr(first, last - first + 1);
+}
+
 void check(const EngineConfig& config) {
   if (config.token.empty()) {
     throw ConfigError(
-        "no bot token: set telegram.token in the config file or BOT_TOKEN in the environment");
+        "no bot token: set telegram.token_file (or telegram.token) in the config file, or "
+        "BOT_TOKEN in the environment");
   }
   auto colon = config.token.find(':');
   if (colon == std::string::npos || colon == 0 ||
@@ -336,6 +358,7 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   override_with("COREBOT_STORE_URI", config.store_uri);
   override_with("COREBOT_CONTENT", config.content_source);
   override_with("COREBOT_CONTENT_CACHE", config.content_cache_dir);
+  if (config.token.empty() && !config.token_file.empty()) config.token = read_token_file(config);
   if (config.store_uri.empty()) {
     config.store_uri = "sqlite://" + (std::filesystem::current_path() / "var" / "bot.db").string();
   }

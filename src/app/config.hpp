@@ -25,7 +25,10 @@ struct HostPort {
 
 struct EngineConfig {
   // [telegram]
-  std::string token;                                 // BOT_TOKEN
+  std::string token;  // BOT_TOKEN
+  // telegram.token_file: a file whose first line is the token (relative to the config file),
+  // read when neither telegram.token nor BOT_TOKEN gives one. `corebot new` writes it 0600.
+  std::string token_file;
   std::string api_url = "https://api.telegram.org";  // COREBOT_API_URL
   std::string proxy;                                 // COREBOT_PROXY
   int request_timeout_s = 15;

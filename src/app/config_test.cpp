@@ -54,6 +54,20 @@ pages = [ { id = "home", text = "Hi", buttons = [[ { text = "Go", page = "home" 
   EXPECT_EQ(pages[0].at("buttons").at(0).at(0).at("page"), "home");
 }
 
+TEST(Config, TokenFileBesideTheConfigAndTheEnvironmentWins) {
+  const std::string config = write_temp("[telegram]\ntoken_file = \"token_for_test\"\n");
+  const auto token = std::filesystem::path(config).parent_path() / "token_for_test";
+  std::ofstream(token) << "  123:fromfile \nsecond line\n";
+  EXPECT_EQ(load_config(config, {}).token, "123:fromfile");
+  EXPECT_EQ(load_config(config, {{"BOT_TOKEN", "456:env"}}).token, "456:env");
+  std::filesystem::remove(token);
+  // A missing file says which key and how to fix it; BOT_TOKEN still works without it.
+  EXPECT_NE(error_of(config, {}).find("telegram.token_file: cannot read the token from"),
+            std::string::npos);
+  EXPECT_EQ(load_config(config, {{"BOT_TOKEN", "456:env"}}).token, "456:env");
+  std::filesystem::remove(config);
+}
+
 TEST(Config, UnknownKeyNamesFileLineAndKey) {
   auto path = write_temp("[telegram]\ntoken = \"1:a\"\ntokn = \"typo\"\n");
   EXPECT_EQ(error_of(path, {}), path + ":3:1: unknown setting 'telegram.tokn'");

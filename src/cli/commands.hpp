@@ -11,6 +11,8 @@
 
 namespace corebot::cli {
 
+inline constexpr const char* kVersion = "0.1.0";  // `corebot --version`; recorded by `new`
+
 // The first line of a file holding a secret (a token), without surrounding spaces. Throws
 // std::runtime_error naming the file when it cannot be read or is empty.
 std::string read_secret_file(const std::string& path);
@@ -50,6 +52,18 @@ struct CheckOptions {
 };
 // Prints the report of the spreadsheet; 0 when it has no errors (warnings allowed), 1 otherwise.
 int run_check(const CheckOptions& options);
+
+struct NewOptions {
+  std::string name;             // the folder to create (its last part names the bot)
+  std::string language = "en";  // of the workbook's notes and the README: en or ru
+  std::string template_name = "card";
+  std::string admin;                   // optional first row of Admins: an id or @username
+  std::vector<ModuleFactory> modules;  // besides the built-in ones (corebot::run)
+};
+// Creates the folder with bot.toml, bot.xlsx, README.md and (given a token in COREBOT_TOKEN or
+// BOT_TOKEN, or typed at a terminal) a 0600 token file. Refuses an existing path. Exit codes: 0
+// made, 1 writing failed (the half-made folder is removed), 2 bad arguments.
+int run_new(const NewOptions& options);
 
 struct BroadcastOptions {
   std::string text;

@@ -13,7 +13,7 @@ namespace corebot {
 int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   CLI::App app{"Corebot: a Telegram bot engine run from spreadsheets"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "corebot 0.1.0");
+  app.set_version_flag("--version", std::string("corebot ") + cli::kVersion);
 
   corebot::cli::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a bot against Telegram (or any Bot API server)");
@@ -74,6 +74,23 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
       "Google Sheets link) and list problems");
   check_cmd->add_option("file", check.path, "The spreadsheet, folder or link")->required();
 
+  corebot::cli::NewOptions new_bot;
+  auto* new_cmd = app.add_subcommand(
+      "new",
+      "Create a bot folder: config, token file, a starter workbook whose cells explain "
+      "themselves, a README");
+  new_cmd->add_option("name", new_bot.name, "The folder to create (never overwritten)")->required();
+  new_cmd->add_option("--lang", new_bot.language, "Language of the notes and README")
+      ->check(CLI::IsMember({"en", "ru"}))
+      ->capture_default_str();
+  new_cmd
+      ->add_option("--template", new_bot.template_name,
+                   "Example content: card, faq, leadgen or shop (a catalog made of pages)")
+      ->check(CLI::IsMember({"card", "faq", "leadgen", "shop"}))
+      ->capture_default_str();
+  new_cmd->add_option("--admin", new_bot.admin,
+                      "Your Telegram @username or numeric id, the first row of Admins");
+
   corebot::cli::BroadcastOptions broadcast;
   if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
   auto* broadcast_cmd = app.add_subcommand(
@@ -113,12 +130,14 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   run.modules = extra_modules;
   demo.modules = extra_modules;
   check.modules = extra_modules;
+  new_bot.modules = extra_modules;
   corebot::core::init_logging("info");
   if (*run_cmd) return corebot::cli::run_bot(run);
   if (*sandbox_cmd) return corebot::cli::run_sandbox(sandbox);
   if (*demo_cmd) return corebot::cli::run_demo(demo);
   if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
   if (*check_cmd) return corebot::cli::run_check(check);
+  if (*new_cmd) return corebot::cli::run_new(new_bot);
   return 1;
 }
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "content/format_record.hpp"
 #include "content/source.hpp"
 
 namespace corebot::content {
@@ -23,11 +24,18 @@ int check_content(const std::string& path, std::ostream& out, const CompileOptio
         << shown << ": 1 error, 0 warnings\n";
     return 1;
   }
+  // A workbook `corebot new` wrote remembers the declarations of its day: say what is new since.
+  std::vector<SheetSpec> sheets = core_sheet_specs();
+  sheets.insert(sheets.end(), options.sheets.begin(), options.sheets.end());
+  std::vector<SettingSpec> settings = core_settings();
+  settings.insert(settings.end(), options.settings.begin(), options.settings.end());
+  const std::vector<std::string> notes = upgrade_notes(*read.workbook, sheets, settings);
   const CompileResult compiled = compile_snapshot(std::move(*read.workbook), options);
   const Report& report = compiled.report;
   for (const Problem& p : report.problems()) {
     out << (p.severity == Severity::kError ? "error: " : "warning: ") << p.to_string() << "\n";
   }
+  for (const std::string& note : notes) out << "note: " << note << "\n";
   if (compiled.snapshot) {
     const ContentSnapshot& s = *compiled.snapshot;
     out << shown << ": OK, " << count(s.pages().size(), "page") << ", "

@@ -11,6 +11,7 @@
 namespace corebot::content {
 
 std::vector<SheetSpec> core_sheet_specs() {
+  // The help texts are the notes of the starter workbook (`corebot new`, starter/).
   return {
       SheetSpec{.name = "Settings",
                 .required = false,
@@ -18,8 +19,15 @@ std::vector<SheetSpec> core_sheet_specs() {
                              .type = ColumnType::kText,
                              .required = true,
                              .unique = true,
-                             .aliases = {"setting"}},
-                            {.name = "value", .type = ColumnType::kText}}},
+                             .aliases = {"setting"},
+                             .help = {"The setting's name: pick one from the list.",
+                                      "Название настройки: выберите из списка.", "start_page"}},
+                            {.name = "value",
+                             .type = ColumnType::kText,
+                             .help = {"The setting's value (see the note of its key).",
+                                      "Значение настройки (см. примечание к её ключу).", "start"}}},
+                .help = {"A few options of the whole bot: its start page, language, formatting.",
+                         "Общие настройки бота: стартовая страница, язык, оформление."}},
       SheetSpec{
           .name = "Pages",
           .required = true,
@@ -28,38 +36,132 @@ std::vector<SheetSpec> core_sheet_specs() {
                        .required = true,
                        .unique = true,
                        .max_length = 60,
-                       .aliases = {"page"}},
-                      {.name = "text", .type = ColumnType::kText, .required = true},
-                      {.name = "media", .type = ColumnType::kText},
+                       .aliases = {"page"},
+                       .help = {"A short name for the page, one word without spaces (letters, "
+                                "digits, _ - .). Every page needs its own. /start shows the page "
+                                "\"start\".",
+                                "Короткое имя страницы, одно слово без пробелов (буквы, цифры, "
+                                "_ - .). У каждой страницы своё. /start показывает страницу "
+                                "\"start\".",
+                                "prices"}},
+                      {.name = "text",
+                       .type = ColumnType::kText,
+                       .required = true,
+                       .help = {"What the bot sends on this page (or a key of the Texts sheet). "
+                                "Line breaks are kept; at most 4096 characters, 1024 under a "
+                                "picture.",
+                                "Что бот отправляет на этой странице (или ключ листа Texts). "
+                                "Переносы строк сохраняются; не больше 4096 символов, 1024 под "
+                                "картинкой.",
+                                "Our prices: ..."}},
+                      {.name = "media",
+                       .type = ColumnType::kText,
+                       .help = {"Optional: a picture or file sent with the text, as an https:// "
+                                "link or a Telegram file id.",
+                                "Необязательно: картинка или файл к тексту — ссылка https:// или "
+                                "file id из Telegram.",
+                                "https://example.com/photo.jpg"}},
                       {.name = "media type",
                        .type = ColumnType::kEnum,
-                       .choices = {"photo", "video", "animation", "document", "audio"}},
-                      {.name = "buttons", .type = ColumnType::kText},
-                      {.name = "new message", .type = ColumnType::kBoolean, .aliases = {"new"}}}},
-      SheetSpec{
-          .name = "Texts",
-          .required = false,
-          .columns = {{.name = "key", .type = ColumnType::kId, .required = true, .unique = true}},
-          .extra_columns_allowed = true},
+                       .choices = {"photo", "video", "animation", "document", "audio"},
+                       .help = {"What the media is. Empty: the bot guesses from the link "
+                                "(.mp4 is a video, .pdf a document), else a photo.",
+                                "Что за медиа. Пусто — бот угадает по ссылке (.mp4 — видео, "
+                                ".pdf — документ), иначе фото.",
+                                "photo"}},
+                      {.name = "buttons",
+                       .type = ColumnType::kText,
+                       .help = {"Buttons under the message: one line per row, each button "
+                                "\"Label -> page id or link\", several in a row separated by |.",
+                                "Кнопки под сообщением: одна строка ячейки — один ряд, кнопка "
+                                "пишется \"Надпись -> id страницы или ссылка\", несколько в "
+                                "ряду — через |.",
+                                "Prices -> prices | Site -> https://example.com"}},
+                      {.name = "new message",
+                       .type = ColumnType::kBoolean,
+                       .aliases = {"new"},
+                       .help = {"yes: a button that opens this page sends a new message instead "
+                                "of replacing the old one. Empty means no.",
+                                "yes: кнопка, открывающая эту страницу, присылает новое "
+                                "сообщение вместо замены старого. Пусто — no.",
+                                "yes"}}},
+          .help = {"The screens of your bot: text, picture, buttons. One row is one page.",
+                   "Экраны бота: текст, картинка, кнопки. Одна строка — одна страница."}},
+      SheetSpec{.name = "Texts",
+                .required = false,
+                .columns = {{.name = "key",
+                             .type = ColumnType::kId,
+                             .required = true,
+                             .unique = true,
+                             .help = {"A one-word name of the text. Write it in Pages or Forms "
+                                      "instead of words and each user sees it in their language; "
+                                      "some keys replace the bot's own texts (back, "
+                                      "unknown_command...).",
+                                      "Имя текста одним словом. Напишите его в Pages или Forms "
+                                      "вместо слов — каждый увидит текст на своём языке; "
+                                      "некоторые ключи заменяют тексты самого бота (back, "
+                                      "unknown_command...).",
+                                      "welcome"}}},
+                .extra_columns_allowed = true,
+                .help = {"Texts in several languages: a key column, then one column per language "
+                         "(en, ru, de...).",
+                         "Тексты на нескольких языках: столбец key, затем по столбцу на язык "
+                         "(en, ru, de...)."}},
       SheetSpec{.name = "Admins",
                 .required = false,
                 .columns = {{.name = "user",
                              .type = ColumnType::kTelegramUser,
                              .required = true,
                              .unique = true,
-                             .aliases = {"admin", "id", "username"}},
-                            {.name = "name", .type = ColumnType::kText, .max_length = 100}}},
+                             .aliases = {"admin", "id", "username"},
+                             .help = {"A numeric Telegram user id (ask @userinfobot) or an "
+                                      "@username.",
+                                      "Числовой id пользователя Telegram (спросите у "
+                                      "@userinfobot) или @username.",
+                                      "@your_username"}},
+                            {.name = "name",
+                             .type = ColumnType::kText,
+                             .max_length = 100,
+                             .help = {"Optional: who this is, for you.",
+                                      "Необязательно: кто это, для вас.", "Anna"}}},
+                .help = {"Who may use /admin and /reload, and who receives form requests.",
+                         "Кто может пользоваться /admin и /reload и кто получает заявки из "
+                         "форм."}},
   };
 }
 
 std::vector<SettingSpec> core_settings() {
   return {
-      {"bot_name", ColumnType::kText, {}},
-      {"start_page", ColumnType::kPageRef, {}},
-      {"default_language", ColumnType::kLanguage, {}},
-      {"parse_mode", ColumnType::kEnum, {"none", "HTML", "MarkdownV2"}},
-      {"link_previews", ColumnType::kBoolean, {}},
-      {"timezone", ColumnType::kText, {}},
+      {"bot_name",
+       ColumnType::kText,
+       {},
+       "Your bot's name, for messages and the admin menu.",
+       "Имя бота — для сообщений и меню администратора."},
+      {"start_page",
+       ColumnType::kPageRef,
+       {},
+       "The id of the page /start shows.",
+       "id страницы, которую показывает /start."},
+      {"default_language",
+       ColumnType::kLanguage,
+       {},
+       "The language used when a user's language has no text: a column of Texts (en, ru...).",
+       "Язык для тех, на чьём языке текста нет: столбец листа Texts (en, ru...)."},
+      {"parse_mode",
+       ColumnType::kEnum,
+       {"none", "HTML", "MarkdownV2"},
+       "How bold, italic and links are written in texts: none, HTML or MarkdownV2.",
+       "Как в текстах пишутся жирный, курсив и ссылки: none, HTML или MarkdownV2."},
+      {"link_previews",
+       ColumnType::kBoolean,
+       {},
+       "yes or no: show previews of links.",
+       "yes или no: показывать превью ссылок."},
+      {"timezone",
+       ColumnType::kText,
+       {},
+       "Your time zone, e.g. Europe/Lisbon.",
+       "Ваш часовой пояс, например Europe/Moscow."},
   };
 }
 

@@ -6,7 +6,7 @@ CompileOptions compile_options(const std::vector<ModuleInfo>& modules) {
   CompileOptions options;
   for (const ModuleInfo& info : modules) {
     for (const ContentSheet& sheet : info.sheets) {
-      SheetSpec spec{.name = sheet.name, .required = sheet.required};
+      SheetSpec spec{.name = sheet.name, .required = sheet.required, .help = sheet.help};
       for (const ContentColumn& c : sheet.columns) {
         spec.columns.push_back(ColumnSpec{.name = c.name,
                                           .type = c.type,
@@ -14,13 +14,16 @@ CompileOptions compile_options(const std::vector<ModuleInfo>& modules) {
                                           .unique = c.unique,
                                           .max_length = c.max_length,
                                           .choices = c.choices,
-                                          .aliases = c.aliases});
+                                          .aliases = c.aliases,
+                                          .help = c.help});
       }
       options.sheets.push_back(std::move(spec));
     }
     for (const ContentSetting& s : info.settings) {
       // A structured setting (an array, a table) only comes from the config file.
-      if (!s.structured) options.settings.push_back({s.key, s.type, s.choices});
+      if (!s.structured) {
+        options.settings.push_back({s.key, s.type, s.choices, s.description, s.description_ru});
+      }
     }
     if (info.page_buttons) options.button_prefixes.push_back(info.callback_prefix);
     if (info.content_check) {

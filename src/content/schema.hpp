@@ -42,6 +42,7 @@ struct ColumnSpec {
   std::vector<std::string> choices;  // kEnum only
   CustomCheck check;                 // runs after the type check passed
   std::vector<std::string> aliases;  // other headers accepted for this column
+  corebot::ContentHelp help;         // the header's note in the starter workbook (starter/)
 };
 
 struct SheetSpec {
@@ -51,6 +52,7 @@ struct SheetSpec {
   // Columns the spec does not list: false reports them as warnings (likely typos); true lets
   // them through silently (e.g. one column per language in Texts).
   bool extra_columns_allowed = false;
+  corebot::ContentHelp help;  // what the sheet is for, on the starter workbook's "How to" sheet
 };
 
 // The value-level checks of ColumnType, for modules that parse values themselves (e.g. a

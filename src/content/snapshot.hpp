@@ -39,6 +39,8 @@ struct SettingSpec {
   std::string key;
   ColumnType type = ColumnType::kText;
   std::vector<std::string> choices;  // kEnum
+  std::string description;           // for owners, in English (the starter workbook's notes)
+  std::string description_ru;        // the same in Russian
 };
 
 struct CompileOptions {

@@ -17,17 +17,60 @@ constexpr std::size_t kMaxOptionCharacters = 64;
 }  // namespace
 
 ContentSheet forms_sheet() {
+  // The help texts are the notes of the starter workbook (`corebot new`).
   return ContentSheet{
       .name = kSheet,
       .required = false,
-      .columns = {
-          {.name = "form", .type = ColumnType::kId, .required = true, .max_length = 40},
-          {.name = "field", .type = ColumnType::kId, .required = true, .max_length = 30},
-          {.name = "question", .type = ColumnType::kText, .required = true, .max_length = 4000},
-          {.name = "type", .type = ColumnType::kEnum, .choices = field_type_names()},
-          {.name = "options", .type = ColumnType::kText},
-          {.name = "required", .type = ColumnType::kBoolean},
-          {.name = "label", .type = ColumnType::kText, .max_length = 60}}};
+      .columns = {{.name = "form",
+                   .type = ColumnType::kId,
+                   .required = true,
+                   .max_length = 40,
+                   .help = {"The form's id, one word; a Pages button \"Label -> form:<id>\" "
+                            "starts it. The rows of one form are its questions, in order.",
+                            "id формы одним словом; её запускает кнопка Pages "
+                            "\"Надпись -> form:<id>\". Строки одной формы — её вопросы по "
+                            "порядку.",
+                            "request"}},
+                  {.name = "field",
+                   .type = ColumnType::kId,
+                   .required = true,
+                   .max_length = 30,
+                   .help = {"The answer's name, one word, different within the form.",
+                            "Имя ответа одним словом, в пределах формы не повторяется.", "phone"}},
+                  {.name = "question",
+                   .type = ColumnType::kText,
+                   .required = true,
+                   .max_length = 4000,
+                   .help = {"What the bot asks (or a key of Texts).",
+                            "Что спрашивает бот (или ключ листа Texts).", "Your phone number?"}},
+                  {.name = "type",
+                   .type = ColumnType::kEnum,
+                   .choices = field_type_names(),
+                   .help = {"The kind of answer; empty means text. choice shows the options as "
+                            "buttons, phone offers a button that shares the number.",
+                            "Вид ответа; пусто — text. choice показывает варианты кнопками, "
+                            "phone предлагает кнопку «отправить номер».",
+                            "phone"}},
+                  {.name = "options",
+                   .type = ColumnType::kText,
+                   .help = {"For a choice question: the choices, separated by | (at most 20).",
+                            "Для вопроса choice: варианты через | (не больше 20).",
+                            "Morning | Evening"}},
+                  {.name = "required",
+                   .type = ColumnType::kBoolean,
+                   .help = {"no adds a Skip button; empty means yes.",
+                            "no добавляет кнопку «Пропустить»; пусто — yes.", "no"}},
+                  {.name = "label",
+                   .type = ColumnType::kText,
+                   .max_length = 60,
+                   .help = {"The answer's name in the summary and in the request admins get; "
+                            "empty: the field.",
+                            "Название ответа в итоге и в заявке для администраторов; пусто — "
+                            "field.",
+                            "Phone"}}},
+      .help = {"Questions of forms users fill in (requests, sign-ups): one row per question.",
+               "Вопросы анкет, которые заполняют пользователи (заявки, записи): одна строка — "
+               "один вопрос."}};
 }
 
 std::vector<ContentProblem> check_forms(const Content& content) {

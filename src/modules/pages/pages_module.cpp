@@ -28,7 +28,11 @@ ModuleInfo PagesModule::info() const {
   info.commands = {{"start", "Main menu"}};
   info.callback_prefix = std::string(kPageCallbackPrefix.substr(0, kPageCallbackPrefix.size() - 1));
   info.update_kinds = {"message"};
-  info.settings = {{"back_button", ColumnType::kBoolean, {}}};
+  info.settings = {{.key = "back_button",
+                    .type = ColumnType::kBoolean,
+                    .description = "yes (default) or no: add a « Back button to pages.",
+                    .description_ru = "yes (по умолчанию) или no: добавлять на страницы кнопку "
+                                      "« Назад."}};
   info.text_keys = [](const Content&) {
     return std::vector<std::string>{"unknown_command", "stale_button", "back"};
   };
