@@ -4,6 +4,8 @@
 // Thread: the loop thread for every call and every callback.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,6 +31,8 @@ struct UserRecord {
 // Empty on success, else what failed (the store's error).
 using UsersDone = std::function<void(const std::string& error)>;
 using UserFound = std::function<void(std::optional<UserRecord> user, const std::string& error)>;
+// Ids of users, ascending; `error` non-empty (and `ids` empty) when the store failed.
+using UserIdsFound = std::function<void(std::vector<std::int64_t> ids, const std::string& error)>;
 
 class Users {
  public:
@@ -41,6 +45,17 @@ class Users {
   virtual void add_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void remove_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void set_banned(std::int64_t id, bool banned, UsersDone done = {}) = 0;
+
+  // --- Audiences (the mailing module) ---
+  // The ids of the users a store filter (corebot/store.hpp's language) matches, ascending. The
+  // filter sees a user's stored fields: _id, first_name, last_name, username, username_lc,
+  // language_code, first_seen and last_seen (Unix ms), updates, tags (array), blocked, banned,
+  // unreachable. An invalid filter answers the store's error. Banned users are never returned.
+  virtual void select_ids(boost::json::object filter, UserIdsFound done) = 0;
+  // Records that the bot cannot write to this user (e.g. 400 "chat not found"): `blocked` is
+  // set and `unreachable` holds `reason`, so audiences skip them, until they write again (the
+  // engine clears both then, as it does for a 403 block).
+  virtual void mark_unreachable(std::int64_t id, std::string reason, UsersDone done = {}) = 0;
 };
 
 }  // namespace corebot

@@ -34,6 +34,8 @@ class UsersDirectory final : public Users {
   void add_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void remove_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void set_banned(std::int64_t id, bool banned, UsersDone done) override;
+  void select_ids(boost::json::object filter, UserIdsFound done) override;
+  void mark_unreachable(std::int64_t id, std::string reason, UsersDone done) override;
 
   // The record a user document reads as (exposed for tests).
   static UserRecord to_record(const boost::json::object& doc);
