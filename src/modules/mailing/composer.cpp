@@ -220,24 +220,9 @@ void Composer::go(Context& ctx) {
   request.language = ctx.language();
   request.progress_chat = *ctx.chat_id();
   auto hold = ctx.hold();
+  // The progress message (Mailings::post_progress) is the answer; only a failure is said here.
   mailings_.create(std::move(request), [this, hold](std::optional<Mailing> m, int, std::string error) {
-    Context& c = *hold;
-    if (!m) {
-      c.reply(t(c, "mailing_failed_to_start", {{"error", error}}));
-      return;
-    }
-    const auto content = c.content();
-    Mailings* mailings = &mailings_;
-    c.sender().call("sendMessage",
-                    {{"chat_id", *c.chat_id()},
-                     {"text", progress_text(*m, 0.0, content)},
-                     {"reply_markup", progress_markup(*m, content)}},
-                    Priority::kAdmin, [mailings, id = m->id, chat = *c.chat_id()](const CallResult& r) {
-                      if (r.ok && r.result.is_object()) {
-                        mailings->attach_progress(
-                            id, chat, r.result.as_object().at("message_id").to_number<std::int64_t>());
-                      }
-                    });
+    if (!m) hold->reply(t(*hold, "mailing_failed_to_start", {{"error", error}}));
   });
 }
 

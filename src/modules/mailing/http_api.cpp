@@ -114,6 +114,11 @@ ParsedRequest parse_new_mailing(const json::object& body) {
       return {std::nullopt, "\"at\" must be Unix milliseconds or \"YYYY-MM-DD HH:MM\" (UTC)"};
     }
   }
+  if (const json::value* chat = body.if_contains("progress_chat")) {
+    if (!chat->is_int64()) return {std::nullopt, "\"progress_chat\" must be a chat id"};
+    n.progress_chat = chat->get_int64();
+    n.language = text_of("progress_language");
+  }
   if (const json::value* paid = body.if_contains("paid")) {
     if (!paid->is_bool()) return {std::nullopt, "\"paid\" must be true or false"};
     n.paid = paid->get_bool();

@@ -2,7 +2,9 @@
 // `corebot broadcast`:
 //   POST /admin/broadcast                  create: {"id"?, "text"+"parse_mode"? | "from_chat_id"+
 //                                          "message_id(s)", "reply_markup"?, audience, "at"?,
-//                                          "paid"?} -> 202 the mailing (409 when "id" exists)
+//                                          "paid"?, "progress_chat"?} -> 202 the mailing (409
+//                                          when "id" exists); progress_chat: a chat that gets
+//                                          the live progress message and the final report
 //        audience: "to":"all" | "to":[ids] | "chat_ids":[ids] | "language":"ru" | "tag":"vip" |
 //                  "active_days":7 | "filter":{...store filter on user fields...}
 //        at: Unix ms, or "YYYY-MM-DD HH:MM" (UTC)

@@ -152,6 +152,7 @@ void Mailings::create(NewMailing request, Answer done) {
                                                              ")");
                           if (m.status == Status::kScheduled) {
                             arm(m);
+                            post_progress(m);
                             return done(m, 202, "");
                           }
                           begin(m, done);
@@ -192,6 +193,7 @@ void Mailings::begin(Mailing m, Answer done) {
           services_.log(LogLevel::kInfo, "mailing " + m.id + " started: " +
                                              std::to_string(m.total) + " recipient(s)");
           launch(m);
+          post_progress(m);
           if (answer) answer(m, 202, "");
         });
   };
@@ -256,6 +258,24 @@ void Mailings::show_progress(const Mailing& m, double rate, bool final) {
                            {"text", std::move(text)},
                            {"reply_markup", progress_markup(m, content.get())}},
                           Priority::kAdmin);
+}
+
+void Mailings::post_progress(const Mailing& m) {
+  if (m.progress_chat == 0 || m.progress_message != 0) return;
+  const auto content = services_.content();
+  std::weak_ptr<char> alive = alive_;
+  services_.sender().call("sendMessage",
+                          {{"chat_id", m.progress_chat},
+                           {"text", progress_text(m, 0.0, content.get())},
+                           {"reply_markup", progress_markup(m, content.get())}},
+                          Priority::kAdmin,
+                          [this, alive, id = m.id, chat = m.progress_chat](const CallResult& r) {
+                            if (alive.expired() || !r.ok || !r.result.is_object()) return;
+                            const json::value* message_id = r.result.as_object().if_contains("message_id");
+                            if (message_id && message_id->is_int64()) {
+                              attach_progress(id, chat, message_id->get_int64());
+                            }
+                          });
 }
 
 void Mailings::refresh_progress() {

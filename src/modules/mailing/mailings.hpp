@@ -78,6 +78,8 @@ class Mailings {
   void launch(Mailing m);
   void finished(const Mailing& m);
   void show_progress(const Mailing& m, double rate, bool final);
+  // Sends the progress message when the mailing has a progress chat but no message yet.
+  void post_progress(const Mailing& m);
   [[nodiscard]] std::string fresh_id();
   [[nodiscard]] std::int64_t now_ms() const;
 
