@@ -1,6 +1,6 @@
-// UTF-8 length for limits owners read in characters, and Telegram's UTF-16 length ("at most 30 characters"): a Cyrillic letter
-// is two bytes and an emoji four, but each is one character. Header-only; shared by the engine
-// and the built-in modules.
+// UTF-8 length for limits owners read in characters, and Telegram's UTF-16 length ("at most 30
+// characters"): a Cyrillic letter is two bytes and an emoji four, but each is one character.
+// Header-only; shared by the engine and the built-in modules.
 #pragma once
 
 #include <cstddef>

@@ -32,7 +32,8 @@ web::AdminHandlers admin_handlers(AdminApiSources sources) {
       });
     } catch (const std::exception& e) {
       COREBOT_LOG_ERROR("admin API /admin/{}: {}", route, e.what());
-      reply({500, json::object{{"ok", false}, {"error", std::string("internal error: ") + e.what()}}});
+      reply({500,
+             json::object{{"ok", false}, {"error", std::string("internal error: ") + e.what()}}});
     }
   };
   return handlers;

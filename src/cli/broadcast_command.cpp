@@ -125,8 +125,8 @@ json::object request_body(const BroadcastOptions& o) {
   } else {
     throw std::runtime_error("give the message: --text TEXT or --copy CHAT_ID:MESSAGE_ID");
   }
-  const int audiences = !o.to.empty() + !o.language.empty() + !o.tag.empty() +
-                        (o.active_days > 0) + !o.filter.empty();
+  const int audiences = !o.to.empty() + !o.language.empty() + !o.tag.empty() + (o.active_days > 0) +
+                        !o.filter.empty();
   if (audiences != 1) {
     throw std::runtime_error(
         "give one audience: --to FILE|all, --language, --tag, --active-days or --filter");
@@ -176,8 +176,8 @@ int run_broadcast(const BroadcastOptions& options) {
   auto call = [&](std::string method, std::string url, std::string body = {}) {
     net::EventLoop loop;
     net::HttpClient http(loop);
-    net::HttpClientRequest request{.method = std::move(method), .url = std::move(url),
-                                   .headers = auth};
+    net::HttpClientRequest request{
+        .method = std::move(method), .url = std::move(url), .headers = auth};
     if (!body.empty()) {
       request.body = std::move(body);
       request.content_type = "application/json";
@@ -186,8 +186,8 @@ int run_broadcast(const BroadcastOptions& options) {
   };
   auto refused = [&](const Exchange& e) {
     if (e.status == 0) {
-      std::cerr << "corebot broadcast: cannot reach the engine's admin API at "
-                << options.admin_url << ": " << e.error << " (is admin.listen set?)\n";
+      std::cerr << "corebot broadcast: cannot reach the engine's admin API at " << options.admin_url
+                << ": " << e.error << " (is admin.listen set?)\n";
       return 1;
     }
     const json::object* answer = e.body.if_object();

@@ -88,8 +88,7 @@ struct AdminServer::State {
       if (head.method != "GET" && head.method != "HEAD" && head.method != "POST") {
         return error(405, "GET or POST only");
       }
-    } else if (head.method != route->method &&
-               !(route->method == "GET" && head.method == "HEAD")) {
+    } else if (head.method != route->method && !(route->method == "GET" && head.method == "HEAD")) {
       return error(405, std::string(route->method) + " only");
     }
     if (!route->needs_token) return std::nullopt;

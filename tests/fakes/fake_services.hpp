@@ -334,6 +334,12 @@ class FakeServices final : public ModuleServices {
     logs.emplace_back(level, std::string(message));
   }
 
+  // Routes registered with serve_admin_api, for a test to call.
+  void serve_admin_api(std::string route, AdminApiHandler handler) override {
+    admin_routes[std::move(route)] = std::move(handler);
+  }
+  std::map<std::string, AdminApiHandler> admin_routes;
+
   // --- Driving the fakes ---
   // Moves the clock on, then runs the timers and jobs that became due.
   void advance(Duration d) {

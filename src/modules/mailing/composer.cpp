@@ -44,7 +44,8 @@ Message content_of(json::object& d) {
   return c;
 }
 
-// "Title - https://link" lines -> an inline keyboard; 0 and the keyboard, or the bad line (1-based).
+// "Title - https://link" lines -> an inline keyboard; 0 and the keyboard, or the bad line
+// (1-based).
 std::pair<std::size_t, json::object> parse_buttons(std::string_view text) {
   json::array rows;
   std::size_t line_no = 0;
@@ -60,8 +61,8 @@ std::pair<std::size_t, json::object> parse_buttons(std::string_view text) {
     std::string_view title = line.substr(0, dash);
     std::string_view url = line.substr(dash + 3);
     while (!url.empty() && url.front() == ' ') url.remove_prefix(1);
-    if (title.empty() || !(url.starts_with("https://") || url.starts_with("http://") ||
-                           url.starts_with("tg://"))) {
+    if (title.empty() ||
+        !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("tg://"))) {
       return {line_no, {}};
     }
     rows.push_back(json::array{json::object{{"text", title}, {"url", url}}});
@@ -72,8 +73,9 @@ std::pair<std::size_t, json::object> parse_buttons(std::string_view text) {
 
 }  // namespace
 
-std::string Composer::t(const Context& ctx, std::string_view key,
-                        std::initializer_list<std::pair<std::string_view, std::string>> values) const {
+std::string Composer::t(
+    const Context& ctx, std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string>> values) const {
   return say(ctx.content(), ctx.language(), key, values);
 }
 
@@ -178,9 +180,9 @@ void Composer::preview(Context& ctx) {
 void Composer::ask_time(Context& ctx) {
   draft(ctx)["step"] = "time";
   ctx.reply(t(ctx, "mailing_ask_time"),
-            {{"reply_markup", keyboard({json::array{button(t(ctx, "mailing_now"), "mailing:now"),
-                                                    button(t(ctx, "mailing_cancel_button"),
-                                                           "mailing:x")}})}});
+            {{"reply_markup",
+              keyboard({json::array{button(t(ctx, "mailing_now"), "mailing:now"),
+                                    button(t(ctx, "mailing_cancel_button"), "mailing:x")}})}});
 }
 
 void Composer::confirm(Context& ctx) {
@@ -188,9 +190,9 @@ void Composer::confirm(Context& ctx) {
   d["step"] = "confirm";
   Audience audience = Audience::from_json(d.at("audience").as_object());
   if (audience.kind == "me") audience.chats = {*ctx.user_id()};
-  const std::string when =
-      d.contains("at") ? utc_time(d.at("at").to_number<std::int64_t>()) + " UTC"
-                       : t(ctx, "mailing_when_now");
+  const std::string when = d.contains("at")
+                               ? utc_time(d.at("at").to_number<std::int64_t>()) + " UTC"
+                               : t(ctx, "mailing_when_now");
   std::string name = t(ctx, "mailing_aud_" + audience.kind);
   if (!audience.value.empty()) name += ": " + audience.value;
   auto hold = ctx.hold();
@@ -200,11 +202,11 @@ void Composer::confirm(Context& ctx) {
       c.reply(t(c, "mailing_bad_value", {{"error", error}}));
       return;
     }
-    c.reply(t(c, "mailing_confirm", {{"audience", name}, {"count", std::to_string(n)},
-                                     {"when", when}}),
-            {{"reply_markup",
-              keyboard({json::array{button(t(c, "mailing_confirm_button"), "mailing:go"),
-                                    button(t(c, "mailing_cancel_button"), "mailing:x")}})}});
+    c.reply(
+        t(c, "mailing_confirm", {{"audience", name}, {"count", std::to_string(n)}, {"when", when}}),
+        {{"reply_markup",
+          keyboard({json::array{button(t(c, "mailing_confirm_button"), "mailing:go"),
+                                button(t(c, "mailing_cancel_button"), "mailing:x")}})}});
   });
 }
 
@@ -215,15 +217,17 @@ void Composer::go(Context& ctx) {
   request.content = content_of(d);
   request.audience = Audience::from_json(d.at("audience").as_object());
   if (request.audience.kind == "me") request.audience.chats = {*ctx.user_id()};
-  if (const json::value* at = d.if_contains("at")) request.start_at_ms = at->to_number<std::int64_t>();
+  if (const json::value* at = d.if_contains("at"))
+    request.start_at_ms = at->to_number<std::int64_t>();
   request.created_by = *ctx.user_id();
   request.language = ctx.language();
   request.progress_chat = *ctx.chat_id();
   auto hold = ctx.hold();
   // The progress message (Mailings::post_progress) is the answer; only a failure is said here.
-  mailings_.create(std::move(request), [this, hold](std::optional<Mailing> m, int, std::string error) {
-    if (!m) hold->reply(t(*hold, "mailing_failed_to_start", {{"error", error}}));
-  });
+  mailings_.create(std::move(request),
+                   [this, hold](std::optional<Mailing> m, int, std::string error) {
+                     if (!m) hold->reply(t(*hold, "mailing_failed_to_start", {{"error", error}}));
+                   });
 }
 
 void Composer::on_callback(Context& ctx, std::string_view data) {

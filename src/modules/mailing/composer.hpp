@@ -31,9 +31,9 @@ class Composer {
   void ask_time(Context& ctx);
   void confirm(Context& ctx);
   void go(Context& ctx);
-  [[nodiscard]] std::string t(const Context& ctx, std::string_view key,
-                              std::initializer_list<std::pair<std::string_view, std::string>>
-                                  values = {}) const;
+  [[nodiscard]] std::string t(
+      const Context& ctx, std::string_view key,
+      std::initializer_list<std::pair<std::string_view, std::string>> values = {}) const;
 
   Mailings& mailings_;
 };

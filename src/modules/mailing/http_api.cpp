@@ -97,7 +97,9 @@ ParsedRequest parse_new_mailing(const json::object& body) {
   } else if (body.contains("tag")) {
     n.audience = {"tag", text_of("tag"), {}};
   } else if (const json::value* days = body.if_contains("active_days")) {
-    n.audience = {"active", days->is_int64() ? std::to_string(days->get_int64()) : text_of("active_days"), {}};
+    n.audience = {"active",
+                  days->is_int64() ? std::to_string(days->get_int64()) : text_of("active_days"),
+                  {}};
   } else if (const json::value* filter = body.if_contains("filter")) {
     n.audience = {"filter", filter->is_string() ? text_of("filter") : json::serialize(*filter), {}};
   } else {

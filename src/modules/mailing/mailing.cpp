@@ -91,12 +91,18 @@ std::string visible_text(std::string_view text, std::string_view parse_mode) {
 
 std::string_view to_string(Status status) {
   switch (status) {
-    case Status::kPreparing: return "preparing";
-    case Status::kScheduled: return "scheduled";
-    case Status::kRunning: return "running";
-    case Status::kPaused: return "paused";
-    case Status::kCancelled: return "cancelled";
-    case Status::kDone: return "done";
+    case Status::kPreparing:
+      return "preparing";
+    case Status::kScheduled:
+      return "scheduled";
+    case Status::kRunning:
+      return "running";
+    case Status::kPaused:
+      return "paused";
+    case Status::kCancelled:
+      return "cancelled";
+    case Status::kDone:
+      return "done";
   }
   return "done";
 }

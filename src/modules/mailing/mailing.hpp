@@ -30,8 +30,8 @@ enum class Status {
 
 // Who receives it. Resolved when the mailing starts, not when it is composed.
 struct Audience {
-  std::string kind = "all";  // all | language | tag | active | filter | me | chats
-  std::string value;         // the language code, the tag, N days, or the filter's JSON text
+  std::string kind = "all";         // all | language | tag | active | filter | me | chats
+  std::string value;                // the language code, the tag, N days, or the filter's JSON text
   std::vector<std::int64_t> chats;  // kind "me" (the admin) and "chats" (an explicit list)
 
   // The users filter (store language) for the kinds read from the users; nullopt for me/chats.
@@ -49,7 +49,7 @@ struct Message {
   std::int64_t from_chat_id = 0;
   std::vector<std::int64_t> message_ids;  // several: an album
   std::string text;
-  std::string parse_mode;          // for `text`: "", "HTML", "MarkdownV2"
+  std::string parse_mode;           // for `text`: "", "HTML", "MarkdownV2"
   boost::json::value reply_markup;  // inline URL buttons (not with an album), or null
 
   // Empty when it can be sent, else what is wrong — how to fix it (e.g. a text over 4096

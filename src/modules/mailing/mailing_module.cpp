@@ -18,11 +18,18 @@ ModuleInfo MailingModule::info() const {
   info.sees_all_commands = true;  // /cancel ends a draft, whoever owns /cancel
   info.admin_menu = {{mailing::say(nullptr, "en", "mailing_menu_entry"), "mailing:menu"}};
   info.settings = {
-      {"window", ColumnType::kInteger, {}, "256",
+      {"window",
+       ColumnType::kInteger,
+       {},
+       "256",
        "Recipients a mailing has in flight at most (also the most duplicates a crash can cause)",
        false},
-      {"progress_every_s", ColumnType::kInteger, {}, "3",
-       "Seconds between edits of a mailing's progress message", false}};
+      {"progress_every_s",
+       ColumnType::kInteger,
+       {},
+       "3",
+       "Seconds between edits of a mailing's progress message",
+       false}};
   info.text_keys = [](const Content&) { return mailing::text_keys(); };
   return info;
 }

@@ -13,8 +13,7 @@ namespace json = boost::json;
 namespace {
 
 std::int64_t wall_ms(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock.wall().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
       .count();
 }
 
@@ -90,21 +89,23 @@ void Run::pump() {
 void Run::load() {
   loading_ = true;
   const std::int64_t from = next_;
-  const std::int64_t to = std::min<std::int64_t>(from + static_cast<std::int64_t>(options_.batch),
-                                                 mailing_.total);
+  const std::int64_t to =
+      std::min<std::int64_t>(from + static_cast<std::int64_t>(options_.batch), mailing_.total);
   next_ = to;
   std::weak_ptr<Run> weak = weak_from_this();
   services_.store().run(
-      [id = mailing_.id, from, to](ModuleCollections& c) { return store::pending(c, id, from, to); },
+      [id = mailing_.id, from, to](ModuleCollections& c) {
+        return store::pending(c, id, from, to);
+      },
       [weak, from](StoreResult<std::vector<std::pair<std::int64_t, std::int64_t>>> r) {
         auto self = weak.lock();
         if (!self) return;
         self->loading_ = false;
         if (!r) {
           // Read again later from the same place; nothing was handed out.
-          self->services_.log(LogLevel::kWarn, "mailing " + self->mailing_.id +
-                                                   ": cannot read recipients, retrying: " +
-                                                   r.error().what());
+          self->services_.log(LogLevel::kWarn,
+                              "mailing " + self->mailing_.id +
+                                  ": cannot read recipients, retrying: " + r.error().what());
           self->next_ = from;
           self->loading_ = true;
           self->services_.timers().after(std::chrono::seconds(1), [weak] {
@@ -222,17 +223,19 @@ void Run::flush() {
   json::object mailing_fields = fields(*batch);
   std::weak_ptr<Run> weak = weak_from_this();
   services_.store().run(
-      [id = mailing_.id, batch, mailing_fields = std::move(mailing_fields)](
-          ModuleCollections& c) mutable { store::record(c, id, *batch, std::move(mailing_fields)); },
+      [id = mailing_.id, batch,
+       mailing_fields = std::move(mailing_fields)](ModuleCollections& c) mutable {
+        store::record(c, id, *batch, std::move(mailing_fields));
+      },
       [weak, batch](StoreResult<std::monostate> r) {
         auto self = weak.lock();
         if (!self) return;
         self->flushing_ = false;
         if (!r) {
           // Keep them in the window and try again: nothing in doubt is let go.
-          self->services_.log(LogLevel::kWarn, "mailing " + self->mailing_.id +
-                                                   ": cannot record outcomes, retrying: " +
-                                                   r.error().what());
+          self->services_.log(LogLevel::kWarn,
+                              "mailing " + self->mailing_.id +
+                                  ": cannot record outcomes, retrying: " + r.error().what());
           self->outcomes_.insert(self->outcomes_.begin(), batch->begin(), batch->end());
           self->fields_dirty_ = true;
           self->services_.timers().after(std::chrono::seconds(1), [weak] {

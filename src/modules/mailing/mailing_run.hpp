@@ -37,7 +37,8 @@ namespace corebot::modules::mailing {
 struct RunOptions {
   std::size_t window = 256;  // recipients in flight (handed out, outcome not yet stored)
   std::size_t batch = 512;   // recipients read from the store at once
-  Duration flush_every = std::chrono::milliseconds(200);  // outcomes are written at least this often
+  Duration flush_every =
+      std::chrono::milliseconds(200);  // outcomes are written at least this often
 };
 
 class Run : public std::enable_shared_from_this<Run> {

@@ -91,16 +91,18 @@ std::int64_t fix_audience(ModuleCollections& c, const std::string& id,
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> pending(ModuleCollections& c,
-                                                           const std::string& id,
-                                                           std::int64_t from, std::int64_t to) {
+                                                           const std::string& id, std::int64_t from,
+                                                           std::int64_t to) {
   json::array keys;
   for (std::int64_t i = from; i < to; ++i) keys.push_back(json::value(recipient_id(id, i)));
   FindOptions options;
   options.sort = {{"i", 1}};
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  for (const auto& doc : c.collection(kRecipients)
-                             .find({{"_id", {{"$in", std::move(keys)}}}, {"s", kPending}}, options)) {
-    out.emplace_back(doc.at("i").to_number<std::int64_t>(), doc.at("chat").to_number<std::int64_t>());
+  for (const auto& doc :
+       c.collection(kRecipients)
+           .find({{"_id", {{"$in", std::move(keys)}}}, {"s", kPending}}, options)) {
+    out.emplace_back(doc.at("i").to_number<std::int64_t>(),
+                     doc.at("chat").to_number<std::int64_t>());
   }
   return out;
 }

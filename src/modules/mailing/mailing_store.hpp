@@ -44,8 +44,10 @@ std::int64_t fix_audience(ModuleCollections& c, const std::string& id,
                           const std::vector<std::int64_t>& chats, std::int64_t started_ms);
 
 // The pending recipients with index in [from, to): (index, chat), ascending.
-[[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> pending(
-    ModuleCollections& c, const std::string& id, std::int64_t from, std::int64_t to);
+[[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> pending(ModuleCollections& c,
+                                                                         const std::string& id,
+                                                                         std::int64_t from,
+                                                                         std::int64_t to);
 
 // One recipient's stored outcome.
 struct Outcome {

@@ -59,7 +59,8 @@ void Mailings::start() {
       if (m && m->status == Status::kScheduled) begin(std::move(*m), {});
     });
   });
-  progress_timer_ = services_.timers().every(options_.progress_every, [this] { refresh_progress(); });
+  progress_timer_ =
+      services_.timers().every(options_.progress_every, [this] { refresh_progress(); });
   resume_unfinished();
 }
 
@@ -92,11 +93,15 @@ void Mailings::resume_unfinished() {
         }
         for (auto& m : r.value()) {
           switch (m.status) {
-            case Status::kScheduled: arm(m); break;
-            case Status::kPreparing: begin(std::move(m), {}); break;
+            case Status::kScheduled:
+              arm(m);
+              break;
+            case Status::kPreparing:
+              begin(std::move(m), {});
+              break;
             default:
-              services_.log(LogLevel::kInfo, "mailing " + m.id + " resumes: " +
-                                                 std::to_string(m.left()) + " of " +
+              services_.log(LogLevel::kInfo, "mailing " + m.id +
+                                                 " resumes: " + std::to_string(m.left()) + " of " +
                                                  std::to_string(m.total) + " left");
               launch(std::move(m));
           }
@@ -110,7 +115,8 @@ void Mailings::arm(const Mailing& m) {
       JobSchedule::once_at(WallTime(std::chrono::milliseconds(m.start_at_ms))),
       json::object{{"id", m.id}}, [this, id = m.id](const std::string& error) {
         if (!error.empty()) {
-          services_.log(LogLevel::kError, "mailing " + id + ": cannot schedule its start: " + error);
+          services_.log(LogLevel::kError,
+                        "mailing " + id + ": cannot schedule its start: " + error);
         }
       });
 }
@@ -119,8 +125,9 @@ void Mailings::create(NewMailing request, Answer done) {
   if (std::string e = request.content.check(); !e.empty()) return done(std::nullopt, 400, e);
   if (std::string e = request.audience.check(); !e.empty()) return done(std::nullopt, 400, e);
   if (!request.id.empty() && !valid_id(request.id)) {
-    return done(std::nullopt, 400, "the id '" + request.id +
-                                       "' is not 1-40 letters, digits, '-' or '_' — choose another");
+    return done(
+        std::nullopt, 400,
+        "the id '" + request.id + "' is not 1-40 letters, digits, '-' or '_' — choose another");
   }
   Mailing m;
   const bool fresh = request.id.empty();
@@ -135,28 +142,28 @@ void Mailings::create(NewMailing request, Answer done) {
   m.language = request.language;
   m.progress_chat = request.progress_chat;
   std::weak_ptr<char> alive = alive_;
-  services_.store().run([m](ModuleCollections& c) { store::insert(c, m); },
-                        [this, alive, m, done = std::move(done)](StoreResult<std::monostate> r) {
-                          if (alive.expired()) return;
-                          if (!r) {
-                            if (r.error().kind() == StoreErrorKind::kDuplicateKey) {
-                              return done(std::nullopt, 409,
-                                          "a mailing '" + m.id +
-                                              "' exists already: it is not sent twice — see "
-                                              "its status, or give another id");
-                            }
-                            return done(std::nullopt, 503, r.error().what());
-                          }
-                          services_.log(LogLevel::kInfo, "mailing " + m.id + " created (" +
-                                                             std::string(to_string(m.status)) +
-                                                             ")");
-                          if (m.status == Status::kScheduled) {
-                            arm(m);
-                            post_progress(m);
-                            return done(m, 202, "");
-                          }
-                          begin(m, done);
-                        });
+  services_.store().run(
+      [m](ModuleCollections& c) { store::insert(c, m); },
+      [this, alive, m, done = std::move(done)](StoreResult<std::monostate> r) {
+        if (alive.expired()) return;
+        if (!r) {
+          if (r.error().kind() == StoreErrorKind::kDuplicateKey) {
+            return done(std::nullopt, 409,
+                        "a mailing '" + m.id +
+                            "' exists already: it is not sent twice — see "
+                            "its status, or give another id");
+          }
+          return done(std::nullopt, 503, r.error().what());
+        }
+        services_.log(LogLevel::kInfo,
+                      "mailing " + m.id + " created (" + std::string(to_string(m.status)) + ")");
+        if (m.status == Status::kScheduled) {
+          arm(m);
+          post_progress(m);
+          return done(m, 202, "");
+        }
+        begin(m, done);
+      });
 }
 
 void Mailings::begin(Mailing m, Answer done) {
@@ -204,11 +211,11 @@ void Mailings::begin(Mailing m, Answer done) {
     return fail(400, e.what());
   }
   if (!filter) return fix(m.audience.chats);
-  services_.users().select_ids(std::move(*filter),
-                               [fix, fail](std::vector<std::int64_t> ids, const std::string& error) mutable {
-                                 if (!error.empty()) return fail(400, "the audience: " + error);
-                                 fix(std::move(ids));
-                               });
+  services_.users().select_ids(std::move(*filter), [fix, fail](std::vector<std::int64_t> ids,
+                                                               const std::string& error) mutable {
+    if (!error.empty()) return fail(400, "the audience: " + error);
+    fix(std::move(ids));
+  });
 }
 
 void Mailings::launch(Mailing m) {
@@ -226,8 +233,8 @@ void Mailings::launch(Mailing m) {
 }
 
 void Mailings::finished(const Mailing& m) {
-  services_.log(LogLevel::kInfo, "mailing " + m.id + " " + std::string(to_string(m.status)) +
-                                     ": " + std::to_string(m.counts.sent) + " sent, " +
+  services_.log(LogLevel::kInfo, "mailing " + m.id + " " + std::string(to_string(m.status)) + ": " +
+                                     std::to_string(m.counts.sent) + " sent, " +
                                      std::to_string(m.counts.blocked) + " blocked, " +
                                      std::to_string(m.counts.failed) + " failed, " +
                                      std::to_string(m.left()) + " left");
@@ -264,18 +271,18 @@ void Mailings::post_progress(const Mailing& m) {
   if (m.progress_chat == 0 || m.progress_message != 0) return;
   const auto content = services_.content();
   std::weak_ptr<char> alive = alive_;
-  services_.sender().call("sendMessage",
-                          {{"chat_id", m.progress_chat},
-                           {"text", progress_text(m, 0.0, content.get())},
-                           {"reply_markup", progress_markup(m, content.get())}},
-                          Priority::kAdmin,
-                          [this, alive, id = m.id, chat = m.progress_chat](const CallResult& r) {
-                            if (alive.expired() || !r.ok || !r.result.is_object()) return;
-                            const json::value* message_id = r.result.as_object().if_contains("message_id");
-                            if (message_id && message_id->is_int64()) {
-                              attach_progress(id, chat, message_id->get_int64());
-                            }
-                          });
+  services_.sender().call(
+      "sendMessage",
+      {{"chat_id", m.progress_chat},
+       {"text", progress_text(m, 0.0, content.get())},
+       {"reply_markup", progress_markup(m, content.get())}},
+      Priority::kAdmin, [this, alive, id = m.id, chat = m.progress_chat](const CallResult& r) {
+        if (alive.expired() || !r.ok || !r.result.is_object()) return;
+        const json::value* message_id = r.result.as_object().if_contains("message_id");
+        if (message_id && message_id->is_int64()) {
+          attach_progress(id, chat, message_id->get_int64());
+        }
+      });
 }
 
 void Mailings::refresh_progress() {
@@ -304,6 +311,11 @@ void Mailings::control(const std::string& id, const std::string& action, Answer 
   }
   if (auto it = runs_.find(id); it != runs_.end()) {
     auto run = it->second;
+    if (is_final(run->mailing().status)) {
+      return done(
+          run->mailing(), 409,
+          "mailing " + id + " is " + std::string(to_string(run->mailing().status)) + " already");
+    }
     if (action == "pause") run->pause();
     if (action == "resume") run->resume();
     if (action == "cancel") run->cancel();
@@ -316,8 +328,8 @@ void Mailings::control(const std::string& id, const std::string& action, Answer 
     if (alive.expired()) return;
     if (!m) return done(std::nullopt, status, error);
     if (is_final(m->status)) {
-      return done(*m, 409, "mailing " + id + " is " + std::string(to_string(m->status)) +
-                               " already");
+      return done(*m, 409,
+                  "mailing " + id + " is " + std::string(to_string(m->status)) + " already");
     }
     if (m->status == Status::kScheduled && action == "cancel") {
       services_.jobs().cancel(job_id(id));
@@ -331,8 +343,9 @@ void Mailings::control(const std::string& id, const std::string& action, Answer 
       show_progress(*m, 0.0, true);
       return done(*m, 200, "");
     }
-    done(*m, 409, "mailing " + id + " is " + std::string(to_string(m->status)) + ": cannot " +
-                      action + " it now");
+    done(*m, 409,
+         "mailing " + id + " is " + std::string(to_string(m->status)) + ": cannot " + action +
+             " it now");
   });
 }
 

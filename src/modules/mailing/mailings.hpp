@@ -30,7 +30,7 @@ struct NewMailing {
   bool paid = false;
   std::int64_t start_at_ms = 0;  // 0 or past: now
   std::int64_t created_by = 0;
-  std::string language;          // the admin's, for progress texts
+  std::string language;  // the admin's, for progress texts
   std::int64_t progress_chat = 0;
 };
 

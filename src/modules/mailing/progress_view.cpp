@@ -40,7 +40,8 @@ std::string duration_text(std::int64_t seconds) {
     std::snprintf(out, sizeof out, "%lld min %02lld s", static_cast<long long>(seconds / 60),
                   static_cast<long long>(seconds % 60));
   } else {
-    std::snprintf(out, sizeof out, "%lld s", static_cast<long long>(std::max<std::int64_t>(seconds, 0)));
+    std::snprintf(out, sizeof out, "%lld s",
+                  static_cast<long long>(std::max<std::int64_t>(seconds, 0)));
   }
   return out;
 }

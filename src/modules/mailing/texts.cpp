@@ -17,12 +17,11 @@ constexpr Entry kTexts[] = {
      "фото, видео, документ, голосовое или альбом. /cancel — отмена."},
     {"mailing_preview",
      "☝️ This is how recipients will see it. Add link buttons, or choose who gets it:",
-     "☝️ Так сообщение увидят получатели. Добавьте кнопки-ссылки или выберите получателей:"},
-    {"mailing_ask_buttons",
-     "Send the buttons, one per line: Title - https://link",
+     "☝️ Так сообщение увидят получатели. Добавьте кнопки-ссылки или выберите "
+     "получателей:"},
+    {"mailing_ask_buttons", "Send the buttons, one per line: Title - https://link",
      "Пришлите кнопки, по одной в строке: Текст - https://ссылка"},
-    {"mailing_bad_buttons",
-     "Line {line} is not \"Title - https://link\". Send the buttons again.",
+    {"mailing_bad_buttons", "Line {line} is not \"Title - https://link\". Send the buttons again.",
      "Строка {line} не в виде «Текст - https://ссылка». Пришлите кнопки ещё раз."},
     {"mailing_no_buttons_on_album", "An album cannot carry buttons.",
      "К альбому нельзя добавить кнопки."},
@@ -49,8 +48,7 @@ constexpr Entry kTexts[] = {
      "When should it start? Press “Now”, or send a time as YYYY-MM-DD HH:MM (UTC).",
      "Когда начать? Нажмите «Сейчас» или пришлите время как ГГГГ-ММ-ДД ЧЧ:ММ (UTC)."},
     {"mailing_now", "▶️ Now", "▶️ Сейчас"},
-    {"mailing_bad_time",
-     "Send the time as YYYY-MM-DD HH:MM (UTC), in the future, or press “Now”.",
+    {"mailing_bad_time", "Send the time as YYYY-MM-DD HH:MM (UTC), in the future, or press “Now”.",
      "Пришлите время как ГГГГ-ММ-ДД ЧЧ:ММ (UTC), в будущем, или нажмите «Сейчас»."},
     {"mailing_confirm", "Audience: {audience} — {count} recipient(s) now.\nStart: {when}.\nSend?",
      "Получатели: {audience} — сейчас {count}.\nСтарт: {when}.\nОтправить?"},
@@ -65,7 +63,8 @@ constexpr Entry kTexts[] = {
      "📨 Mailing {id} — {status}\n{bar} {percent}%\n✅ sent {sent} · ⛔ blocked {blocked} · "
      "⚠️ failed {failed} · ⏳ left {left} of {total}\n{rate}/s · ETA {eta}",
      "📨 Рассылка {id} — {status}\n{bar} {percent}%\n✅ доставлено {sent} · ⛔ заблокировали "
-     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из {total}\n{rate}/с · ещё {eta}"},
+     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из {total}\n{rate}/с · ещё "
+     "{eta}"},
     {"mailing_scheduled_at", "📨 Mailing {id} — scheduled for {when} (UTC).",
      "📨 Рассылка {id} — запланирована на {when} (UTC)."},
     {"mailing_status_preparing", "preparing", "подготовка"},
@@ -81,11 +80,11 @@ constexpr Entry kTexts[] = {
      "📊 Mailing {id} {status}.\nRecipients: {total}\n✅ Sent: {sent}\n⛔ Blocked or gone: "
      "{blocked}\n⚠️ Failed: {failed}\n⏳ Not reached: {left}\nTook {duration}.",
      "📊 Рассылка {id}: {status}.\nПолучателей: {total}\n✅ Доставлено: {sent}\n⛔ Заблокировали "
-     "или недоступны: {blocked}\n⚠️ Ошибки: {failed}\n⏳ Не дошло: {left}\nЗаняло {duration}."},
+     "или недоступны: {blocked}\n⚠️ Ошибки: {failed}\n⏳ Не дошло: {left}\nЗаняло "
+     "{duration}."},
     {"mailing_unknown", "No such mailing.", "Такой рассылки нет."},
     {"mailing_menu_entry", "📨 Mailings", "📨 Рассылки"},
-    {"mailing_menu",
-     "📨 Mailings. Recent ones are below; press New to compose one.",
+    {"mailing_menu", "📨 Mailings. Recent ones are below; press New to compose one.",
      "📨 Рассылки. Последние — ниже; «Новая», чтобы составить."},
     {"mailing_new", "➕ New mailing", "➕ Новая рассылка"},
 };

@@ -17,9 +17,8 @@ namespace corebot::modules::mailing {
 
 // The text `key` in `language`: the Texts sheet's entry when the owner wrote one, else the
 // built-in Russian for "ru*", else English; {name} placeholders replaced from `values`.
-[[nodiscard]] std::string say(const Content* content, std::string_view language,
-                              std::string_view key,
-                              std::initializer_list<std::pair<std::string_view, std::string>>
-                                  values = {});
+[[nodiscard]] std::string say(
+    const Content* content, std::string_view language, std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string>> values = {});
 
 }  // namespace corebot::modules::mailing
