@@ -8,11 +8,12 @@ rates are tests/integration/test_mailing.py's and bench/broadcast's), and the en
 """
 import base64
 import os
+import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import DEADLINE, Bot, Sandbox, TOKEN, bot_messages, free_port, http, wait_for  # noqa: E402
+from harness import COREBOT, DEADLINE, Bot, Sandbox, TOKEN, bot_messages, free_port, http, wait_for  # noqa: E402
 
 ADMIN_TOKEN = "admin-secret-for-mailing-tests"
 FIRST, COUNT = 300001, 5000
@@ -148,6 +149,67 @@ class PersistentMailingTest(unittest.TestCase):
         self.assertEqual(len(report), 1)
         self.assertIn(f"Sent: {COUNT}", report[0]["text"])
         self.assertIn("Not reached: 0", report[0]["text"])
+
+    def cli(self, *args):
+        run = subprocess.run(
+            [COREBOT, "broadcast", *args, "--admin-url", f"http://127.0.0.1:{self.admin_port}"],
+            env=dict(os.environ, COREBOT_ADMIN_TOKEN=ADMIN_TOKEN), capture_output=True, text=True,
+            timeout=DEADLINE * 3)
+        return run.returncode, run.stdout + run.stderr
+
+    def test_cli_audiences_pause_resume_list_and_no_second_copy(self):
+        # Users the bot knows (they wrote to it), one of them in Russian.
+        for user in (1001, 1002):
+            self.sandbox.message(user, "/start", language_code="ru" if user == 1001 else "en")
+        for user in (1001, 1002):
+            self.sandbox.wait_chat(user, bot_messages, f"the menu for {user}")
+        wait_for(lambda: self.api("POST", "", {"text": "x", "to": "all", "dry_run": True})[1]
+                 ["result"]["total"] == 2, "the users recorded")
+        code, out = self.cli("--text", "Привет", "--language", "ru", "--mailing-id", "ru-news")
+        self.assertEqual(code, 0, out)
+        self.assertIn("mailing ru-news running: 1 recipient(s)", out)
+        self.assertIn("finished", out)
+        self.assertIn("1 sent, 0 blocked, 0 failed", out)
+        self.assertNotIn("\r", out)  # not a terminal: plain lines, no progress bar
+        self.assertEqual([m["text"] for m in bot_messages(self.sandbox.chat(1001))][-1], "Привет")
+        # The same command again sends nothing.
+        code, out = self.cli("--text", "Привет", "--language", "ru", "--mailing-id", "ru-news")
+        self.assertEqual(code, 1, out)
+        self.assertIn("exists already", out)
+        self.assertEqual(len([m for m in bot_messages(self.sandbox.chat(1001))
+                              if m["text"] == "Привет"]), 1)
+        # Pause, resume and cancel a scheduled mailing; list shows them all.
+        code, out = self.cli("--text", "later", "--to", "all", "--at", "2099-01-01 10:00",
+                             "--mailing-id", "later", "--no-follow")
+        self.assertEqual(code, 0, out)
+        self.assertIn("scheduled", out)
+        code, out = self.cli("pause", "later")
+        self.assertEqual(code, 1, out)  # a scheduled mailing cannot be paused, only cancelled
+        code, out = self.cli("cancel", "later")
+        self.assertEqual(code, 0, out)
+        self.assertIn("cancelled", out)
+        code, out = self.cli("list")
+        self.assertEqual(code, 0, out)
+        self.assertIn("ru-news", out)
+        self.assertIn("later", out)
+        code, out = self.cli("status", "nope")
+        self.assertEqual(code, 1, out)
+        # Pause and resume a running one: a sandbox answering after 3 s keeps it running.
+        self.sandbox.control("POST", "/control/faults",
+                             {"method": "sendMessage", "kind": "latency", "latency_ms": 3000,
+                              "count": 0})
+        code, out = self.cli("--text", "slow", "--to", "all", "--mailing-id", "slow",
+                             "--no-follow")
+        self.assertEqual(code, 0, out)
+        code, out = self.cli("pause", "slow")
+        self.assertEqual(code, 0, out)
+        self.assertIn("paused", out)
+        self.sandbox.control("DELETE", "/control/faults")
+        code, out = self.cli("resume", "slow")
+        self.assertEqual(code, 0, out)
+        code, out = self.cli("follow", "slow")
+        self.assertEqual(code, 0, out)
+        self.assertIn("finished", out)
 
 
 if __name__ == "__main__":

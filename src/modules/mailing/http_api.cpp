@@ -142,6 +142,14 @@ AdminApiHandler http_api(Mailings& mailings) {
     if (path.empty()) {
       auto parsed = parse_new_mailing(request.body);
       if (!parsed.mailing) return reply(failure(400, parsed.error));
+      if (const json::value* dry = request.body.if_contains("dry_run"); dry && *dry == true) {
+        // How many the audience holds now; nothing is created.
+        return mailings.count(parsed.mailing->audience,
+                              [reply](std::int64_t total, const std::string& error) {
+                                if (!error.empty()) return reply(failure(400, error));
+                                reply(success(200, json::object{{"total", total}}));
+                              });
+      }
       return mailings.create(std::move(*parsed.mailing), reply_with(reply, 202));
     }
     if (path.size() == 1 && request.method == "GET") {

@@ -8,6 +8,7 @@
 //        audience: "to":"all" | "to":[ids] | "chat_ids":[ids] | "language":"ru" | "tag":"vip" |
 //                  "active_days":7 | "filter":{...store filter on user fields...}
 //        at: Unix ms, or "YYYY-MM-DD HH:MM" (UTC)
+//        "dry_run": true -> 200 {"total": N}: the audience's size now, nothing created
 //   GET  /admin/broadcast                  the 50 newest mailings
 //   GET  /admin/broadcast/<id>             one mailing
 //   POST /admin/broadcast/<id>/pause|resume|cancel
