@@ -17,7 +17,8 @@ constexpr Entry kTexts[] = {
      "фото, видео, документ, голосовое или альбом. /cancel — отмена."},
     {"mailing_preview",
      "☝️ This is how recipients will see it. Add link buttons, or choose who gets it:",
-     "☝️ Так сообщение увидят получатели. Добавьте кнопки-ссылки или выберите "
+     "☝️ Так сообщение увидят получатели. Добавьте кнопки-ссылки или "
+     "выберите "
      "получателей:"},
     {"mailing_ask_buttons", "Send the buttons, one per line: Title - https://link",
      "Пришлите кнопки, по одной в строке: Текст - https://ссылка"},
@@ -63,7 +64,8 @@ constexpr Entry kTexts[] = {
      "📨 Mailing {id} — {status}\n{bar} {percent}%\n✅ sent {sent} · ⛔ blocked {blocked} · "
      "⚠️ failed {failed} · ⏳ left {left} of {total}\n{rate}/s · ETA {eta}",
      "📨 Рассылка {id} — {status}\n{bar} {percent}%\n✅ доставлено {sent} · ⛔ заблокировали "
-     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из {total}\n{rate}/с · ещё "
+     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из {total}\n{rate}/с · "
+     "ещё "
      "{eta}"},
     {"mailing_scheduled_at", "📨 Mailing {id} — scheduled for {when} (UTC).",
      "📨 Рассылка {id} — запланирована на {when} (UTC)."},
@@ -80,7 +82,8 @@ constexpr Entry kTexts[] = {
      "📊 Mailing {id} {status}.\nRecipients: {total}\n✅ Sent: {sent}\n⛔ Blocked or gone: "
      "{blocked}\n⚠️ Failed: {failed}\n⏳ Not reached: {left}\nTook {duration}.",
      "📊 Рассылка {id}: {status}.\nПолучателей: {total}\n✅ Доставлено: {sent}\n⛔ Заблокировали "
-     "или недоступны: {blocked}\n⚠️ Ошибки: {failed}\n⏳ Не дошло: {left}\nЗаняло "
+     "или недоступны: {blocked}\n⚠️ Ошибки: {failed}\n⏳ Не дошло: "
+     "{left}\nЗаняло "
      "{duration}."},
     {"mailing_unknown", "No such mailing.", "Такой рассылки нет."},
     {"mailing_menu_entry", "📨 Mailings", "📨 Рассылки"},
