@@ -150,6 +150,22 @@ class PersistentMailingTest(unittest.TestCase):
         self.assertIn(f"Sent: {COUNT}", report[0]["text"])
         self.assertIn("Not reached: 0", report[0]["text"])
 
+    def test_sigterm_half_way_then_restart_resumes_without_loss(self):
+        status, body = self.api("POST", "", {"id": "stop", "text": "news", "to": RECIPIENTS})
+        self.assertEqual(status, 202, body)
+        wait_for(lambda: self.recipients_stats()["bot_messages"] >= COUNT // 4,
+                 "a quarter of the mailing", DEADLINE * 2)
+        self.assertEqual(self.bot.terminate(), 0, self.bot.output())
+        self.bot.close()
+        self.assertEqual(self.mailing_after_restart("stop")["sent"], COUNT)
+        stats = self.recipients_stats()
+        self.assertEqual(stats["chats_with_bot_messages"], COUNT, "some recipients got nothing")
+        self.assertLessEqual(stats["bot_messages"] - COUNT, WINDOW)
+
+    def mailing_after_restart(self, mailing_id):
+        self.bot = self.start_bot()
+        return self.wait_done(mailing_id)
+
     def cli(self, *args):
         run = subprocess.run(
             [COREBOT, "broadcast", *args, "--admin-url", f"http://127.0.0.1:{self.admin_port}"],
