@@ -4,6 +4,9 @@
 // otherwise.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -72,6 +75,24 @@ struct ReloadReport {
   std::string message;  // the report for the admin, in English, fit for one Telegram message
 };
 
+// A request to the engine's local admin HTTP API (admin.listen, behind the admin token) on a route
+// a module serves (ModuleServices::serve_admin_api).
+struct AdminApiRequest {
+  std::string method;  // "GET" or "POST" (HEAD arrives as GET)
+  // The path's segments after "/admin/<route>": "/admin/broadcast/m1/pause" -> {"m1", "pause"}.
+  std::vector<std::string> path;
+  boost::json::object body;  // POST: the JSON object sent (the engine refuses anything else)
+};
+// The answer: an HTTP status and the whole JSON body, by convention {"ok":true,"result":...} or
+// {"ok":false,"error":"what is wrong — how to fix it"}.
+struct AdminApiReply {
+  int status = 200;
+  boost::json::value body;
+};
+// Answers through `reply`, exactly once, now or later (on the loop thread).
+using AdminApiHandler =
+    std::function<void(const AdminApiRequest& request, std::function<void(AdminApiReply)> reply)>;
+
 class ModuleServices {
  public:
   virtual ~ModuleServices() = default;
@@ -95,6 +116,16 @@ class ModuleServices {
   virtual void reload_content(std::function<void(const ReloadReport&)> done) = 0;
   // Writes to the engine's log with the module's name in front.
   virtual void log(LogLevel level, std::string_view message) = 0;
+
+  // --- The admin HTTP API ---
+  // Serves "/admin/<route>" and everything under it (GET and POST) with `handler`, for scripts
+  // and the `corebot` CLI. Call it in start(); `route` is one path segment ([a-z0-9_-]+) no other
+  // module or the engine serves (the engine's own: status). A second registration of a route
+  // replaces the first. Without an admin endpoint (admin.listen unset) nothing is served.
+  virtual void serve_admin_api(std::string route, AdminApiHandler handler) {
+    (void)route;
+    (void)handler;
+  }
 };
 
 }  // namespace corebot

@@ -43,6 +43,8 @@ struct HeldMessage {
 // Empty on success, else what failed (the store's error).
 using UsersDone = std::function<void(const std::string& error)>;
 using UserFound = std::function<void(std::optional<UserRecord> user, const std::string& error)>;
+// Ids of users, ascending; `error` non-empty (and `ids` empty) when the store failed.
+using UserIdsFound = std::function<void(std::vector<std::int64_t> ids, const std::string& error)>;
 
 class Users {
  public:
@@ -62,6 +64,17 @@ class Users {
     (void)message;
     if (done) done("holding messages is not supported here");
   }
+
+  // --- Audiences (the mailing module) ---
+  // The ids of the users a store filter (corebot/store.hpp's language) matches, ascending. The
+  // filter sees a user's stored fields: _id, first_name, last_name, username, username_lc,
+  // language_code, first_seen and last_seen (Unix ms), updates, tags (array), blocked, banned,
+  // unreachable. An invalid filter answers the store's error. Banned users are never returned.
+  virtual void select_ids(boost::json::object filter, UserIdsFound done) = 0;
+  // Records that the bot cannot write to this user (e.g. 400 "chat not found"): `blocked` is
+  // set and `unreachable` holds `reason`, so audiences skip them, until they write again (the
+  // engine clears both then, as it does for a 403 block).
+  virtual void mark_unreachable(std::int64_t id, std::string reason, UsersDone done = {}) = 0;
 };
 
 }  // namespace corebot

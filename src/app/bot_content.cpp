@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/log.hpp"
+#include "corebot/utf8.hpp"
 
 namespace corebot::app {
 namespace fs = std::filesystem;
@@ -19,7 +20,8 @@ std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// Telegram's limit is 4096; leave room for the closing line.
+// Telegram's limit is 4096 UTF-16 code units (corebot/utf8.hpp), not bytes: a report in Russian
+// fits as many lines as one in English. Leave room for the head and the closing line.
 constexpr std::size_t kMaxReport = 3500;
 
 }  // namespace
@@ -37,12 +39,15 @@ std::string reload_message(const content::Report& report, bool swapped,
            ". The bot keeps showing the previous content until you fix them:";
   }
   std::string body;
+  std::size_t body_length = 0;
   std::size_t shown = 0;
   for (const content::Problem& p : report.problems()) {
     std::string line =
         std::string(p.severity == content::Severity::kError ? "✗ " : "⚠ ") + p.to_string() + "\n";
-    if (body.size() + line.size() > kMaxReport) break;
+    const std::size_t length = utf8::utf16_length(line);
+    if (body_length + length > kMaxReport) break;
     body += line;
+    body_length += length;
     ++shown;
   }
   if (shown < report.problems().size()) {

@@ -54,7 +54,7 @@ TEST(BotModules, BuiltInsFollowTheContentAndRunInTheirOrder) {
   register_modules(EngineConfig{}, {}, without);
   auto without_names = names(without);
   std::sort(without_names.begin(), without_names.end());
-  EXPECT_EQ(without_names, (std::vector<std::string>{"admin", "menu"}));
+  EXPECT_EQ(without_names, (std::vector<std::string>{"admin", "mailing", "menu"}));
 
   EngineConfig config;
   config.content_source = "bot.xlsx";
@@ -71,7 +71,7 @@ TEST(BotModules, BuiltInsFollowTheContentAndRunInTheirOrder) {
 TEST(BotModules, TheConfigSwitchesModulesByName) {
   EngineConfig config;
   config.modules_enabled = {"quiz"};
-  config.modules_disabled = {"menu", "admin"};
+  config.modules_disabled = {"menu", "admin", "mailing"};
   ModuleRegistry registry;
   register_modules(config, {named("quiz", ModuleDefault::kOff)}, registry);
   EXPECT_EQ(names(registry), (std::vector<std::string>{"quiz"}));

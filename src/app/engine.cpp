@@ -3,13 +3,13 @@
 #include <boost/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "app/admin_api.hpp"
 #include "app/bot_content.hpp"
-#include "app/broadcasts.hpp"
 #include "app/health.hpp"
 #include "app/held_messages.hpp"
 #include "app/job_runner.hpp"
@@ -52,8 +52,7 @@ struct Engine::State {
             },
             outbox_options(config)),
         dispatcher(registry, outbox,
-                   [this](std::function<void()> fn) { loop.post(std::move(fn)); }),
-        broadcasts(outbox, core::SystemClock::instance()) {
+                   [this](std::function<void()> fn) { loop.post(std::move(fn)); }) {
     store = std::make_unique<AsyncStore>(
         open_document_store(config.store_uri),
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
@@ -236,6 +235,14 @@ struct Engine::State {
       };
     }
     shared.modules = &registry.infos();
+    shared.admin_api = [this](const std::string& module, std::string route,
+                              AdminApiHandler handler) {
+      if (route == "status") {
+        COREBOT_LOG_WARN("module {}: /admin/status is the engine's; route not served", module);
+        return;
+      }
+      admin_routes[std::move(route)] = std::move(handler);
+    };
     shared.module_error = [this](const std::string& module, const std::string& message) {
       module_error(module, message);
     };
@@ -465,7 +472,7 @@ struct Engine::State {
   std::unique_ptr<BotContent> content;  // null without [content] source
   outbox::Outbox outbox;                // the Sender of modules and the engine
   dispatch::Dispatcher dispatcher;
-  Broadcasts broadcasts;
+  std::map<std::string, AdminApiHandler, std::less<>> admin_routes;  // modules' /admin/<route>
   std::unique_ptr<web::AdminServer> admin;
   std::vector<std::unique_ptr<EngineServices>> services;  // one per module, registry order
   std::size_t modules_started = 0;
@@ -512,8 +519,7 @@ void Engine::State::start_admin() {
         {"jobs", jobs->size()}};
   };
   sources.metrics = [this] { return metrics(); };
-  sources.broadcasts = &broadcasts;
-  sources.store = store.get();
+  sources.routes = &admin_routes;
   admin =
       std::make_unique<web::AdminServer>(loop,
                                          web::AdminServerOptions{.host = config.admin_listen.host,

@@ -108,6 +108,10 @@ void EngineServices::reload_content(std::function<void(const ReloadReport&)> don
   shared_.reload(std::move(done));
 }
 
+void EngineServices::serve_admin_api(std::string route, AdminApiHandler handler) {
+  if (shared_.admin_api) shared_.admin_api(name_, std::move(route), std::move(handler));
+}
+
 void EngineServices::log(LogLevel level, std::string_view message) {
   switch (level) {
     case LogLevel::kDebug:

@@ -51,6 +51,9 @@ struct SharedServices {
   std::function<std::shared_ptr<const Content>()> content;
   const std::vector<ModuleInfo>* modules = nullptr;
   std::function<void(std::function<void(const ReloadReport&)>)> reload;
+  // Registers a module's admin HTTP route (ModuleServices::serve_admin_api); unset: none served.
+  std::function<void(const std::string& module, std::string route, AdminApiHandler handler)>
+      admin_api;
   // A module's failure outside an update (timer, job): counted with the modules' errors.
   std::function<void(const std::string& module, const std::string& message)> module_error;
 };
@@ -72,6 +75,7 @@ class EngineServices final : public ModuleServices {
   [[nodiscard]] const std::vector<ModuleInfo>& modules() const override { return *shared_.modules; }
   void reload_content(std::function<void(const ReloadReport&)> done) override;
   void log(LogLevel level, std::string_view message) override;
+  void serve_admin_api(std::string route, AdminApiHandler handler) override;
 
   // The engine, at the module's stop: no timer of a stopped module runs.
   void cancel_timers() { timers_.cancel_all(); }

@@ -10,6 +10,7 @@
 
 #include "app/bot_content.hpp"
 #include "content/reader/reader.hpp"
+#include "corebot/utf8.hpp"
 #include "tests/fakes/failing_store.hpp"
 #include "tests/fakes/inbox.hpp"
 
@@ -80,6 +81,17 @@ TEST(ReloadMessage, SaysWhatChangedOrWhatIsWrong) {
   const std::string cut = reload_message(many, false, nullptr);
   EXPECT_LT(cut.size(), 4096u);
   EXPECT_NE(cut.find("more (run `corebot check` for the full list)"), std::string::npos);
+
+  // Telegram counts UTF-16 units, not bytes: Cyrillic problems fill the message as far as
+  // English ones do, and it stays within 4096.
+  content::Report russian;
+  for (int i = 0; i < 500; ++i) {
+    russian.error("Pages", "A" + std::to_string(i + 2), "неверный идентификатор страницы");
+  }
+  const std::string cut_ru = reload_message(russian, false, nullptr);
+  EXPECT_LE(utf8::utf16_length(cut_ru), 4096u);
+  EXPECT_GT(utf8::utf16_length(cut_ru), 3000u) << "cut by bytes";
+  EXPECT_GT(cut_ru.size(), 4096u) << "the bytes may exceed 4096";
 
   content::Workbook wb;
   wb.sheets.push_back(std::move(

@@ -51,7 +51,10 @@ void UserTracker::observe(const Context& ctx) {
   change.set["last_seen"] = core::wall_millis(clock_);
   ++change.updates;
   // A user who writes to the bot in private has not blocked it (any more).
-  if (ctx.chat_id() == ctx.user_id()) change.set["blocked"] = false;
+  if (ctx.chat_id() == ctx.user_id()) {
+    change.set["blocked"] = false;
+    change.set["unreachable"] = "";  // see Users::mark_unreachable
+  }
   schedule();
 }
 

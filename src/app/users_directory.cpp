@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "app/held_messages.hpp"
 #include "app/user_tracker.hpp"
 #include "corebot/ascii.hpp"
@@ -131,6 +133,34 @@ void UsersDirectory::set_banned(std::int64_t id, bool banned, UsersDone done) {
     banned_.erase(id);
   }
   update(id, {{"$set", {{"banned", banned}}}}, std::move(done));
+}
+
+void UsersDirectory::select_ids(json::object filter, UserIdsFound done) {
+  store_.run(
+      [filter = std::move(filter)](DocumentStore& s) {
+        // The caller's filter AND not banned: a banned user is nobody's audience.
+        json::object both{{"$and", json::array{filter, json::object{{"banned", {{"$ne", true}}}}}}};
+        FindOptions options;
+        options.projection = {{"_id", 1}};
+        std::vector<std::int64_t> ids;
+        auto cursor = s.collection(UserTracker::kCollection).find_cursor(both, options);
+        for (auto batch = cursor->next_batch(1024); !batch.empty();
+             batch = cursor->next_batch(1024)) {
+          for (const auto& doc : batch) {
+            if (doc.at("_id").is_int64()) ids.push_back(doc.at("_id").get_int64());
+          }
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+      },
+      [done = std::move(done)](StoreResult<std::vector<std::int64_t>> r) {
+        if (!r) return done({}, message_of(r.error()));
+        done(std::move(r.value()), "");
+      });
+}
+
+void UsersDirectory::mark_unreachable(std::int64_t id, std::string reason, UsersDone done) {
+  update(id, {{"$set", {{"blocked", true}, {"unreachable", std::move(reason)}}}}, std::move(done));
 }
 
 }  // namespace corebot::app

@@ -39,6 +39,8 @@ class UsersDirectory final : public Users {
   // Kept by `held` (set_held_messages); refused without one.
   void hold_message(HeldMessage message, UsersDone done) override;
   void set_held_messages(HeldMessages* held) { held_ = held; }
+  void select_ids(boost::json::object filter, UserIdsFound done) override;
+  void mark_unreachable(std::int64_t id, std::string reason, UsersDone done) override;
 
   // The record a user document reads as (exposed for tests).
   static UserRecord to_record(const boost::json::object& doc);

@@ -66,13 +66,26 @@ struct NewOptions {
 int run_new(const NewOptions& options);
 
 struct BroadcastOptions {
+  std::string action = "send";  // send | list | status | follow | pause | resume | cancel
+  std::string id;               // the mailing (status..cancel); for send: an id of your own
   std::string text;
+  std::string parse_mode;  // HTML or MarkdownV2 for --text
+  std::string copy;        // "<chat id>:<message id>[,<message id>...]": copy those messages
+  // The audience: one of these.
   std::string to;  // a file of chat ids (one per line) or "all"
+  std::string language;
+  std::string tag;
+  int active_days = 0;
+  std::string filter;  // a JSON store filter on user fields
+  std::string at;      // "YYYY-MM-DD HH:MM" (UTC); empty: now
+  bool paid = false;
+  bool follow = true;  // after send: follow the mailing to its end
   std::string admin_url = "http://127.0.0.1:8081";
   std::string admin_token;  // COREBOT_ADMIN_TOKEN when empty
 };
-// Exit codes: 0 all sent (blocked recipients count as done), 1 engine unreachable or refused,
-// 2 bad arguments, 3 finished with failures.
+// Exit codes: 0 done, all sent (blocked recipients count as done) or the action taken,
+// 1 engine unreachable or refused (a mailing with that id exists: it is not sent again),
+// 2 bad arguments, 3 finished with failures, 4 cancelled.
 int run_broadcast(const BroadcastOptions& options);
 
 }  // namespace corebot::cli

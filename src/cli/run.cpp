@@ -94,13 +94,36 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   corebot::cli::BroadcastOptions broadcast;
   if (const char* token = std::getenv("COREBOT_ADMIN_TOKEN")) broadcast.admin_token = token;
   auto* broadcast_cmd = app.add_subcommand(
-      "broadcast", "Ask a running engine to mail a text (admin API), and follow it to the end");
-  broadcast_cmd->add_option("--text", broadcast.text, "The message text")->required();
+      "broadcast",
+      "Mailings through a running engine's admin API: send one (and follow it to the end), or "
+      "list / status / follow / pause / resume / cancel");
   broadcast_cmd
-      ->add_option("--to", broadcast.to,
-                   "A file of chat ids (one per line), or 'all' for every user who "
-                   "has not blocked the bot")
-      ->required();
+      ->add_option("action", broadcast.action,
+                   "send (default), list, status, follow, pause, resume or cancel")
+      ->check(CLI::IsMember({"send", "list", "status", "follow", "pause", "resume", "cancel"}));
+  broadcast_cmd->add_option("id", broadcast.id, "The mailing's id (status..cancel)");
+  broadcast_cmd->add_option("--text", broadcast.text, "The message text");
+  broadcast_cmd->add_option("--parse-mode", broadcast.parse_mode, "HTML or MarkdownV2 for --text");
+  broadcast_cmd->add_option("--copy", broadcast.copy,
+                            "Copy message(s) instead of a text: CHAT_ID:MESSAGE_ID[,MESSAGE_ID...] "
+                            "(several: an album)");
+  broadcast_cmd->add_option("--to", broadcast.to,
+                            "A file of chat ids (one per line), or 'all' for every user who has "
+                            "not blocked the bot");
+  broadcast_cmd->add_option("--language", broadcast.language, "Users with this language code");
+  broadcast_cmd->add_option("--tag", broadcast.tag, "Users with this tag");
+  broadcast_cmd->add_option("--active-days", broadcast.active_days,
+                            "Users seen in the last N days");
+  broadcast_cmd->add_option("--filter", broadcast.filter,
+                            "A store filter on user fields, as JSON (docs/mailings.md)");
+  broadcast_cmd->add_option("--at", broadcast.at, "Start at 'YYYY-MM-DD HH:MM' (UTC)");
+  broadcast_cmd->add_option("--mailing-id", broadcast.id,
+                            "An id of your own for send: running the command again with the same "
+                            "id does not send a second copy");
+  broadcast_cmd->add_flag("--paid", broadcast.paid,
+                          "Use Telegram's paid lane (allow_paid_broadcast, up to 1000/s)");
+  broadcast_cmd->add_flag("!--no-follow", broadcast.follow,
+                          "Return once the mailing is accepted instead of following it");
   broadcast_cmd
       ->add_option("--admin-url", broadcast.admin_url, "The engine's admin endpoint (admin.listen)")
       ->capture_default_str();

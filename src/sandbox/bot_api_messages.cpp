@@ -326,6 +326,50 @@ MethodResult copy_message(Call& call) {
   return result;
 }
 
+// copyMessages: each message found is copied (missing ones are skipped, as Telegram does); an
+// album keeps its grouping. The call is one send for the flood limits. Returns [MessageId].
+MethodResult copy_messages(Call& call) {
+  auto chat = target_chat(call, "chat_id", true);
+  if (auto* error = std::get_if<ApiError>(&chat)) return *error;
+  auto from = target_chat(call, "from_chat_id", false);
+  if (auto* error = std::get_if<ApiError>(&from)) return *error;
+  const json::value* ids = call.params.if_contains("message_ids");
+  if (ids == nullptr || !ids->is_array() || ids->as_array().empty() ||
+      ids->as_array().size() > 100) {
+    return bad_request("message_ids must be a list of 1-100 message identifiers");
+  }
+  std::vector<Message> copies;
+  std::int64_t previous = 0;
+  for (const auto& id : ids->as_array()) {
+    if (!id.is_int64() || id.get_int64() <= previous) {
+      return bad_request("message identifiers must be specified in a strictly increasing order");
+    }
+    previous = id.get_int64();
+    const Message* source = call.bot.find_message(std::get<Chat*>(from)->id, previous);
+    if (source == nullptr) continue;
+    Message message;
+    message.text = source->text;
+    message.caption = bool_param(call.params, "remove_caption") ? "" : source->caption;
+    message.entities = source->entities;
+    message.content = source->content;
+    message.content.erase("reply_to_message");
+    message.content.erase("forward_origin");
+    message.photo_file_id = source->photo_file_id;
+    message.document_file_id = source->document_file_id;
+    copies.push_back(std::move(message));
+  }
+  if (copies.empty()) return bad_request("messages to copy not found");
+  Chat& target = *std::get<Chat*>(chat);
+  if (auto error = rate_limit(call, target)) return *error;
+  json::array result;
+  for (auto& message : copies) {
+    message.from_bot = true;
+    const Message& stored = call.bot.add_message(target, std::move(message));
+    result.push_back(json::object{{"message_id", stored.message_id}});
+  }
+  return json::value(std::move(result));
+}
+
 MethodResult forward_message(Call& call) {
   auto chat = target_chat(call, "chat_id", true);
   if (auto* error = std::get_if<ApiError>(&chat)) return *error;

@@ -56,6 +56,7 @@ MethodResult send_message(Call& call);
 MethodResult send_photo(Call& call);
 MethodResult send_document(Call& call);
 MethodResult copy_message(Call& call);
+MethodResult copy_messages(Call& call);
 MethodResult forward_message(Call& call);
 MethodResult edit_message_text(Call& call);
 MethodResult edit_message_caption(Call& call);

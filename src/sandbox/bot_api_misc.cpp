@@ -152,6 +152,7 @@ constexpr std::pair<std::string_view, MethodFn> kMethods[] = {
     {"sendPhoto", send_photo},
     {"sendDocument", send_document},
     {"copyMessage", copy_message},
+    {"copyMessages", copy_messages},
     {"forwardMessage", forward_message},
     {"editMessageText", edit_message_text},
     {"editMessageCaption", edit_message_caption},

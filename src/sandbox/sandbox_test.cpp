@@ -232,6 +232,36 @@ TEST_F(SandboxTest, BlockedUserAnswers403) {
   EXPECT_EQ(description(r), "Forbidden: bot was blocked by the user");
 }
 
+// copyMessages per the Bot API: ids strictly increasing, missing ones skipped, one MessageId each,
+// nothing says "forwarded", and the album is one send for the limits.
+TEST_F(SandboxTest, CopyMessagesCopiesAnAlbumWithoutForwardOrigin) {
+  control("POST", "/control/users", {{"token", kToken}, {"user_ids", json::array{1001, 1002}}});
+  const auto first = user_says("one").body.at("result").at("message_id").as_int64();
+  const auto second = user_says("two").body.at("result").at("message_id").as_int64();
+  Reply r = call("copyMessages", {{"chat_id", 1002},
+                                  {"from_chat_id", 1001},
+                                  {"message_ids", json::array{first, second, second + 50}}});
+  ASSERT_EQ(r.status, 200) << description(r);
+  ASSERT_EQ(r.body.at("result").as_array().size(), 2u);
+  EXPECT_TRUE(r.body.at("result").at(0).as_object().contains("message_id"));
+  Reply chat =
+      control("GET", "/control/chats/messages?token=" + std::string(kToken) + "&chat_id=1002");
+  const auto& messages = chat.body.at("result").as_array();
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].at("text"), "one");
+  EXPECT_EQ(messages[1].at("text"), "two");
+  EXPECT_FALSE(messages[0].as_object().contains("forward_origin"));
+  EXPECT_EQ(description(call("copyMessages", {{"chat_id", 1002},
+                                              {"from_chat_id", 1001},
+                                              {"message_ids", json::array{second, first}}})),
+            "Bad Request: message identifiers must be specified in a strictly increasing order");
+  EXPECT_EQ(
+      call("copyMessages",
+           {{"chat_id", 1002}, {"from_chat_id", 1001}, {"message_ids", json::array{second + 50}}})
+          .status,
+      400);
+}
+
 TEST_F(SandboxTest, CallbackButtonsEditsAndAnswers) {
   user_says("/start");
   json::object keyboard{{"inline_keyboard", json::array{json::array{json::object{

@@ -25,21 +25,37 @@ AdminReply ok(json::value result, int status = 200) {
   return {status, json::object{{"ok", true}, {"result", std::move(result)}}};
 }
 
-constexpr std::string_view kBroadcastStatusPrefix = "/admin/broadcast/";
+constexpr std::string_view kAdminPrefix = "/admin/";
+
+// "/admin/<route>/a/b" -> {"<route>", "a", "b"} (empty segments dropped).
+std::vector<std::string> segments_after_admin(std::string_view path) {
+  std::vector<std::string> out;
+  path.remove_prefix(kAdminPrefix.size());
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    auto part = path.substr(0, slash);
+    if (!part.empty()) out.emplace_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
 
 // The routes: which method, whether the token is needed, how large a body may be.
 struct Route {
-  std::string_view method;
+  std::string_view method;  // "ANY": GET or POST, the module decides
   bool needs_token = true;
   std::size_t max_body = 0;
 };
 
-std::optional<Route> route_of(std::string_view path) {
+std::optional<Route> route_of(std::string_view path, const AdminHandlers& handlers) {
   if (path == "/health") return Route{"GET", false, 0};
   if (path == "/metrics" || path == "/admin/status") return Route{"GET", true, 0};
-  if (path == "/admin/broadcast") return Route{"POST", true, AdminServer::kMaxJsonBody};
-  if (path.starts_with(kBroadcastStatusPrefix) && path.size() > kBroadcastStatusPrefix.size()) {
-    return Route{"GET", true, 0};
+  if (path.starts_with(kAdminPrefix) && handlers.module_route) {
+    auto parts = segments_after_admin(path);
+    if (!parts.empty() && handlers.module_route(parts.front())) {
+      return Route{"ANY", true, AdminServer::kMaxJsonBody};
+    }
   }
   return std::nullopt;
 }
@@ -66,9 +82,13 @@ struct AdminServer::State {
 
   // The refusal of a request on its headers alone, or nullopt.
   std::optional<AdminReply> refusal(const net::HttpRequest& head) const {
-    const auto route = route_of(head.path);
+    const auto route = route_of(head.path, handlers);
     if (!route) return error(404, "no such route");
-    if (head.method != route->method && !(route->method == "GET" && head.method == "HEAD")) {
+    if (route->method == "ANY") {
+      if (head.method != "GET" && head.method != "HEAD" && head.method != "POST") {
+        return error(405, "GET or POST only");
+      }
+    } else if (head.method != route->method && !(route->method == "GET" && head.method == "HEAD")) {
       return error(405, std::string(route->method) + " only");
     }
     if (!route->needs_token) return std::nullopt;
@@ -88,7 +108,8 @@ struct AdminServer::State {
     if (auto refused = refusal(head)) {
       decision.refuse = to_http(*refused);
     } else {
-      decision.max_body_bytes = route_of(head.path)->max_body;
+      // GET routes take no body; POST routes a JSON object up to kMaxJsonBody.
+      decision.max_body_bytes = head.method == "POST" ? route_of(head.path, handlers)->max_body : 0;
     }
     return decision;
   }
@@ -113,17 +134,20 @@ struct AdminServer::State {
     if (path == "/admin/status") {
       return reply(ok(handlers.health ? handlers.health() : json::object{}));
     }
-    if (path == "/admin/broadcast") {
+    // A module's route (route_of checked it is one).
+    auto parts = segments_after_admin(path);
+    std::string route = std::move(parts.front());
+    parts.erase(parts.begin());
+    json::object body;
+    if (request.method == "POST") {
       boost::system::error_code ec;
-      json::value body = json::parse(request.body, ec);
-      if (ec || !body.is_object()) return reply(error(400, "the body must be a JSON object"));
-      if (!handlers.start_broadcast) return reply(error(503, "mailings are not available"));
-      return handlers.start_broadcast(body.get_object(), reply);
+      json::value parsed = json::parse(request.body.empty() ? "{}" : request.body, ec);
+      if (ec || !parsed.is_object()) return reply(error(400, "the body must be a JSON object"));
+      body = std::move(parsed.get_object());
     }
-    const auto id = path.substr(kBroadcastStatusPrefix.size());
-    auto status = handlers.broadcast_status ? handlers.broadcast_status(id) : std::nullopt;
-    if (!status) return reply(error(404, "no mailing '" + id + "'"));
-    return reply(ok(std::move(*status)));
+    if (!handlers.module_api) return reply(error(503, "the engine cannot serve this route now"));
+    handlers.module_api(request.method == "POST" ? "POST" : "GET", route, std::move(parts),
+                        std::move(body), reply);
   }
 
   AdminServerOptions options;

@@ -7,9 +7,9 @@
 //                                whatever the engine's state says), nothing else
 //   GET  /metrics                token: Prometheus text format
 //   GET  /admin/status           token: {"ok":true,"result":{...the engine's state...}}
-//   POST /admin/broadcast        token: {"text":"...","chat_ids":[1,2,...]} or {"text":"...",
-//                                "to":"all"} -> 202 {"ok":true,"result":{"id":"m1","total":N,...}}
-//   GET  /admin/broadcast/<id>   token: {"ok":true,"result":{"id","total","sent","failed",...}}
+//   GET|POST /admin/<route>[/...] token: a route a module serves (ModuleServices::
+//                                serve_admin_api), e.g. the mailing module's /admin/broadcast
+//                                (docs/mailings.md); its answer as the module gives it
 //
 // The token is `Authorization: Bearer <admin token>`, checked on the headers before any body is
 // read (check_head). Bodies: none on GET routes (413), at most kMaxJsonBody on POST.
@@ -26,6 +26,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "net/event_loop.hpp"
 #include "net/http_server.hpp"
@@ -44,9 +46,13 @@ struct AdminHandlers {
   // shows.
   std::function<boost::json::object()> health;
   std::function<std::string()> metrics;
-  // The parsed body of POST /admin/broadcast; answers through the callback (may be later).
-  std::function<void(const boost::json::object& body, ReplyFn reply)> start_broadcast;
-  std::function<std::optional<boost::json::object>(const std::string& id)> broadcast_status;
+  // Whether a module serves "/admin/<route>" (checked on the headers, so unknown routes are 404
+  // before any body is read).
+  std::function<bool(std::string_view route)> module_route;
+  // A module route's request: method, route, the segments after it, the parsed POST body.
+  std::function<void(const std::string& method, const std::string& route,
+                     std::vector<std::string> rest, boost::json::object body, ReplyFn reply)>
+      module_api;
 };
 
 struct AdminServerOptions {

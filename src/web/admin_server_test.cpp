@@ -34,13 +34,19 @@ class AdminServerTest : public ::testing::Test {
     AdminHandlers handlers;
     handlers.health = [this] { return state_; };
     handlers.metrics = [] { return std::string("corebot_updates_received_total 7\n"); };
-    handlers.start_broadcast = [this](const json::object& body, ReplyFn reply) {
-      broadcasts_.push_back(body);
-      reply({202, json::object{{"ok", true}}});
-    };
-    handlers.broadcast_status = [](const std::string& id) -> std::optional<json::object> {
-      if (id != "m1") return std::nullopt;
-      return json::object{{"id", "m1"}};
+    // A module serving /admin/broadcast, as the mailing module does.
+    handlers.module_route = [](std::string_view route) { return route == "broadcast"; };
+    handlers.module_api = [this](const std::string& method, const std::string& route,
+                                 std::vector<std::string> rest, json::object body, ReplyFn reply) {
+      EXPECT_EQ(route, "broadcast");
+      if (method == "POST" && rest.empty()) {
+        broadcasts_.push_back(body);
+        return reply({202, json::object{{"ok", true}}});
+      }
+      if (method == "GET" && rest.size() == 1 && rest[0] == "m1") {
+        return reply({200, json::object{{"ok", true}, {"result", {{"id", "m1"}}}}});
+      }
+      reply({404, json::object{{"ok", false}, {"error", "no mailing"}}});
     };
     server_ = std::make_unique<AdminServer>(loop_, AdminServerOptions{.token = std::move(token)},
                                             std::move(handlers));
@@ -112,7 +118,9 @@ TEST_F(AdminServerTest, RefusalsComeFromTheHeadersBeforeTheBodyIsRead) {
   ASSERT_TRUE(decide(request("GET", "/nowhere")).refuse.has_value());
   EXPECT_EQ(decide(request("GET", "/nowhere")).refuse->status, 404);
   EXPECT_EQ(decide(request("POST", "/health")).refuse->status, 405);
-  EXPECT_EQ(decide(request("GET", "/admin/broadcast", kToken)).refuse->status, 405);
+  EXPECT_EQ(decide(request("DELETE", "/admin/broadcast", kToken)).refuse->status, 405);
+  // A route no module serves is unknown.
+  EXPECT_EQ(decide(request("POST", "/admin/elsewhere", kToken)).refuse->status, 404);
 
   const auto right = decide(request("POST", "/admin/broadcast", kToken));
   EXPECT_FALSE(right.refuse.has_value());

@@ -50,6 +50,7 @@
 #include "corebot/content.hpp"
 #include "corebot/module.hpp"
 #include "corebot/services.hpp"
+#include "store/filter.hpp"
 #include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
 
@@ -241,8 +242,41 @@ class FakeUsers final : public Users {
     records[id].banned = banned;
     if (done) done("");
   }
+  // The store's own filter over each record as the engine stores it (users_directory.cpp).
+  void select_ids(boost::json::object filter, UserIdsFound done) override {
+    std::vector<std::int64_t> ids;
+    try {
+      const auto compiled = store::Filter::compile(filter);
+      for (const auto& [id, user] : records) {
+        boost::json::array tags;
+        for (const auto& t : user.tags) tags.emplace_back(t);
+        const boost::json::object doc{{"_id", id},
+                                      {"first_name", user.first_name},
+                                      {"last_name", user.last_name},
+                                      {"username", user.username},
+                                      {"username_lc", lower(user.username)},
+                                      {"language_code", user.language_code},
+                                      {"first_seen", user.first_seen_ms},
+                                      {"last_seen", user.last_seen_ms},
+                                      {"tags", std::move(tags)},
+                                      {"blocked", user.blocked},
+                                      {"banned", user.banned},
+                                      {"unreachable", unreachable[id]}};
+        if (!user.banned && compiled.matches(doc)) ids.push_back(id);
+      }
+    } catch (const std::exception& e) {
+      return done({}, e.what());
+    }
+    done(std::move(ids), "");
+  }
+  void mark_unreachable(std::int64_t id, std::string reason, UsersDone done) override {
+    records[id].blocked = true;
+    unreachable[id] = std::move(reason);
+    if (done) done("");
+  }
 
   std::map<std::int64_t, UserRecord> records;
+  std::map<std::int64_t, std::string> unreachable;  // mark_unreachable's reasons
 
  private:
   static std::string lower(std::string_view s) {
@@ -299,6 +333,12 @@ class FakeServices final : public ModuleServices {
   void log(LogLevel level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
   }
+
+  // Routes registered with serve_admin_api, for a test to call.
+  void serve_admin_api(std::string route, AdminApiHandler handler) override {
+    admin_routes[std::move(route)] = std::move(handler);
+  }
+  std::map<std::string, AdminApiHandler> admin_routes;
 
   // --- Driving the fakes ---
   // Moves the clock on, then runs the timers and jobs that became due.
