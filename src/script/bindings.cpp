@@ -321,6 +321,9 @@ int bot_call(lua_State* L) { return bot_send_impl(L, true, "bot.call"); }
 // bot.call without waiting for the outcome.
 int bot_send(lua_State* L) { return bot_send_impl(L, false, "bot.send"); }
 
+// @lua bot.module
+// The module's name, as module.toml gives it (a string).
+
 // @lua bot.now() -> integer
 // Wall-clock time in Unix milliseconds (the engine's clock: tests move it).
 int bot_now(lua_State* L) {
