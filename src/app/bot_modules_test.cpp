@@ -83,8 +83,8 @@ TEST(BotModules, TheConfigSwitchesModulesByName) {
 }
 
 TEST(BotModules, LuaModulesAreFoundInTheScriptsFolders) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("corebot-scripts-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("corebot-scripts-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "quiz");
   std::ofstream(dir / "quiz" / "module.toml")
       << "name = \"quiz\"\nversion = \"1\"\napi_version = " << kModuleApiVersion

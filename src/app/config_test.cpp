@@ -55,8 +55,9 @@ pages = [ { id = "home", text = "Hi", buttons = [[ { text = "Go", page = "home" 
 }
 
 TEST(Config, ScriptsFoldersAreRelativeToTheFile) {
-  auto path = write_temp("[scripts]\ndirs = [\"modules\", \"/abs/lua\"]\nreload_interval = 0\n"
-                         "memory_mb = 8\nmax_failures = 3\n");
+  auto path = write_temp(
+      "[scripts]\ndirs = [\"modules\", \"/abs/lua\"]\nreload_interval = 0\n"
+      "memory_mb = 8\nmax_failures = 3\n");
   auto config = load_config(path, {{"BOT_TOKEN", "1:a"}});
   const auto beside = (std::filesystem::path(path).parent_path() / "modules").string();
   EXPECT_EQ(config.script_dirs, (std::vector<std::string>{beside, "/abs/lua"}));
