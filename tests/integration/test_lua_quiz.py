@@ -80,5 +80,51 @@ class QuizTest(unittest.TestCase):
         ann.wait_text("No players so far")
 
 
+class FailingModuleTest(unittest.TestCase):
+    """A Lua module that loops forever is stopped, the admins are told, the bot goes on."""
+
+    def setUp(self):
+        self.sandbox = Sandbox("--limits", "off")
+        base = self.sandbox.dir.name
+        modules = os.path.join(base, "modules")
+        shutil.copytree(os.path.join(ROOT, "modules", "quiz"), os.path.join(modules, "quiz"))
+        os.makedirs(os.path.join(modules, "bad"))
+        with open(os.path.join(modules, "bad", "module.toml"), "w") as f:
+            f.write('name = "bad"\nversion = "1"\napi_version = 2\n'
+                    '[[commands]]\nname = "loop"\n')
+        with open(os.path.join(modules, "bad", "main.lua"), "w") as f:
+            f.write("return { commands = { loop = function(ctx)\n"
+                    "  pcall(function() while true do end end)\n"
+                    "  ctx:reply('escaped')\nend } }\n")
+        content = os.path.join(base, "content")
+        os.makedirs(content)
+        with open(os.path.join(content, "Pages.csv"), "w") as f:
+            f.write("id,text\nstart,Hi\n")
+        with open(os.path.join(content, "Admins.csv"), "w") as f:
+            f.write("user\n1009\n")
+        config = os.path.join(base, "bot.toml")
+        with open(config, "w") as f:
+            f.write(f'[content]\nsource = "{content}"\n[scripts]\ndirs = ["{modules}"]\n')
+        self.bot = Bot(self.sandbox, "--config", config)
+
+    def tearDown(self):
+        self.bot.close()
+        self.sandbox.close()
+
+    def test_an_endless_loop_is_stopped_reported_and_the_bot_goes_on(self):
+        admin = Chat(self.sandbox, 1009, first_name="Admin")
+        admin.send("/start")  # a bot writes only to whom wrote to it
+        admin.wait_text("Hi")
+        ann = Chat(self.sandbox, 1001, first_name="Ann")
+        ann.send("/loop")
+        report = wait_for(lambda: [m for m in bot_messages(self.sandbox.chat(1009))
+                                   if "Module bad failed" in body(m)], "the admins' report")[0]
+        self.assertIn("instructions (an endless loop?)", body(report))
+        ann.send("/top")
+        ann.wait_text("Nobody has played yet")
+        self.assertNotIn("escaped", [body(m) for m in bot_messages(self.sandbox.chat(1001))])
+        self.assertIn("stack traceback", self.bot.output())
+
+
 if __name__ == "__main__":
     unittest.main()
