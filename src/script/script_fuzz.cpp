@@ -46,7 +46,8 @@ void check(bool ok, const char* what) {
 }
 
 // Feeds the events encoded in `events` to a module made of `main`.
-void run(testing::FakeServices& services, const std::string& main, const std::string& events) {
+void run(corebot::testing::FakeServices& services, const std::string& main,
+         const std::string& events) {
   const Limits limits = fuzz_limits();
   auto script = std::make_shared<Script>(
       fuzz_manifest(), std::map<std::string, std::string>{{"main.lua", main}}, limits, services,
@@ -90,8 +91,7 @@ void run(testing::FakeServices& services, const std::string& main, const std::st
         }
       }
       services.run_store_until(
-          [&] { return ctx.use_count() == 1 || services.recorded.calls.size() > answered; },
-          std::chrono::seconds(5));
+          [&] { return ctx.use_count() == 1 || services.recorded.calls.size() > answered; });
     }
     check(ctx.use_count() == 1, "an event did not end");
     check(services.recorded.calls.size() - calls_before <=
@@ -106,7 +106,7 @@ void run(testing::FakeServices& services, const std::string& main, const std::st
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static testing::FakeServices services("f");
+  static corebot::testing::FakeServices services("f");
   if (size > 4096) return 0;
   const std::string input(reinterpret_cast<const char*>(data), size);
   // "<lua source>\0<events>"
