@@ -286,13 +286,50 @@ int ctx_call(lua_State* L) {
 
 // --- bot -------------------------------------------------------------------------------------
 
+// The files of a call: a list of {field, filename, content_type, data} (data: the bytes, a Lua
+// string), sent as multipart/form-data.
+std::vector<Upload> files_arg(lua_State* L, int index) {
+  std::vector<Upload> out;
+  if (lua_isnoneornil(L, index)) return out;
+  if (!lua_istable(L, index)) throw std::runtime_error("files must be a list of tables");
+  const lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, index));
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_rawgeti(L, index, i);
+    Upload u;
+    auto text = [&](const char* key, std::string& to, bool required) {
+      lua_pushstring(L, key);
+      lua_rawget(L, -2);  // raw: no metamethod runs inside the C++ frames
+      std::size_t len = 0;
+      const char* v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : nullptr;
+      if (v) to.assign(v, len);
+      lua_pop(L, 1);
+      if (!v && required) {
+        lua_pop(L, 1);
+        throw std::runtime_error(std::string("files[") + std::to_string(i) + "]." + key +
+                                 " must be a string");
+      }
+    };
+    if (!lua_istable(L, -1)) {
+      lua_pop(L, 1);
+      throw std::runtime_error("files[" + std::to_string(i) + "] must be a table");
+    }
+    text("field", u.field, true);
+    text("filename", u.filename, false);
+    text("content_type", u.content_type, false);
+    text("data", u.data, true);
+    lua_pop(L, 1);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 int bot_send_impl(lua_State* L, bool wait, const char* what) {
   need_permission(L, "send", what);
   Event& ev = need_event(L, what);
   luaL_checkstring(L, 1);
   count_send(L, ev);
   guard(L, [&] {
-    ApiCall call{lua_tostring(L, 1), table_arg(L, 2, what), {}};
+    ApiCall call{lua_tostring(L, 1), table_arg(L, 2, what), files_arg(L, 4)};
     const Priority priority = priority_arg(L, 3);
     ModuleServices& services = Script::of(L).services();
     if (!wait) {
@@ -311,13 +348,15 @@ int bot_send_impl(lua_State* L, bool wait, const char* what) {
   return Script::of(L).await(L, ev);
 }
 
-// @lua bot.call(method, params [, priority]) -> result
+// @lua bot.call(method, params [, priority [, files]]) -> result
 // Calls a Bot API method through the outbox and waits for the outcome: {ok, result, error_code,
 // description, blocked_by_user}. `priority`: "interactive" (default), "admin", "notification",
-// "bulk". Needs the permission "send"; inside a handler only. Counts as a send.
+// "bulk". `files` uploads as multipart/form-data: {{field = "document", filename = "top.csv",
+// content_type = "text/csv", data = csv_text}} (a JSON parameter refers to one as
+// "attach://<field>"). Needs the permission "send"; inside a handler only. Counts as a send.
 int bot_call(lua_State* L) { return bot_send_impl(L, true, "bot.call"); }
 
-// @lua bot.send(method, params [, priority])
+// @lua bot.send(method, params [, priority [, files]])
 // bot.call without waiting for the outcome.
 int bot_send(lua_State* L) { return bot_send_impl(L, false, "bot.send"); }
 

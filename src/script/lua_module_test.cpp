@@ -53,6 +53,32 @@ TEST(LuaModule, AHandlerWaitsForASendsOutcome) {
   EXPECT_EQ(h.sent().back(), "sent as 77 true");
 }
 
+TEST(LuaModule, AHandlerUploadsAFile) {
+  Harness h("m", "export",
+            "return { commands = { export = function(ctx)\n"
+            "  local r = bot.call('sendDocument', {chat_id = ctx.chat_id, caption = 'scores'},\n"
+            "    'admin', {{field = 'document', filename = 'top.csv', content_type = 'text/csv',\n"
+            "               data = 'name,points\\nann,3\\n'}})\n"
+            "  ctx:reply('export ' .. tostring(r.ok))\n"
+            "end } }\n");
+  h.start();
+  auto ctx = h.make("/export");
+  h.module->on_update(*ctx);
+  ASSERT_EQ(h.services.recorded.calls.size(), 1u);
+  const auto& call = h.services.recorded.calls[0];
+  EXPECT_EQ(call.method, "sendDocument");
+  EXPECT_EQ(call.priority, Priority::kAdmin);
+  ASSERT_EQ(call.files.size(), 1u);
+  EXPECT_EQ(call.files[0].field, "document");
+  EXPECT_EQ(call.files[0].filename, "top.csv");
+  EXPECT_EQ(call.files[0].content_type, "text/csv");
+  EXPECT_EQ(call.files[0].data, "name,points\nann,3\n");
+  CallResult ok;
+  ok.ok = true;
+  h.services.recorded.calls[0].done(ok);
+  EXPECT_EQ(h.sent().back(), "export true");
+}
+
 TEST(LuaModule, TheSessionIsKeptPerUser) {
   Harness h("m", "inc",
             "return { commands = { inc = function(ctx)\n"
