@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "corebot/content.hpp"
+#include "corebot/users.hpp"
 #include "json_bridge.hpp"
 #include "script.hpp"
 
@@ -553,6 +554,65 @@ int store_count(lua_State* L) {
   return Script::of(L).await(L, ev);
 }
 
+// --- users ---------------------------------------------------------------------------------
+
+int push_user(lua_State* L, const std::optional<UserRecord>& user) {
+  if (!user) return lua_pushnil(L), 1;
+  lua_createtable(L, 0, 10);
+  lua_pushinteger(L, user->id);
+  lua_setfield(L, -2, "id");
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string*>{"first_name", &user->first_name},
+        {"last_name", &user->last_name},
+        {"username", &user->username},
+        {"language_code", &user->language_code}}) {
+    lua_pushlstring(L, value->data(), value->size());
+    lua_setfield(L, -2, key);
+  }
+  lua_pushinteger(L, user->first_seen_ms);
+  lua_setfield(L, -2, "first_seen_ms");
+  lua_pushinteger(L, user->last_seen_ms);
+  lua_setfield(L, -2, "last_seen_ms");
+  lua_pushboolean(L, user->blocked);
+  lua_setfield(L, -2, "blocked");
+  lua_pushboolean(L, user->banned);
+  lua_setfield(L, -2, "banned");
+  lua_createtable(L, static_cast<int>(user->tags.size()), 0);
+  lua_Integer i = 1;
+  for (const auto& tag : user->tags) {
+    lua_pushlstring(L, tag.data(), tag.size());
+    lua_rawseti(L, -2, i++);
+  }
+  lua_setfield(L, -2, "tags");
+  return 1;
+}
+
+// @lua users.find(id) -> user | nil
+// The bot's user with that Telegram id: {id, first_name, last_name, username, language_code,
+// first_seen_ms, last_seen_ms, blocked, banned, tags}; nil when the bot never saw them. Waits.
+// Needs the permission "users"; inside a handler only. Counts as a store call.
+int users_find(lua_State* L) {
+  need_permission(L, "users", "users.find");
+  Event& ev = need_event(L, "users.find");
+  const lua_Integer id = luaL_checkinteger(L, 1);
+  Script& s = Script::of(L);
+  if (++ev.store_calls > s.sandbox().limits().store_calls) s.sandbox().abort(L, Abort::kStoreCalls);
+  guard(L, [&] {
+    ev.start = [&services = s.services(), id](std::function<void(Deliver)> complete) {
+      services.users().find(id,
+                            [complete](std::optional<UserRecord> user, const std::string& error) {
+                              if (!error.empty()) {
+                                complete(raise("users.find: " + error));
+                                return;
+                              }
+                              complete([user](lua_State* L2) { return push_user(L2, user); });
+                            });
+    };
+    return 0;
+  });
+  return s.await(L, ev);
+}
+
 // --- settings, log ---------------------------------------------------------------------------
 
 // @lua settings.get(key) -> string | nil
@@ -659,6 +719,8 @@ void open_bindings(Script& script) {
                                     {"delete", store_delete}, {"count", store_count},
                                     {nullptr, nullptr}};
   set_library(L, "store", kStore);
+  static const luaL_Reg kUsers[] = {{"find", users_find}, {nullptr, nullptr}};
+  set_library(L, "users", kUsers);
   static const luaL_Reg kSettings[] = {{"get", settings_get}, {nullptr, nullptr}};
   set_library(L, "settings", kSettings);
   static const luaL_Reg kLog[] = {

@@ -79,6 +79,21 @@ TEST(LuaModule, AHandlerUploadsAFile) {
   EXPECT_EQ(h.sent().back(), "export true");
 }
 
+TEST(LuaModule, AHandlerLooksUpAUser) {
+  // FakeUsers answers at once, inside the call: the binding returns without waiting.
+  Harness h("m", "who",
+            "return { commands = { who = function(ctx)\n"
+            "  local u = users.find(tonumber(ctx.args))\n"
+            "  ctx:reply(u and (u.first_name .. ' ' .. u.tags[1]) or 'unknown')\n"
+            "end } }\n",
+            Harness::small_options(), "permissions = [\"users\"]\n");
+  h.services.fake_users().records[42] = UserRecord{.id = 42, .first_name = "Ann", .tags = {"vip"}};
+  h.start();
+  h.say("/who 42");
+  h.say("/who 7");
+  EXPECT_EQ(h.sent(), (std::vector<std::string>{"Ann vip", "unknown"}));
+}
+
 TEST(LuaModule, TheSessionIsKeptPerUser) {
   Harness h("m", "inc",
             "return { commands = { inc = function(ctx)\n"

@@ -159,9 +159,10 @@ Manifest read_manifest(const fs::path& dir) {
   m.info.callback_prefix = r.string(root, "callback_prefix", false);
   m.info.update_kinds = r.strings(root, "update_kinds");
   for (const auto& p : r.strings(root, "permissions")) {
-    if (p != "store" && p != "send") {
-      r.fail(*root.get("permissions"),
-             "unknown permission '" + p + "' — the permissions are \"store\" and \"send\"");
+    if (p != "store" && p != "send" && p != "users") {
+      r.fail(*root.get("permissions"), "unknown permission '" + p +
+                                           "' — the permissions are \"store\", \"send\" and "
+                                           "\"users\"");
     }
     m.permissions.insert(p);
   }

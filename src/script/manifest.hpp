@@ -35,7 +35,8 @@ class ManifestError : public std::runtime_error {
 struct Manifest {
   ModuleInfo info;  // name, version, commands, prefix, kinds, sheets, settings
   std::string main = "main.lua";
-  std::set<std::string> permissions;  // "store" (store.*), "send" (bot.call, bot.send)
+  // "store" (store.*), "send" (bot.call, bot.send, ctx:call), "users" (users.find)
+  std::set<std::string> permissions;
 };
 
 // Reads `<dir>/module.toml`. Throws ManifestError "<file>:<line>:<col>: what — how to fix".
