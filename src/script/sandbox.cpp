@@ -2,6 +2,7 @@
 
 #include <lua.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <regex>
@@ -235,52 +236,64 @@ int Sandbox::l_undefined_global(lua_State* L) {
                     name ? name : "?", of(L).module_.c_str());
 }
 
+namespace {
+
+// Whether `name` is letters, digits and '_' separated by single dots.
+bool valid_module_name(const char* name) {
+  static const std::regex kName("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
+  return std::strlen(name) < 200 && std::regex_match(name, kName);
+}
+
+}  // namespace
+
 // @lua require(name) -> value
 // Loads `name` from the module's own folder ("questions" is questions.lua, "lib.util" is
 // lib/util.lua) once and returns what it returned. Nothing outside the folder can be required.
 int Sandbox::l_require(lua_State* L) {
+  // Raises only with no C++ object alive in this frame: Lua errors unwind with longjmp.
   Sandbox& s = of(L);
-  const std::string name = luaL_checkstring(L, 1);
-  static const std::regex kName("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
-  if (!std::regex_match(name, kName)) {
+  const char* name = luaL_checkstring(L, 1);
+  if (!valid_module_name(name)) {
     return luaL_error(L,
                       "require('%s'): a module name is letters, digits and '_' separated by dots "
                       "(\"lib.util\" for lib/util.lua in the module's folder)",
-                      name.c_str());
+                      name);
   }
   lua_getfield(L, LUA_REGISTRYINDEX, kLoaded);
-  lua_getfield(L, -1, name.c_str());
+  lua_getfield(L, -1, name);
   if (lua_toboolean(L, -1)) {
     if (lua_islightuserdata(L, -1)) {
-      return luaL_error(L, "require('%s'): it requires itself (a loop of requires)", name.c_str());
+      return luaL_error(L, "require('%s'): it requires itself (a loop of requires)", name);
     }
     return 1;
   }
   lua_pop(L, 1);
-  std::string path = name;
-  for (char& c : path) c = c == '.' ? '/' : c;
-  path += ".lua";
-  auto it = s.files_.find(path);
+  char path[256];
+  std::snprintf(path, sizeof path, "%s.lua", name);
+  for (char* c = path; *c != '\0'; ++c) {
+    if (*c == '.' && std::strcmp(c, ".lua") != 0) *c = '/';
+  }
+  const auto it = s.files_.find(path);
   if (it == s.files_.end()) {
-    return luaL_error(L, "require('%s'): the module's folder has no %s", name.c_str(),
-                      path.c_str());
+    return luaL_error(L, "require('%s'): the module's folder has no %s", name, path);
   }
   lua_pushlightuserdata(L, &s);  // "loading": a require loop finds it
-  lua_setfield(L, -2, name.c_str());
-  const std::string chunkname = "@" + path;
-  if (luaL_loadbufferx(L, it->second.data(), it->second.size(), chunkname.c_str(), "t") != LUA_OK) {
+  lua_setfield(L, -2, name);
+  char chunkname[260];
+  std::snprintf(chunkname, sizeof chunkname, "@%s", path);
+  if (luaL_loadbufferx(L, it->second.data(), it->second.size(), chunkname, "t") != LUA_OK) {
     lua_pushnil(L);
-    lua_setfield(L, -3, name.c_str());
+    lua_setfield(L, -3, name);
     return lua_error(L);
   }
-  lua_pushstring(L, name.c_str());
+  lua_pushstring(L, name);
   lua_call(L, 1, 1);
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
   }
   lua_pushvalue(L, -1);
-  lua_setfield(L, -3, name.c_str());
+  lua_setfield(L, -3, name);
   return 1;
 }
 
@@ -404,18 +417,18 @@ int Sandbox::l_setmetatable(lua_State* L) {
 // @lua collectgarbage([opt]) -> number
 // Only "count" (the module's memory in KiB) and "collect" (a full collection; returns 0).
 int Sandbox::l_collectgarbage(lua_State* L) {
-  const std::string opt = luaL_optstring(L, 1, "collect");
-  if (opt == "count") {
+  const char* opt = luaL_optstring(L, 1, "collect");
+  if (std::strcmp(opt, "count") == 0) {
     lua_pushnumber(L, static_cast<lua_Number>(of(L).used_bytes_) / 1024.0);
     return 1;
   }
-  if (opt == "collect") {
+  if (std::strcmp(opt, "collect") == 0) {
     lua_gc(L, LUA_GCCOLLECT);
     lua_pushinteger(L, 0);
     return 1;
   }
   return luaL_error(L, "collectgarbage('%s') is not available in modules (only count, collect)",
-                    opt.c_str());
+                    opt);
 }
 
 }  // namespace corebot::script
