@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/module_services.hpp"
+#include "script/lua_module.hpp"
 
 namespace corebot::app {
 
@@ -35,6 +36,19 @@ void register_modules(const EngineConfig& config, const std::vector<ModuleFactor
                       ModuleRegistry& registry) {
   std::vector<ModuleFactory> all = builtin_module_factories();
   all.insert(all.end(), extra.begin(), extra.end());
+  // Lua modules found in [scripts] dirs.
+  if (!config.script_dirs.empty()) {
+    script::Options options;
+    options.limits.memory_bytes = static_cast<std::size_t>(config.script_memory_mb) << 20;
+    options.reload_s = config.script_reload_s;
+    options.max_failures = std::max(1, config.script_max_failures);
+    try {
+      auto lua = script::discover(config.script_dirs, options);
+      all.insert(all.end(), lua.begin(), lua.end());
+    } catch (const script::ManifestError& e) {
+      throw ConfigError(e.what());
+    }
+  }
   std::set<std::string> names;
   for (const auto& f : all) {
     if (!names.insert(f.name).second) {

@@ -5,6 +5,11 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include "app/module_services.hpp"
 #include "tests/fakes/test_content.hpp"
 
@@ -75,6 +80,30 @@ TEST(BotModules, TheConfigSwitchesModulesByName) {
   ModuleRegistry registry;
   register_modules(config, {named("quiz", ModuleDefault::kOff)}, registry);
   EXPECT_EQ(names(registry), (std::vector<std::string>{"quiz"}));
+}
+
+TEST(BotModules, LuaModulesAreFoundInTheScriptsFolders) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("corebot-scripts-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "quiz");
+  std::ofstream(dir / "quiz" / "module.toml")
+      << "name = \"quiz\"\nversion = \"1\"\napi_version = " << kModuleApiVersion
+      << "\n[[commands]]\nname = \"quiz\"\n";
+  EngineConfig config;
+  config.script_dirs = {dir.string()};
+  config.modules_disabled = {"menu", "admin"};
+  ModuleRegistry registry;
+  register_modules(config, {}, registry);
+  EXPECT_EQ(names(registry), (std::vector<std::string>{"quiz"}));
+  EXPECT_EQ(registry.for_command("quiz"), registry.modules()[0].get());
+  config.modules_disabled.push_back("quiz");  // switched off by name like any module
+  ModuleRegistry none;
+  register_modules(config, {}, none);
+  EXPECT_TRUE(names(none).empty());
+  std::ofstream(dir / "quiz" / "module.toml") << "name = 1\n";
+  EXPECT_NE(error_of(config, {}).find("module.toml:1:8: 'name' must be a string"),
+            std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BotModules, UnknownNamesAndClashesAreClearErrors) {

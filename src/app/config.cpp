@@ -227,6 +227,21 @@ void read_file(const std::string& path, EngineConfig& config) {
     r.read("shutdown_grace", config.shutdown_grace_s);
   }
   if (auto* t = top.sub("modules")) read_modules(path, *t, config);
+  if (auto* t = top.sub("scripts")) {
+    TableReader r(path, *t, "scripts");
+    if (const toml::array* dirs = r.array("dirs")) {
+      for (const auto& node : *dirs) {
+        auto v = node.value_exact<std::string>();
+        if (!v) throw ConfigError(where(path, node.source()) + ": scripts.dirs lists folders");
+        std::filesystem::path dir(*v);
+        if (!dir.is_absolute()) dir = std::filesystem::path(path).parent_path() / dir;
+        config.script_dirs.push_back(dir.lexically_normal().string());
+      }
+    }
+    r.read("reload_interval", config.script_reload_s);
+    r.read("memory_mb", config.script_memory_mb);
+    r.read("max_failures", config.script_max_failures);
+  }
   // The menu's table from before modules had tables of their own.
   if (auto* t = top.sub("menu")) {
     auto& menu = config.module_config["menu"];

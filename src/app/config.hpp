@@ -85,6 +85,13 @@ struct EngineConfig {
   // when it is set up, see module_services.hpp). The older [menu] table is read as
   // [modules.menu].
   std::map<std::string, boost::json::object> module_config;
+
+  // [scripts] Lua modules (docs/modules.md, "Lua modules"): folders whose module folders (each
+  // with a module.toml) run as modules; relative to the config file's folder.
+  std::vector<std::string> script_dirs;
+  int script_reload_s = 2;      // how often a module folder is checked for changes; 0: never
+  int script_memory_mb = 32;    // each Lua module's memory cap
+  int script_max_failures = 5;  // failures in a row that switch a Lua module off
 };
 
 using Environment = std::map<std::string, std::string>;

@@ -68,6 +68,21 @@ TEST(Config, TokenFileBesideTheConfigAndTheEnvironmentWins) {
   std::filesystem::remove(config);
 }
 
+TEST(Config, ScriptsFoldersAreRelativeToTheFile) {
+  auto path = write_temp(
+      "[scripts]\ndirs = [\"modules\", \"/abs/lua\"]\nreload_interval = 0\n"
+      "memory_mb = 8\nmax_failures = 3\n");
+  auto config = load_config(path, {{"BOT_TOKEN", "1:a"}});
+  const auto beside = (std::filesystem::path(path).parent_path() / "modules").string();
+  EXPECT_EQ(config.script_dirs, (std::vector<std::string>{beside, "/abs/lua"}));
+  EXPECT_EQ(config.script_reload_s, 0);
+  EXPECT_EQ(config.script_memory_mb, 8);
+  EXPECT_EQ(config.script_max_failures, 3);
+  EXPECT_NE(error_of(write_temp("[scripts]\ndir = []\n"), {{"BOT_TOKEN", "1:a"}})
+                .find("unknown setting 'scripts.dir'"),
+            std::string::npos);
+}
+
 TEST(Config, UnknownKeyNamesFileLineAndKey) {
   auto path = write_temp("[telegram]\ntoken = \"1:a\"\ntokn = \"typo\"\n");
   EXPECT_EQ(error_of(path, {}), path + ":3:1: unknown setting 'telegram.tokn'");

@@ -88,4 +88,12 @@ struct BroadcastOptions {
 // 2 bad arguments, 3 finished with failures, 4 cancelled.
 int run_broadcast(const BroadcastOptions& options);
 
+struct ModuleNewOptions {
+  std::string name;       // the module's name: [a-z][a-z0-9_]*
+  std::string dir = ".";  // where the module's folder is made
+};
+// `corebot module new NAME`: writes <dir>/<name>/ with module.toml, main.lua and an end-to-end
+// test (test_<name>.py). 0 when written, 2 for a bad name or an existing folder.
+int run_module_new(const ModuleNewOptions& options);
+
 }  // namespace corebot::cli

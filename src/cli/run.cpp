@@ -136,6 +136,15 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
                    "File holding the engine's admin.token (default: COREBOT_ADMIN_TOKEN)")
       ->check(CLI::ExistingFile);
 
+  corebot::cli::ModuleNewOptions module_new;
+  auto* module_cmd = app.add_subcommand("module", "Write Lua modules");
+  module_cmd->require_subcommand(1);
+  auto* module_new_cmd =
+      module_cmd->add_subcommand("new", "Write a working Lua module skeleton with a test");
+  module_new_cmd->add_option("name", module_new.name, "The module's name (quiz)")->required();
+  module_new_cmd->add_option("--dir", module_new.dir, "Where to make its folder")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (!token_on_command_line.empty() || !admin_token_on_command_line.empty()) {
     std::cerr << "corebot: a secret on the command line can be read by every user of this machine "
@@ -161,6 +170,7 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
   if (*check_cmd) return corebot::cli::run_check(check);
   if (*new_cmd) return corebot::cli::run_new(new_bot);
+  if (*module_new_cmd) return corebot::cli::run_module_new(module_new);
   return 1;
 }
 

@@ -117,8 +117,9 @@ void SortSpec::sort(std::vector<json::object>& docs) const {
     for (const auto& [path, direction] : keys_) {
       const Resolved r = resolve(docs[d], path);
       const json::value* best = nullptr;
-      auto consider = [&](const json::value& v) {
-        if (best == nullptr || compare_values(v, *best) * direction < 0) best = &v;
+      // A copy: clang 14 (the fuzz build) cannot capture a structured binding.
+      auto consider = [&, sign = direction](const json::value& v) {
+        if (best == nullptr || compare_values(v, *best) * sign < 0) best = &v;
       };
       for (const auto* v : r.values) {
         if (const auto* arr = v->if_array(); arr != nullptr && !arr->empty()) {
