@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace corebot::utf8 {
 
@@ -25,6 +27,40 @@ constexpr std::size_t utf16_length(std::string_view s) {
     n += b >= 0xF0 ? 2 : 1;            // four-byte sequences are surrogate pairs
   }
   return n;
+}
+
+// Splits valid UTF-8 into pieces of at most `limit` UTF-16 units (Telegram's count: 4096 for a
+// message), each cut after the last line break that fits, else between two characters; joined,
+// the pieces give `text` back. For messages that can grow past the limit (a form's summary with
+// long answers), so they arrive in several messages instead of being refused.
+inline std::vector<std::string> split(std::string_view text, std::size_t limit = 4096) {
+  std::vector<std::string> pieces;
+  std::size_t start = 0;        // byte where the current piece begins
+  std::size_t units = 0;        // its UTF-16 length so far
+  std::size_t after_break = 0;  // byte after its last '\n' (0: none yet)
+  std::size_t units_at_break = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t bytes = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    const std::size_t width = b >= 0xF0 ? 2 : 1;
+    if (units + width > limit && i > start) {
+      const std::size_t cut = after_break > start ? after_break : i;
+      pieces.emplace_back(text.substr(start, cut - start));
+      units = cut == i ? 0 : units - units_at_break;
+      start = cut;
+      after_break = 0;
+      continue;  // the same character again, now in the new piece
+    }
+    units += width;
+    i += bytes;
+    if (b == '\n') {
+      after_break = i;
+      units_at_break = units;
+    }
+  }
+  if (start < text.size() || pieces.empty()) pieces.emplace_back(text.substr(start));
+  return pieces;
 }
 
 }  // namespace corebot::utf8

@@ -91,7 +91,7 @@ TEST(BotModules, LuaModulesAreFoundInTheScriptsFolders) {
       << "\n[[commands]]\nname = \"quiz\"\n";
   EngineConfig config;
   config.script_dirs = {dir.string()};
-  config.modules_disabled = {"menu", "admin"};
+  config.modules_disabled = {"menu", "admin", "mailing"};
   ModuleRegistry registry;
   register_modules(config, {}, registry);
   EXPECT_EQ(names(registry), (std::vector<std::string>{"quiz"}));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "corebot/ascii.hpp"
+#include "corebot/utf8.hpp"
 #include "modules/forms/answers.hpp"
 #include "modules/forms/fields.hpp"
 #include "modules/forms/leads.hpp"
@@ -147,7 +148,11 @@ void show_summary(Context& ctx, const std::vector<Field>& fields, json::object& 
                                             {"callback_data", data(kRedo)}}},
                    json::array{json::object{{"text", ctx.text("form_cancel", "Cancel")},
                                             {"callback_data", data(kCancel)}}}}}};
-  ctx.reply(std::move(text), {{"reply_markup", std::move(markup)}});
+  // Long answers can make the summary longer than a message may be: the buttons go with its last
+  // part.
+  auto parts = utf8::split(text);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) ctx.reply(std::move(parts[i]));
+  ctx.reply(std::move(parts.back()), {{"reply_markup", std::move(markup)}});
 }
 
 // Asks the next question or, when every field has an answer, shows the summary.

@@ -12,6 +12,7 @@
 
 #include "corebot/registry.hpp"
 #include "corebot/store.hpp"
+#include "corebot/utf8.hpp"
 #include "tests/fakes/fake_services.hpp"
 #include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
@@ -150,6 +151,47 @@ TEST_F(FormsFixture, AWholeFormWithValidationSkipAndConfirm) {
   EXPECT_FALSE(session.contains("forms"));
   press("form:~ok");  // pressed twice: nothing more is sent to the admin
   EXPECT_EQ(sender.calls.back().method, "answerCallbackQuery");
+}
+
+// Two long answers make a summary and a lead longer than one message may be: both arrive in
+// several messages, each within Telegram's 4096, the buttons on the summary's last part.
+TEST_F(FormsFixture, ALongSummaryAndLeadAreSplitIntoMessagesTelegramTakes) {
+  // Five questions answered at the longest an answer may be (1,000 characters).
+  content = corebot::testing::make_content(
+      {{"Pages", "id,text,buttons\nstart,Hi,Write -> form:essay\n"},
+       {"Forms",
+        "form,field,question,type,options,required,label\n"
+        "essay,a,A?,text,,,A\nessay,b,B?,text,,,B\nessay,c,C?,text,,,C\n"
+        "essay,d,D?,text,,,D\nessay,e,E?,text,,,E\n"},
+       {"Admins", "user\n77\n"}},
+      registry);
+  const std::string long_answer(1000, 'x');
+  press("form:essay");
+  for (int i = 0; i < 5; ++i) say(long_answer);
+  ASSERT_GE(sender.calls.size(), 2u);
+  const auto& last = sender.calls.back();
+  const auto& before = sender.calls[sender.calls.size() - 2];
+  EXPECT_TRUE(last.params.contains("reply_markup")) << "Send / Start over / Cancel";
+  EXPECT_FALSE(before.params.contains("reply_markup"));
+  std::size_t summary_parts = 0;
+  for (const auto& call : sender.calls) {
+    if (call.method != "sendMessage") continue;
+    EXPECT_LE(utf8::utf16_length(call.params.at("text").as_string()), 4096u);
+    if (call.params.at("text").as_string().find(long_answer.substr(0, 100)) != std::string::npos) {
+      ++summary_parts;
+    }
+  }
+  EXPECT_GE(summary_parts, 1u);
+  // The lead to the admin (id 77) comes in two messages too.
+  sender.calls.clear();
+  press("form:~ok");
+  std::size_t to_admin = 0;
+  for (const auto& call : sender.calls) {
+    if (call.method != "sendMessage" || call.params.at("chat_id") != 77) continue;
+    ++to_admin;
+    EXPECT_LE(utf8::utf16_length(call.params.at("text").as_string()), 4096u);
+  }
+  EXPECT_EQ(to_admin, 2u);
 }
 
 // @boss_name has written to the bot, so the bot's users know its id: the lead reaches its current

@@ -8,6 +8,7 @@
 
 #include "corebot/store.hpp"
 #include "corebot/users.hpp"
+#include "corebot/utf8.hpp"
 #include "modules/forms/forms_module.hpp"
 
 namespace corebot::modules::forms {
@@ -83,7 +84,10 @@ void keep_for_later(Users* users, const Recipient& to, std::string method, json:
 std::vector<std::pair<std::string, json::object>> lead_calls(const std::string& text,
                                                              const Photos& photos) {
   std::vector<std::pair<std::string, json::object>> calls;
-  calls.emplace_back("sendMessage", json::object{{"text", text}});
+  // Long answers can make the lead longer than a message may be: it goes in several.
+  for (std::string& part : utf8::split(text)) {
+    calls.emplace_back("sendMessage", json::object{{"text", std::move(part)}});
+  }
   for (const auto& [label, file] : photos) {
     calls.emplace_back("sendPhoto", json::object{{"photo", file}, {"caption", label}});
   }

@@ -23,13 +23,16 @@ ModuleInfo MailingModule::info() const {
        {},
        "256",
        "Recipients a mailing has in flight at most (also the most duplicates a crash can cause)",
-       false},
+       false,
+       "Сколько получателей рассылки может быть «в пути» одновременно (и сколько дублей "
+       "возможно после сбоя)"},
       {"progress_every_s",
        ColumnType::kInteger,
        {},
        "3",
        "Seconds between edits of a mailing's progress message",
-       false}};
+       false,
+       "Через сколько секунд обновлять сообщение о ходе рассылки"}};
   // Worded in English and Russian by the module: a Texts sheet needs them only for admins of
   // another language (who otherwise read English), so only then does `check` ask for them.
   info.text_keys = [](const Content& content) {
