@@ -7,7 +7,7 @@
 # ~/.cache/ccache:/ccache), a rebuild compiles only what changed; without it, ccache starts empty.
 FROM debian:bookworm-slim AS build
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      build-essential cmake ninja-build pkg-config ccache ca-certificates \
+      build-essential cmake ninja-build pkg-config ccache ca-certificates python3 \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libcurl4-openssl-dev libssl-dev \
       libsqlite3-dev libmongoc-dev liblua5.4-dev liborcus-dev libixion-dev libxlsxwriter-dev \
       libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev >/dev/null \
@@ -17,9 +17,12 @@ ENV CCACHE_DIR=/ccache CCACHE_BASEDIR=/work CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
 WORKDIR /work/corebot
 # The sources, least often changed first.
 COPY cmake cmake
+COPY spec spec
+COPY tools tools
 COPY CMakeLists.txt ./
 COPY include include
 COPY examples examples
+COPY bench bench
 COPY src src
 ARG JOBS=2
 RUN mkdir -p /ccache && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOREBOT_TESTS=OFF \
@@ -48,6 +51,6 @@ VOLUME ["/var/lib/corebot"]
 # See core/trim_memory.hpp: gnutls (pulled in by libcurl) need not initialise itself.
 ENV GNUTLS_NO_IMPLICIT_INIT=1
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '\"ok\":true' <&3"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${COREBOT_HEALTH_PORT:-8081} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '\"ok\":true' <&3"]
 ENTRYPOINT ["/usr/local/bin/corebot-entrypoint"]
 CMD ["corebot", "run", "--config", "/etc/corebot/bot.toml"]
