@@ -80,6 +80,8 @@ msg() {  # key [args...]: the text in the user's language, printf-style
     native_os) en="The native install needs Debian 12 (this is %s): choose Docker mode (--docker)."
                ru="Установка без Docker требует Debian 12 (здесь %s): выберите режим Docker (--docker)." ;;
     installing) en="Installing the packages Corebot needs (%s)..."; ru="Устанавливаем нужные пакеты (%s)..." ;;
+    apt_failed) en="Installing packages failed (the whole output: %s). Check the internet connection and that apt works: apt-get update."
+                ru="Не удалось установить пакеты (полный вывод: %s). Проверьте интернет и работу apt: apt-get update." ;;
     building) en="Building Corebot from source: this takes 10-30 minutes on a small server..."
               ru="Собираем Corebot из исходников: на небольшом сервере это 10–30 минут..." ;;
     starting) en="Starting the bot..."; ru="Запускаем бота..." ;;
@@ -134,8 +136,11 @@ apt_install() {  # packages...: installs the missing ones
   [ ${#missing[@]} -eq 0 ] && return 0
   say installing "${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local log=/var/log/corebot-install.log
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die apt_failed "$log"
+  fi
 }
 
 # --- the token ---------------------------------------------------------------------------------
@@ -321,7 +326,10 @@ native_start() {
     say no_systemd
     native_stop
     # What the unit does, without systemd: the bot's user, the token in its environment only.
-    (cd "$DATA" && BOT_TOKEN="$TOKEN" GNUTLS_NO_IMPLICIT_INIT=1 setsid runuser -u corebot -- \
+    # setpriv execs (runuser would stay as a parent), so the pid file names the bot itself.
+    (cd "$DATA"
+      BOT_TOKEN="$TOKEN" GNUTLS_NO_IMPLICIT_INIT=1 HOME="$DATA" setsid setpriv \
+      --reuid=corebot --regid=corebot --init-groups \
       "$OPT/bin/corebot" run --config "$ETC/bot.toml" >>"$DATA/corebot.log" 2>&1 </dev/null &
       echo $! >/run/corebot.pid)
   fi
@@ -353,11 +361,12 @@ docker_setup() {
 docker_owner_code() { "${COMPOSE[@]}" exec -T corebot corebot owner-code --config /etc/corebot/bot.toml; }
 
 # --- the steps ---------------------------------------------------------------------------------
-print_owner_code() {  # $1: the command that prints the code
-  local out rc=0
+print_owner_code() {  # $1: the command to show the owner, then the command that prints the code
+  local shown="$1" out rc=0
+  shift
   out=$("$@" 2>&1) || rc=$?
   if [ $rc -ne 0 ]; then
-    say owner_fail "$(printf '%s' "$out" | tail -n 1)" "$*"
+    say owner_fail "$(printf '%s' "$out" | head -n 1 | sed "s|$TOKEN|<token>|g")" "$shown"
     return 0
   fi
   if printf '%s' "$out" | grep -qi "already"; then say owner_set; return 0; fi
@@ -392,15 +401,16 @@ do_install() {
     native_start
     wait_healthy
     say running native
-    print_owner_code env BOT_TOKEN="$TOKEN" runuser -u corebot -- "$OPT/bin/corebot" owner-code --config "$ETC/bot.toml"
-    say next "journalctl -u corebot -f" "$DATA/backups"
+    print_owner_code "sudo -u corebot $OPT/bin/corebot owner-code --config $ETC/bot.toml" \
+      env BOT_TOKEN="$TOKEN" runuser -u corebot -- "$OPT/bin/corebot" owner-code --config "$ETC/bot.toml"
+    if have_systemd; then say next "journalctl -u corebot -f" "$DATA/backups"; else say next "$DATA/corebot.log" "$DATA/backups"; fi
   else
     docker_setup
     record
     say starting
     COREBOT_TOKEN_FILE="$ETC/token" COREBOT_API_URL="$API" "${COMPOSE[@]}" up -d --build
     say running docker
-    print_owner_code docker_owner_code
+    print_owner_code "${COMPOSE[*]} exec corebot corebot owner-code --config /etc/corebot/bot.toml" docker_owner_code
     say next "${COMPOSE[*]} logs -f corebot" "the corebot-data volume"
   fi
 }

@@ -37,7 +37,8 @@ def start(args):
     control(args.sandbox, "POST", "/control/updates/message",
             {"token": TOKEN, "user_id": args.chat, "text": "/start"})
     got = wait_for(lambda: bot_texts(args.sandbox, args.chat), "the reply to /start", 60)
-    print(f"/start from {args.chat}: {got[0].get('text', '')[:60]!r}")
+    first = got[0]
+    print(f"/start from {args.chat}: {(first.get('text') or first.get('caption') or '')[:60]!r}")
 
 
 def admin(args, method, path, body=None):
