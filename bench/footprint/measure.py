@@ -84,16 +84,20 @@ def main():
         sandbox.message(4243, "/start")
         sandbox.wait_chat(4243, bot_messages, "the bot's answer to a second /start")
         time.sleep(1)
-        after = {"rss_kb": status_kb(pid, "VmRSS"), "pss_kb": rollup(pid).get("Pss", 0)}
+        again = rollup(pid)
+        after = {"rss_kb": again.get("Rss", 0), "pss_kb": again.get("Pss", 0)}
         libs = sorted(n for n in maps if ".so" in os.path.basename(n))
         top = sorted(maps.items(), key=lambda kv: -kv[1]["rss_kb"])[:15]
         result = {
             "what": "corebot run, idle after one /start",
             "store": args.store or "sqlite (fresh file)",
-            "rss_kb": status_kb(pid, "VmRSS"),
+            # smaps_rollup is exact; /proc/PID/status's VmRSS may lag (per-CPU counters).
+            "rss_kb": roll.get("Rss", 0),
             "pss_kb": roll.get("Pss", 0),
-            "rss_anon_kb": status_kb(pid, "RssAnon"),
-            "rss_file_kb": status_kb(pid, "RssFile"),
+            "rss_anon_kb": roll.get("Anonymous", 0),
+            "rss_file_kb": roll.get("Rss", 0) - roll.get("Anonymous", 0),
+            "private_kb": roll.get("Private_Clean", 0) + roll.get("Private_Dirty", 0),
+            "vmrss_status_kb": status_kb(pid, "VmRSS"),
             "threads": status_kb(pid, "Threads"),
             "after_second_reply": after,
             "shared_libraries": len(libs),
