@@ -351,12 +351,29 @@ docker_setup() {
   if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose)
   elif command -v docker-compose >/dev/null 2>&1; then COMPOSE=(docker-compose)
   else
-    apt_install docker-compose-v2 2>/dev/null || apt_install docker-compose-plugin 2>/dev/null || apt_install docker-compose
+    # Compose v2 where the distribution has it (Ubuntu 24.04: docker-compose-v2), else v1.
+    apt-get update -qq >>/var/log/corebot-install.log 2>&1 || true
+    local candidate
+    for candidate in docker-compose-v2 docker-compose-plugin docker-compose; do
+      if apt-cache show "$candidate" >/dev/null 2>&1; then apt_install "$candidate"; break; fi
+    done
     if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); else COMPOSE=(docker-compose); fi
   fi
   if have_systemd; then systemctl enable -q --now docker 2>/dev/null || true; fi
   find_source
   COMPOSE+=(--project-directory "$SRC" -f "$SRC/compose.yaml")
+}
+docker_wait_healthy() {  # the image's HEALTHCHECK says healthy
+  local id status=""
+  for _ in $(seq 1 120); do
+    id=$("${COMPOSE[@]}" ps -q corebot 2>/dev/null | head -n 1)
+    [ -n "$id" ] && status=$(docker inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null || true)
+    [ "$status" = healthy ] && return 0
+    sleep 1
+  done
+  say not_up >&2
+  "${COMPOSE[@]}" logs --tail 30 corebot >&2 || true
+  exit 4
 }
 docker_owner_code() { "${COMPOSE[@]}" exec -T corebot corebot owner-code --config /etc/corebot/bot.toml; }
 
@@ -376,11 +393,13 @@ print_owner_code() {  # $1: the command to show the owner, then the command that
   [ -n "$code" ] || code=$(printf '%s\n' "$out" | awk 'NF {w = $NF} END {print w}')
   printf '\n'; say owner "$BOT_NAME" "$code"; printf '\n'
 }
-record() { printf 'MODE=%s\nSRC=%s\n' "$MODE" "$SRC" >"$ETC/install.conf"; }
+record() { printf 'MODE=%s\nSRC=%s\nAPI=%s\n' "$MODE" "$SRC" "$API" >"$ETC/install.conf"; }
 load_record() {
   [ -f "$ETC/install.conf" ] || die not_installed "$ETC/install.conf"
   MODE=$(sed -n 's/^MODE=//p' "$ETC/install.conf")
   SRC=$(sed -n 's/^SRC=//p' "$ETC/install.conf")
+  [ -n "${COREBOT_API_URL:-}" ] || API=$(sed -n 's/^API=//p' "$ETC/install.conf")
+  API="${API:-https://api.telegram.org}"
 }
 
 do_install() {
@@ -409,6 +428,7 @@ do_install() {
     record
     say starting
     COREBOT_TOKEN_FILE="$ETC/token" COREBOT_API_URL="$API" "${COMPOSE[@]}" up -d --build
+    docker_wait_healthy
     say running docker
     print_owner_code "${COMPOSE[*]} exec corebot corebot owner-code --config /etc/corebot/bot.toml" docker_owner_code
     say next "${COMPOSE[*]} logs -f corebot" "the corebot-data volume"
@@ -433,6 +453,7 @@ do_upgrade() {
     backup="/var/lib/corebot/before-upgrade-$(date +%Y%m%d-%H%M%S).db"
     "${COMPOSE[@]}" exec -T corebot corebot backup --config /etc/corebot/bot.toml "$backup"
     COREBOT_TOKEN_FILE="$ETC/token" COREBOT_API_URL="$API" "${COMPOSE[@]}" up -d --build
+    docker_wait_healthy
   fi
   say upgraded "$backup"
 }
