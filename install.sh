@@ -280,17 +280,21 @@ EOF
     install -m 0644 "$OPT/share/corebot.service" "$UNIT"
     sed -i "s|^ExecStart=.*|ExecStart=$OPT/bin/corebot run --config $ETC/bot.toml --token-file %d/token|" "$UNIT"
   fi
+  write_backup_timer "User=corebot
+ProtectSystem=strict
+ReadWritePaths=$DATA
+NoNewPrivileges=yes
+PrivateTmp=yes"
+}
+write_backup_timer() {  # $1: the [Service] lines that say who runs $OPT/bin/corebot-backup
+  install -d -m 0755 /etc/systemd/system
   cat >/etc/systemd/system/corebot-backup.service <<EOF
 [Unit]
 Description=Corebot daily backup
 [Service]
 Type=oneshot
-User=corebot
 ExecStart=$OPT/bin/corebot-backup
-ProtectSystem=strict
-ReadWritePaths=$DATA
-NoNewPrivileges=yes
-PrivateTmp=yes
+$1
 EOF
   cat >/etc/systemd/system/corebot-backup.timer <<'EOF'
 [Unit]
@@ -302,6 +306,22 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 EOF
+}
+# Docker mode: the same daily backup, made inside the bot's container into its data volume.
+write_docker_backup() {
+  install -d -m 0755 "$OPT/bin"
+  cat >"$OPT/bin/corebot-backup" <<EOF
+#!/bin/sh
+# A daily backup of the bot's store, the newest \${COREBOT_BACKUP_KEEP:-7} kept (install.sh).
+set -eu
+${COMPOSE[*]} exec -T corebot sh -c 'mkdir -p /var/lib/corebot/backups && corebot backup --config /etc/corebot/bot.toml "/var/lib/corebot/backups/bot-\$(date +%Y%m%d-%H%M%S).db" && ls -1t /var/lib/corebot/backups/bot-*.db | tail -n +\$((\${COREBOT_BACKUP_KEEP:-7} + 1)) | xargs -r rm -f'
+EOF
+  chmod 0755 "$OPT/bin/corebot-backup"
+  write_backup_timer ""
+  if have_systemd; then
+    systemctl daemon-reload
+    systemctl enable -q --now corebot-backup.timer
+  fi
 }
 as_bot() { runuser -u corebot -- "$@"; }
 native_stop() {
@@ -429,9 +449,10 @@ do_install() {
     say starting
     COREBOT_TOKEN_FILE="$ETC/token" COREBOT_API_URL="$API" "${COMPOSE[@]}" up -d --build
     docker_wait_healthy
+    write_docker_backup
     say running docker
     print_owner_code "${COMPOSE[*]} exec corebot corebot owner-code --config /etc/corebot/bot.toml" docker_owner_code
-    say next "${COMPOSE[*]} logs -f corebot" "the corebot-data volume"
+    say next "${COMPOSE[*]} logs -f corebot" "/var/lib/corebot/backups (the corebot-data volume)"
   fi
 }
 
@@ -469,6 +490,8 @@ do_uninstall() {
   else
     docker_setup
     if [ "$PURGE" = 1 ]; then "${COMPOSE[@]}" down -v; else "${COMPOSE[@]}" down; fi
+    if have_systemd; then systemctl disable -q --now corebot-backup.timer 2>/dev/null || true; fi
+    rm -f /etc/systemd/system/corebot-backup.service /etc/systemd/system/corebot-backup.timer "$OPT/bin/corebot-backup"
   fi
   if [ "$PURGE" = 1 ]; then
     rm -rf "$ETC" "$DATA" "$OPT"
