@@ -1,7 +1,9 @@
 # Corebot's image: built from source on Debian 12, run as a non-root user with its data in a
 # volume. `docker compose up` (compose.yaml) is the usual way in; docs/install.md.
 #
-#   docker build -t corebot .          (podman: podman build --pull=never --network=host -t corebot .)
+#   docker build -t corebot .
+#   (podman: podman build --pull=never --network=host --format docker -t corebot .; the docker
+#   format keeps the HEALTHCHECK, which OCI images cannot carry)
 #
 # The compiler cache: with the host's ccache mounted at /ccache (podman build -v
 # ~/.cache/ccache:/ccache), a rebuild compiles only what changed; without it, ccache starts empty.

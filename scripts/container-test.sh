@@ -54,7 +54,7 @@ echo "== the Corebot image (compiles inside; the host's ccache is mounted when p
 cache=()
 [ -d "$HOME/.cache/ccache" ] && cache=(-v "$HOME/.cache/ccache:/ccache")
 start=$(date +%s)
-podman build --pull=never --network=host "${cache[@]}" --build-arg JOBS="${COREBOT_JOBS:-2}" \
+podman build --pull=never --network=host --format docker "${cache[@]}" --build-arg JOBS="${COREBOT_JOBS:-2}" \
   -t corebot:local . >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log"; exit 1; }
 build_s=$(( $(date +%s) - start ))
 size=$(podman image inspect corebot:local --format '{{.Size}}')
