@@ -445,6 +445,8 @@ do_install() {
     if have_systemd; then say next "journalctl -u corebot -f" "$DATA/backups"; else say next "$DATA/corebot.log" "$DATA/backups"; fi
   else
     docker_setup
+    # Compose mounts the file as the secret as it is: the image's user (uid 10001) must own it.
+    chown 10001 "$ETC/token"
     record
     say starting
     COREBOT_TOKEN_FILE="$ETC/token" COREBOT_API_URL="$API" "${COMPOSE[@]}" up -d --build

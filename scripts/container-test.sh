@@ -24,10 +24,30 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # The sandbox (host binary) and the test's ports.
 [ -x build/src/sandbox/corebot-sandbox ] || bash scripts/build.sh corebot-sandbox >/dev/null
 token="123456:TEST-token_for_integration"
-build/src/sandbox/corebot-sandbox --port 0 --port-file "$work/port" --token "$token" --limits off \
+# On all interfaces: the containers reach it through the host's bridge address.
+build/src/sandbox/corebot-sandbox --host 0.0.0.0 --port 0 --port-file "$work/port" --token "$token" --limits off \
   >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
-compose=(podman-compose -p "$project" -f compose.yaml -f tests/deploy/compose.test.yaml)
+# podman-compose 1.0 appends lists where Docker Compose replaces them (command, healthcheck), so
+# the override is applied here, with Docker Compose's rules, into one file.
+python3 - "$work/compose.yaml" <<'PY'
+import os, sys, yaml
+root = os.getcwd()
+def merge(base, over):
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "healthcheck":
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+doc = merge(yaml.safe_load(open("compose.yaml")), yaml.safe_load(open("tests/deploy/compose.test.yaml")))
+doc["services"]["corebot"]["build"] = root
+doc["services"]["corebot"]["volumes"] = [
+    v.replace("./", root + "/", 1) if v.startswith("./") else v
+    for v in doc["services"]["corebot"]["volumes"]]
+yaml.safe_dump(doc, open(sys.argv[1], "w"), sort_keys=False)
+PY
+compose=(podman-compose -p "$project" -f "$work/compose.yaml")
 cleanup() {
   "${compose[@]}" down -v >/dev/null 2>&1 || true
   kill "$sandbox_pid" 2>/dev/null || true
@@ -36,12 +56,14 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 COREBOT_API_URL="http://127.0.0.1:$(cat "$work/port")"
-export COREBOT_API_URL
+COREBOT_TEST_API_URL="http://host.containers.internal:$(cat "$work/port")"
+export COREBOT_API_URL COREBOT_TEST_API_URL
 export COREBOT_TEST_MONGO_PORT COREBOT_TEST_ADMIN_PORT
 COREBOT_TEST_MONGO_PORT=$(free_port)
 COREBOT_TEST_ADMIN_PORT=$(free_port)
 export COREBOT_TOKEN_FILE="$work/token"
 (umask 077; echo "$token" >"$COREBOT_TOKEN_FILE")
+chown 10001 "$COREBOT_TOKEN_FILE"  # the image's user reads the secret (as install.sh sets it)
 admin="http://127.0.0.1:$COREBOT_TEST_ADMIN_PORT"
 
 echo "== the FerretDB test image"
@@ -54,14 +76,19 @@ echo "== the Corebot image (compiles inside; the host's ccache is mounted when p
 cache=()
 [ -d "$HOME/.cache/ccache" ] && cache=(-v "$HOME/.cache/ccache:/ccache")
 start=$(date +%s)
+if [ "${COREBOT_CONTAINER_SKIP_BUILD:-0}" = 1 ] && podman image exists corebot:local; then
+  echo "(COREBOT_CONTAINER_SKIP_BUILD=1: the existing corebot:local)"
+else
 podman build --pull=never --network=host --format docker "${cache[@]}" --build-arg JOBS="${COREBOT_JOBS:-2}" \
   -t corebot:local . >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log"; exit 1; }
+fi
 build_s=$(( $(date +%s) - start ))
 size=$(podman image inspect corebot:local --format '{{.Size}}')
 echo "image corebot:local: $((size / 1024 / 1024)) MB (built in ${build_s}s)"
 
 echo "== the stack"
 "${compose[@]}" up -d >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+cp "$work/up.log" "${TMPDIR:-/tmp}/corebot-container-test-up.log"
 healthy() {
   for _ in $(seq 1 300); do
     curl -fsS -m 2 "$admin/health" 2>/dev/null | grep -q '"ok":true' && return 0
