@@ -23,6 +23,7 @@
 #include "core/log.hpp"
 #include "core/metrics_text.hpp"
 #include "core/private_files.hpp"
+#include "core/trim_memory.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "outbox/outbox.hpp"
@@ -364,6 +365,13 @@ struct Engine::State {
 
   void begin_receiving() {
     publish_commands();
+    // Once started, the pages only start-up touched need not stay resident (core/trim_memory.hpp).
+    loop.after(std::chrono::seconds(3), [this] {
+      if (stopping) return;
+      const auto trimmed = core::trim_startup_memory();
+      COREBOT_LOG_DEBUG("start-up pages released: {} KiB in {} mappings", trimmed.bytes / 1024,
+                        trimmed.mappings);
+    });
     auto deliver_fn = [this](json::value u, std::function<void()> h) {
       deliver(std::move(u), std::move(h));
     };

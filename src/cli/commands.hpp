@@ -95,5 +95,14 @@ struct ModuleNewOptions {
 // `corebot module new NAME`: writes <dir>/<name>/ with module.toml, main.lua and an end-to-end
 // test (test_<name>.py). 0 when written, 2 for a bad name or an existing folder.
 int run_module_new(const ModuleNewOptions& options);
+struct StoreCommandOptions {
+  std::optional<std::string> config_path;  // the bot's config: its [store] uri
+  std::string store_uri;                   // overrides the config when set
+  std::string file;                        // the backup file (written or read)
+};
+// `corebot backup`: writes a new backup file (0600); `corebot restore`: replaces the store's
+// content with a backup's (stop the bot first). 0 on success, 1 with the reason on stderr.
+int run_backup(const StoreCommandOptions& options);
+int run_restore(const StoreCommandOptions& options);
 
 }  // namespace corebot::cli

@@ -144,6 +144,19 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   module_new_cmd->add_option("name", module_new.name, "The module's name (quiz)")->required();
   module_new_cmd->add_option("--dir", module_new.dir, "Where to make its folder")
       ->capture_default_str();
+  corebot::cli::StoreCommandOptions backup;
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "Copy the bot's store (SQLite or MongoDB) into a new SQLite file, while it runs");
+  corebot::cli::StoreCommandOptions restore;
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "Replace the bot's store with a backup's content (stop the bot first)");
+  for (auto [cmd, options] : {std::pair{backup_cmd, &backup}, std::pair{restore_cmd, &restore}}) {
+    cmd->add_option("-c,--config", options->config_path, "The bot's config: its [store] uri")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--store", options->store_uri,
+                    "The store URI instead (sqlite:///path/bot.db or mongodb://...)");
+    cmd->add_option("file", options->file, "The backup file")->required();
+  }
 
   CLI11_PARSE(app, argc, argv);
   if (!token_on_command_line.empty() || !admin_token_on_command_line.empty()) {
@@ -171,6 +184,8 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   if (*check_cmd) return corebot::cli::run_check(check);
   if (*new_cmd) return corebot::cli::run_new(new_bot);
   if (*module_new_cmd) return corebot::cli::run_module_new(module_new);
+  if (*backup_cmd) return corebot::cli::run_backup(backup);
+  if (*restore_cmd) return corebot::cli::run_restore(restore);
   return 1;
 }
 

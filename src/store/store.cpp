@@ -1,73 +1,17 @@
-// The public face of the store: errors, the factory, the async adapter.
+// The public face of the store: the factory and the async adapter (errors: store_error.cpp).
 #include "corebot/store.hpp"
 
 #include "store/document.hpp"
+#include "store/mongo_loader.hpp"
 #include "store/sqlite/sqlite_store.hpp"
-#ifdef COREBOT_STORE_MONGO
-#include "store/mongo/mongo_store.hpp"
-#endif
 
 namespace corebot {
-
-std::string_view to_string(StoreErrorKind kind) {
-  switch (kind) {
-    case StoreErrorKind::kInvalidArgument:
-      return "invalid argument";
-    case StoreErrorKind::kUnsupportedOperator:
-      return "unsupported operator";
-    case StoreErrorKind::kTypeMismatch:
-      return "type mismatch";
-    case StoreErrorKind::kDuplicateKey:
-      return "duplicate key";
-    case StoreErrorKind::kTooLarge:
-      return "too large";
-    case StoreErrorKind::kUnavailable:
-      return "unavailable";
-    case StoreErrorKind::kCorrupt:
-      return "corrupt";
-    case StoreErrorKind::kInternal:
-      return "internal error";
-  }
-  return "unknown";
-}
-
-namespace {
-
-std::string describe(StoreErrorKind kind, const std::string& collection,
-                     const std::string& operation, const std::string& message) {
-  std::string out = "store";
-  if (!collection.empty()) out += " collection '" + collection + "'";
-  if (!operation.empty()) out += " " + operation;
-  out += ": " + std::string(to_string(kind)) + ": " + message;
-  return out;
-}
-
-}  // namespace
-
-StoreError::StoreError(StoreErrorKind kind, std::string collection, std::string operation,
-                       std::string message)
-    : std::runtime_error(describe(kind, collection, operation, message)),
-      kind_(kind),
-      collection_(std::move(collection)),
-      operation_(std::move(operation)),
-      message_(std::move(message)) {}
-
-StoreError StoreError::in(std::string_view collection, std::string_view operation) const {
-  return StoreError(kind_, collection_.empty() ? std::string(collection) : collection_,
-                    operation_.empty() ? std::string(operation) : operation_, message_);
-}
 
 std::unique_ptr<DocumentStore> open_store(std::string_view uri) {
   const store::StoreUri parsed = store::parse_store_uri(uri);
   if (parsed.scheme == "sqlite") return store::open_sqlite_store(parsed);
   if (parsed.scheme == "mongodb" || parsed.scheme == "mongodb+srv") {
-#ifdef COREBOT_STORE_MONGO
-    return store::open_mongo_store(parsed);
-#else
-    throw StoreError(StoreErrorKind::kUnavailable, "", "open",
-                     "this build lacks the MongoDB backend (libmongoc-1.0 was not found when it "
-                     "was configured); use a sqlite:// URI");
-#endif
+    return store::open_mongo_store_plugin(parsed);
   }
   throw StoreError(
       StoreErrorKind::kInvalidArgument, "", "open",
