@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "corebot/admin.hpp"
 #include "corebot/clock.hpp"
 #include "corebot/jobs.hpp"
 #include "corebot/sender.hpp"
@@ -95,6 +96,10 @@ class ModuleServices {
   virtual void reload_content(std::function<void(const ReloadReport&)> done) = 0;
   // Writes to the engine's log with the module's name in front.
   virtual void log(LogLevel level, std::string_view message) = 0;
+
+  // --- The admin panel's engine side (corebot/admin.hpp) -----------------------------------
+  // Bindings, ownership, maintenance mode, the engine's figures, exportable collections.
+  [[nodiscard]] virtual AdminControl& admin() = 0;
 };
 
 }  // namespace corebot

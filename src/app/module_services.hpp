@@ -53,6 +53,7 @@ struct SharedServices {
   std::function<void(std::function<void(const ReloadReport&)>)> reload;
   // A module's failure outside an update (timer, job): counted with the modules' errors.
   std::function<void(const std::string& module, const std::string& message)> module_error;
+  AdminControl* admin = nullptr;
 };
 
 class EngineServices final : public ModuleServices {
@@ -72,6 +73,7 @@ class EngineServices final : public ModuleServices {
   [[nodiscard]] const std::vector<ModuleInfo>& modules() const override { return *shared_.modules; }
   void reload_content(std::function<void(const ReloadReport&)> done) override;
   void log(LogLevel level, std::string_view message) override;
+  [[nodiscard]] AdminControl& admin() override { return *shared_.admin; }
 
   // The engine, at the module's stop: no timer of a stopped module runs.
   void cancel_timers() { timers_.cancel_all(); }

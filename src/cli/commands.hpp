@@ -60,4 +60,10 @@ struct BroadcastOptions {
 // 2 bad arguments, 3 finished with failures.
 int run_broadcast(const BroadcastOptions& options);
 
+struct OwnerCodeOptions {
+  std::optional<std::string> config_path;
+};
+// Prints the first-run owner code, or that the bot already has an owner (exit 0); 2 on errors.
+int run_owner_code(const OwnerCodeOptions& options);
+
 }  // namespace corebot::cli

@@ -90,6 +90,16 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
                    "File holding the engine's admin.token (default: COREBOT_ADMIN_TOKEN)")
       ->check(CLI::ExistingFile);
 
+  corebot::cli::OwnerCodeOptions owner_code;
+  auto* owner_code_cmd = app.add_subcommand(
+      "owner-code",
+      "Print the one-time code that makes its sender the bot's owner (send /start <code> to the "
+      "bot), or say that the bot already has an owner");
+  owner_code_cmd
+      ->add_option("-c,--config", owner_code.config_path,
+                   "The bot's TOML config (its [store] and [admin] owners are read)")
+      ->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
   if (!token_on_command_line.empty() || !admin_token_on_command_line.empty()) {
     std::cerr << "corebot: a secret on the command line can be read by every user of this machine "
@@ -113,6 +123,7 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   if (*demo_cmd) return corebot::cli::run_demo(demo);
   if (*broadcast_cmd) return corebot::cli::run_broadcast(broadcast);
   if (*check_cmd) return corebot::cli::run_check(check);
+  if (*owner_code_cmd) return corebot::cli::run_owner_code(owner_code);
   return 1;
 }
 

@@ -48,7 +48,12 @@ std::vector<SheetSpec> core_sheet_specs() {
                              .required = true,
                              .unique = true,
                              .aliases = {"admin", "id", "username"}},
-                            {.name = "name", .type = ColumnType::kText, .max_length = 100}}},
+                            {.name = "name", .type = ColumnType::kText, .max_length = 100},
+                            // Empty: admin. Validated like every enum ("Admins!C3: ... — write
+                            // one of owner, admin, operator").
+                            {.name = "role",
+                             .type = ColumnType::kEnum,
+                             .choices = {"owner", "admin", "operator"}}}},
   };
 }
 
@@ -397,6 +402,7 @@ class SnapshotCompiler {
       if (user.empty()) continue;
       Admin a;
       a.name = std::string(t->value(r, "name"));
+      if (auto role = parse_role(fold_case(t->value(r, "role")))) a.role = *role;
       if (user[0] == '@') {
         a.username = fold_case(user.substr(1));
       } else {
