@@ -63,9 +63,9 @@ constexpr Phrase kPhrases[] = {
      "Никто не подходит под «{}». Попробуйте id, @username или другую часть имени."},
     {"admin_users_found", "Found {}:", "Найдено {}:"},
     {"admin_user_card",
-     "👤 {}\nid {} · @{}\nFirst seen: {}\nLast seen: {}\nLanguage: {}\nTags: {}\nBlocked the bot: "
+     "👤 {}\nid {} · {}\nFirst seen: {}\nLast seen: {}\nLanguage: {}\nTags: {}\nBlocked the bot: "
      "{}\nBanned: {}",
-     "👤 {}\nid {} · @{}\nВпервые: {}\nПоследний раз: {}\nЯзык: {}\nТеги: {}\nЗаблокировал бота: "
+     "👤 {}\nid {} · {}\nВпервые: {}\nПоследний раз: {}\nЯзык: {}\nТеги: {}\nЗаблокировал бота: "
      "{}\nЗабанен: {}"},
     {"admin_user_unknown", "The bot has never seen user {}.", "Бот не знает пользователя {}."},
     {"admin_yes", "yes", "да"},
@@ -87,11 +87,13 @@ constexpr Phrase kPhrases[] = {
     // Maintenance.
     {"admin_maintenance_on_state",
      "🛠 Maintenance mode is ON: users get the maintenance notice, admins keep working.",
-     "🛠 Техническое обслуживание ВКЛЮЧЕНО: пользователи получают уведомление, "
+     "🛠 Техническое обслуживание ВКЛЮЧЕНО: пользователи получают "
+     "уведомление, "
      "администраторы "
      "работают как обычно."},
     {"admin_maintenance_off_state", "🛠 Maintenance mode is off: the bot answers everyone.",
-     "🛠 Техническое обслуживание выключено: бот отвечает "
+     "🛠 Техническое обслуживание выключено: бот "
+     "отвечает "
      "всем."},
     {"admin_maintenance_turn_on", "Turn on", "Включить"},
     {"admin_maintenance_turn_off", "Turn off", "Выключить"},

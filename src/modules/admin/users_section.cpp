@@ -98,13 +98,13 @@ void AdminModule::show_user(Context& ctx, std::int64_t id, std::string note) {
     std::string tags;
     for (const auto& t : u.tags) tags += (tags.empty() ? "" : ", ") + t;
     const std::string yes = say(*hold, "admin_yes"), no = say(*hold, "admin_no");
-    std::string text =
-        admin::format(say(*hold, "admin_user_card"),
-                      {display_name(u), std::to_string(u.id), u.username.empty() ? "—" : u.username,
-                       admin::format_time(u.first_seen_ms), admin::format_time(u.last_seen_ms),
-                       u.language_code.empty() ? "—" : u.language_code,
-                       tags.empty() ? say(*hold, "admin_none") : tags, u.blocked ? yes : no,
-                       u.banned ? yes : no});
+    std::string text = admin::format(
+        say(*hold, "admin_user_card"),
+        {display_name(u), std::to_string(u.id), u.username.empty() ? "—" : "@" + u.username,
+         admin::format_time(u.first_seen_ms), admin::format_time(u.last_seen_ms),
+         u.language_code.empty() ? "—" : u.language_code,
+         tags.empty() ? say(*hold, "admin_none") : tags, u.blocked ? yes : no,
+         u.banned ? yes : no});
     if (!note.empty()) text = note + "\n\n" + text;
     const std::string sid = std::to_string(u.id);
     if (hold->role() >= Role::kAdmin) {
