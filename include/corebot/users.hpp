@@ -4,6 +4,8 @@
 // Thread: the loop thread for every call and every callback.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -25,6 +27,18 @@ struct UserRecord {
   bool blocked = false;  // the user blocked the bot (a send got 403)
   bool banned = false;   // an admin banned the user: their updates reach no module
   std::vector<std::string> tags;
+};
+
+// A send the bot could not deliver because the user has not started the bot (Telegram answers
+// 400 "chat not found" to a bot writing first, 403 when the user blocked it), or an @username
+// whose id the bot does not know yet. Kept until that user writes to the bot.
+struct HeldMessage {
+  std::int64_t user_id = 0;    // 0 when only the username is known
+  std::string username;        // without '@', any case; used when user_id is 0
+  std::string method;          // "sendMessage", "sendPhoto" with a file id... (no uploads)
+  boost::json::object params;  // chat_id is set to the user's id when it is delivered
+  std::string recipient;       // who it was for, for the log: "admin Anna (@anna)"
+  std::string reason;          // why it was not delivered: Telegram's description
 };
 
 // Empty on success, else what failed (the store's error).
@@ -76,6 +90,13 @@ class Users {
   }
   // Every user, by id (for exports).
   virtual void all(UsersFound done) { done({}, "listing users is not available"); }
+  // Keeps `message` durably and sends it (Priority::kNotification, oldest first) as soon as that
+  // user next writes to the bot; logs a warning naming the recipient and the reason. `done` says
+  // whether it was kept. Not every implementation keeps messages (unit-test fakes do not).
+  virtual void hold_message(HeldMessage message, UsersDone done = {}) {
+    (void)message;
+    if (done) done("holding messages is not supported here");
+  }
 };
 
 }  // namespace corebot

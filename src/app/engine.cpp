@@ -12,9 +12,12 @@
 #include "app/admin_state.hpp"
 #include "app/bot_content.hpp"
 #include "app/broadcasts.hpp"
+#include "app/health.hpp"
+#include "app/held_messages.hpp"
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
+#include "app/update_inbox.hpp"
 #include "app/user_tracker.hpp"
 #include "app/users_directory.hpp"
 #include "core/backoff.hpp"
@@ -64,6 +67,8 @@ struct Engine::State {
       for (const auto& e : info.exports) admin_state->exportable.insert({info.name, e.collection});
     }
     admin_state->figures_source = [this] { return figures(); };
+    held_messages = std::make_unique<HeldMessages>(*store, outbox);
+    users_directory->set_held_messages(held_messages.get());
     jobs =
         std::make_unique<JobRunner>(*store, *executor, core::SystemClock::instance(),
                                     [this](const std::string& module, const std::string& message) {
@@ -74,6 +79,11 @@ struct Engine::State {
         users->observe(ctx);
         return Handled::kContinue;
       });
+    // Messages kept for someone who had not started the bot leave when they write.
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      if (ctx.user_id()) held_messages->user_seen(*ctx.user_id(), ctx.username());
+      return Handled::kContinue;
+    });
     // A banned user's updates reach no module (the sender is still recorded above).
     dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
       if (ctx.user_id() && users_directory->banned(*ctx.user_id())) {
@@ -95,6 +105,7 @@ struct Engine::State {
       return Handled::kStop;
     });
     sessions = std::make_unique<Sessions>(*store);
+    inbox = std::make_unique<StoreUpdateInbox>(*store, core::SystemClock::instance());
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(
           config.content_source, registry, loop,
@@ -106,6 +117,7 @@ struct Engine::State {
       // A reload may change which commands can do something (a Forms sheet added or removed).
       content->on_swapped = [this] {
         if (!username.empty() && !stopping) publish_commands();
+        if (on_content_swapped && !stopping) on_content_swapped();
       };
     }
     make_module_services();
@@ -324,6 +336,12 @@ struct Engine::State {
     });
     admin_state->load();
     sample_send_rate();
+    held_messages->load([](const std::string& error) {
+      if (!error.empty()) COREBOT_LOG_ERROR("cannot read the kept messages: {}", error);
+    });
+    if (auto snapshot = content ? content->current() : nullptr) {
+      warn_admins_never_seen(*snapshot, *users_directory);
+    }
     jobs->start();
     return true;
   }
@@ -437,7 +455,7 @@ struct Engine::State {
       options.timeout_s = config.poll_timeout_s;
       options.allowed_updates = registry.allowed_updates();
       poller = std::make_unique<telegram::LongPoller>(*executor, client.transport(), options,
-                                                      deliver_fn, fatal_fn);
+                                                      deliver_fn, fatal_fn, inbox.get());
       poller->start();
     });
   }
@@ -510,6 +528,8 @@ struct Engine::State {
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
   std::unique_ptr<AdminState> admin_state;
+  std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
+  std::function<void()> on_content_swapped;     // Engine::on_content_swapped
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<Sessions> sessions;
   std::unique_ptr<BotContent> content;  // null without [content] source
@@ -525,6 +545,8 @@ struct Engine::State {
   std::deque<std::pair<core::TimePoint, std::uint64_t>> rate_samples;  // (when, calls done)
   std::set<const Context*> unsaved_sessions;  // updates whose session the store failed to load
   core::TimePoint started_at = core::SystemClock::instance().now();
+  // Slow updates parked so polling goes on (declared before the poller, which borrows it).
+  std::unique_ptr<StoreUpdateInbox> inbox;
   std::unique_ptr<telegram::LongPoller> poller;
   std::unique_ptr<telegram::WebhookReceiver> webhook;
   core::Backoff token_backoff{{}, core::Backoff::random_seed()};  // getMe at start
@@ -540,8 +562,18 @@ void Engine::State::start_admin() {
   AdminApiSources sources;
   sources.health = [this] {
     auto uptime = core::SystemClock::instance().now() - started_at;
+    const outbox::SchedulerStats out = outbox.stats();
+    const Health health =
+        assess_health({.stopping = stopping,
+                       .rate_factor = out.rate_factor,
+                       .replies_queued = out.queued[outbox::index_of(Priority::kInteractive)],
+                       .updates_pending = dispatcher.pending(),
+                       .users_pending_write = users->pending()});
+    json::array reasons;
+    for (const std::string& reason : health.reasons) reasons.emplace_back(reason);
     return json::object{
-        {"status", stopping ? "stopping" : "ok"},
+        {"status", health.status},
+        {"degraded_because", std::move(reasons)},
         {"bot", username},
         {"receiving", config.mode},
         {"stopping", stopping},
@@ -582,6 +614,14 @@ int Engine::exit_code() const { return state_->exit_code; }
 std::string Engine::username() const { return state_->username; }
 
 Sender& Engine::sender() { return state_->outbox; }
+
+void Engine::on_content_swapped(std::function<void()> listener) {
+  state_->on_content_swapped = std::move(listener);
+}
+
+std::shared_ptr<const Content> Engine::content() const {
+  return state_->content ? state_->content->current() : nullptr;
+}
 
 const dispatch::Dispatcher& Engine::dispatcher() const { return state_->dispatcher; }
 

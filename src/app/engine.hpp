@@ -11,6 +11,10 @@
 #include "corebot/registry.hpp"
 #include "net/event_loop.hpp"
 
+namespace corebot {
+class Content;
+}
+
 namespace corebot::dispatch {
 class Dispatcher;
 }
@@ -41,6 +45,10 @@ class Engine {
   // Prometheus text: dispatcher and outbox counters.
   [[nodiscard]] std::string metrics_text() const;
   [[nodiscard]] Sender& sender();
+  // The live spreadsheet (nullptr without one); `corebot demo` reads its admins.
+  [[nodiscard]] std::shared_ptr<const Content> content() const;
+  // Called on the loop thread after a reload made new content live (not while stopping).
+  void on_content_swapped(std::function<void()> listener);
   [[nodiscard]] const dispatch::Dispatcher& dispatcher() const;
 
  private:

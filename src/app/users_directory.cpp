@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/held_messages.hpp"
 #include "app/user_tracker.hpp"
 #include "app/users_statistics.hpp"
 #include "corebot/ascii.hpp"
@@ -109,6 +110,11 @@ void UsersDirectory::update(std::int64_t id, json::object update, UsersDone done
         if (!r) return done(message_of(r.error()));
         done(r.value() == 0 ? "no user " + std::to_string(id) : std::string());
       });
+}
+
+void UsersDirectory::hold_message(HeldMessage message, UsersDone done) {
+  if (!held_) return Users::hold_message(std::move(message), std::move(done));
+  held_->hold(std::move(message), std::move(done));
 }
 
 void UsersDirectory::add_tag(std::int64_t id, std::string tag, UsersDone done) {

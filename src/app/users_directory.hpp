@@ -19,6 +19,8 @@
 
 namespace corebot::app {
 
+class HeldMessages;
+
 class UsersDirectory final : public Users {
  public:
   // `clock`: "now" for statistics (the wall time).
@@ -40,6 +42,9 @@ class UsersDirectory final : public Users {
   void statistics(StatisticsDone done) override;
   void search(std::string query, std::size_t limit, UsersFound done) override;
   void all(UsersFound done) override;
+  // Kept by `held` (set_held_messages); refused without one.
+  void hold_message(HeldMessage message, UsersDone done) override;
+  void set_held_messages(HeldMessages* held) { held_ = held; }
 
   // The record a user document reads as (exposed for tests).
   static UserRecord to_record(const boost::json::object& doc);
@@ -51,6 +56,7 @@ class UsersDirectory final : public Users {
   AsyncStore& store_;
   const core::Clock& clock_;
   std::set<std::int64_t> banned_;
+  HeldMessages* held_ = nullptr;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 

@@ -39,6 +39,7 @@ struct DemoOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::optional<std::string> config_path;
+  std::string source;  // the spreadsheet to preview (a path or a link); empty: the config's
   std::vector<ModuleFactory> modules;  // besides the built-in ones (corebot::run)
 };
 int run_demo(const DemoOptions& options);

@@ -51,7 +51,13 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
 
   corebot::cli::DemoOptions demo;
   auto* demo_cmd = app.add_subcommand(
-      "demo", "Run the demo bot inside the sandbox and print the web chat address");
+      "demo",
+      "Preview a bot in a local web chat that works like Telegram: `corebot demo my.xlsx` (or a "
+      "Google Sheets link) runs your spreadsheet, reloads it when you save it, and shows the "
+      "users' side and the admins' side; without a spreadsheet, the business-card example");
+  demo_cmd->add_option("spreadsheet", demo.source,
+                       "Your spreadsheet: .xlsx, .ods, .csv, a CSV folder or an http(s) link such "
+                       "as a Google Sheets link; edits reload live");
   demo_cmd->add_option("--host", demo.host, "Address of the web chat")->capture_default_str();
   demo_cmd->add_option("--port", demo.port, "Port of the web chat")->capture_default_str();
   demo_cmd

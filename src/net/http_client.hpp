@@ -2,8 +2,10 @@
 // TLS, multipart, proxies, timeouts). Completions are delivered on the EventLoop thread.
 //
 // Threading: send(), in_flight() and shutdown() may be called from any thread. The transfers run
-// on a worker thread of the client's own; callbacks are posted to the loop, so destroy (or
-// shutdown()) the client before its EventLoop, and keep the loop running to receive callbacks.
+// on the loop thread (curl's sockets are watched by the loop: no thread of its own, no hand-off
+// per request); send() from another thread posts to the loop. Callbacks are posted to the loop,
+// so destroy (or shutdown()) the client before its EventLoop, and keep the loop running to
+// receive callbacks.
 // Response header names are lower-case; only the final response's headers are kept. Redirects
 // are not followed. Bodies are decompressed (Accept-Encoding is sent).
 #pragma once
@@ -42,6 +44,10 @@ struct HttpClientResponse {
   Headers headers;
   std::string body;
   std::string error;  // curl's message when status == 0
+  // status == 0 after some of the request was written (a timeout or a reset while waiting for
+  // the answer): the server may have acted on it. False when the connection never carried it
+  // (refused, name not resolved).
+  bool maybe_sent = false;
 };
 
 class HttpClient {
@@ -57,7 +63,8 @@ class HttpClient {
   // Requests started and not yet completed.
   [[nodiscard]] std::size_t in_flight() const;
   // Aborts everything in flight (their callbacks get status 0, error "cancelled") and stops;
-  // later send()s are cancelled the same way. Blocks until the worker thread has ended.
+  // later send()s are cancelled the same way. From another thread while the loop runs, blocks
+  // until the loop has done it.
   void shutdown();
 
  private:

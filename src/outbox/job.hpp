@@ -37,6 +37,11 @@ inline constexpr int kOutboxErrorCode = corebot::kNotSent;
 inline constexpr std::string_view kDeadlineExceeded = "deadline exceeded";
 inline constexpr std::string_view kOutboxDraining = "outbox draining: bulk calls not accepted";
 inline constexpr std::string_view kOutboxClosed = "outbox closed";
+inline constexpr std::string_view kChatQueueFull = "too many calls queued for this chat";
+inline constexpr std::string_view kMaybeDelivered =
+    "no answer after the request left: it may have been delivered, so this mailing message is "
+    "not sent again";
+inline constexpr std::string_view kOutboxFull = "outbox full: too many calls queued";
 [[nodiscard]] telegram::ApiResult outbox_error(std::string_view description);
 
 struct Job {

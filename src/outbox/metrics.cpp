@@ -9,8 +9,8 @@
 namespace corebot::outbox {
 namespace {
 
-constexpr std::array<std::string_view, kCallOutcomeCount> kReasons = {"", "error", "blocked",
-                                                                      "deadline", "rejected"};
+constexpr std::array<std::string_view, kCallOutcomeCount> kReasons = {
+    "", "error", "blocked", "deadline", "rejected", "overflow"};
 
 Priority priority_at(std::size_t i) { return static_cast<Priority>(i); }
 
@@ -19,7 +19,8 @@ Priority priority_at(std::size_t i) { return static_cast<Priority>(i); }
 void OutboxMetrics::record(Priority priority, CallOutcome outcome, core::Duration latency) {
   const std::size_t p = index_of(priority);
   ++outcomes_[p][static_cast<std::size_t>(outcome)];
-  if (outcome == CallOutcome::kRejected) return;  // never sent: not a latency
+  // Never sent: not a latency.
+  if (outcome == CallOutcome::kRejected || outcome == CallOutcome::kOverflow) return;
   const double s = std::chrono::duration<double>(latency).count();
   Histogram& h = latency_[p];
   ++h.count;
@@ -58,8 +59,9 @@ std::string OutboxMetrics::render(const SchedulerStats& stats) const {
     out.sample("corebot_outbox_sent_total", {{"class", to_string(priority_at(p))}},
                outcomes_[p][0]);
   }
-  out.family("corebot_outbox_failed_total", "counter",
-             "Calls reported failed, by class and reason (error, blocked, deadline, rejected).");
+  out.family(
+      "corebot_outbox_failed_total", "counter",
+      "Calls reported failed, by class and reason (error, blocked, deadline, rejected, overflow).");
   for (std::size_t p = 0; p < kPriorityCount; ++p) {
     for (std::size_t o = 1; o < kCallOutcomeCount; ++o) {
       out.sample("corebot_outbox_failed_total",

@@ -17,8 +17,9 @@ enum class CallOutcome {
   kBlocked,   // 403 "bot was blocked by the user" (not also counted as kFailed)
   kDeadline,  // dropped: deadline exceeded
   kRejected,  // refused while draining or closed, or handed back by drain()
+  kOverflow,  // refused: the chat's queue or the whole outbox is full (OutboxOptions bounds)
 };
-inline constexpr std::size_t kCallOutcomeCount = 5;
+inline constexpr std::size_t kCallOutcomeCount = 6;
 
 class OutboxMetrics {
  public:

@@ -91,6 +91,19 @@ struct OutboxOptions {
   // latency samples and do not hold up drain().
   std::vector<std::string> uncapped_methods = {"getUpdates"};
 
+  // --- Queue bounds (memory stays bounded whatever callers do; a refused call gets its `done`) ---
+  // Calls queued for one chat (not in flight). A private chat drains at 1 message/s, so a 200th
+  // queued message would leave minutes late: a module that loops sending to one chat is refused
+  // here ("too many calls queued for this chat") instead of growing memory.
+  std::size_t max_queued_per_chat = 200;
+  // Calls queued in all (~1 KB each). Bulk calls are refused at `max_queued` / 2, so a mailing
+  // that ignores its window cannot take the room replies need; the other classes at `max_queued`.
+  std::size_t max_queued = 50000;
+  // An interactive call (a reply) not started this long after it was submitted is dropped as
+  // "deadline exceeded": after a 429 storm a user gets the bot's answer to what they do now, not
+  // a backlog of minutes-old replies. Zero: no default deadline. A call's own deadline wins.
+  core::Duration interactive_deadline = std::chrono::minutes(2);
+
   // How often idle per-chat state (limiter history of chats with nothing queued) is dropped. A
   // private chat is idle 1 s after its last message, so a short interval keeps the state to the
   // chats of the last few seconds (a mailing to 20,000 chats left 20,000 entries with 1 min).

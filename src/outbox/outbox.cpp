@@ -82,21 +82,39 @@ void Outbox::call(ApiCall api_call, Priority priority, CallDone done) {
   submit(std::move(call));
 }
 
-void Outbox::submit(OutboxCall call) {
-  const bool refuse = closed_ || (draining_ && call.priority == Priority::kBulk);
-  if (refuse) {
-    metrics_.record(call.priority, CallOutcome::kRejected, {});
-    if (call.done) {
-      post([done = std::move(call.done), closed = closed_] {
-        done(outbox_error(closed ? kOutboxClosed : kOutboxDraining));
-      });
-    }
-    return;
+std::optional<std::string_view> Outbox::overflow(const OutboxCall& call) const {
+  const OutboxOptions& o = scheduler_.options();
+  const std::size_t limit = call.priority == Priority::kBulk ? o.max_queued / 2 : o.max_queued;
+  if (scheduler_.queued_total() >= limit) return kOutboxFull;
+  const auto chat = call.chat_id ? call.chat_id : chat_key_of(call.request.params);
+  if (chat && scheduler_.queued_for_chat(*chat) >= o.max_queued_per_chat) return kChatQueueFull;
+  return std::nullopt;
+}
+
+void Outbox::refuse(OutboxCall& call, CallOutcome outcome, std::string_view why) {
+  metrics_.record(call.priority, outcome, {});
+  if (outcome == CallOutcome::kOverflow && failure_log_.allow(clock_.now())) {
+    COREBOT_LOG_WARN("outbox: refused {}: {}", describe_calls({call}), why);
   }
+  if (call.done) {
+    post([done = std::move(call.done), why] { done(outbox_error(why)); });
+  }
+}
+
+void Outbox::submit(OutboxCall call) {
+  if (closed_ || (draining_ && call.priority == Priority::kBulk)) {
+    return refuse(call, CallOutcome::kRejected, closed_ ? kOutboxClosed : kOutboxDraining);
+  }
+  if (const auto full = overflow(call)) return refuse(call, CallOutcome::kOverflow, *full);
   Job job;
   job.priority = call.priority;
   job.chat_id = call.chat_id;
   job.deadline = call.deadline;
+  const core::Duration default_deadline = scheduler_.options().interactive_deadline;
+  if (!job.deadline && call.priority == Priority::kInteractive &&
+      default_deadline > core::Duration::zero()) {
+    job.deadline = clock_.now() + default_deadline;
+  }
   job.request = std::move(call.request);
   const JobId id = scheduler_.enqueue(std::move(job));
   pending_.emplace(id, Pending{std::move(call.done), clock_.now()});

@@ -109,6 +109,9 @@ class Outbox final : public corebot::Sender {
     core::TimePoint submitted;
   };
 
+  // Why `call` may not be queued now (a bound of OutboxOptions is reached), or nullopt.
+  [[nodiscard]] std::optional<std::string_view> overflow(const OutboxCall& call) const;
+  void refuse(OutboxCall& call, CallOutcome outcome, std::string_view why);
   void pump();
   void start(Job job);
   void on_result(JobId id, telegram::ApiResult result);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -215,6 +216,40 @@ TEST_F(OutboxTest, ServerErrorRetriedThenReported) {
   EXPECT_EQ(reports.results[0].error.error_code, 500);
 }
 
+// A timeout after the request left may mean Telegram delivered it: a mailing message is not sent
+// again (each recipient gets at most one copy), a reply is (better twice than never).
+TEST_F(OutboxTest, AMailingMessageThatMayHaveArrivedIsNotRepeatedAReplyIs) {
+  auto& box = make();
+  Reports mailing;
+  Reports reply;
+  telegram::ApiResult timeout = error(0, "Operation timed out");
+  timeout.error.maybe_delivered = true;
+  box.submit(message(1, Priority::kBulk, mailing.sink()));
+  ASSERT_EQ(transport_.calls.size(), 1u);
+  transport_.calls[0].reply(timeout);
+  executor_.advance(options_.retry_max);
+  EXPECT_EQ(transport_.calls.size(), 1u);
+  ASSERT_EQ(mailing.results.size(), 1u);
+  EXPECT_EQ(mailing.results[0].error.description.rfind(kMaybeDelivered, 0), 0u);
+
+  box.submit(message(2, Priority::kInteractive, reply.sink()));
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[1].reply(timeout);
+  executor_.advance(options_.retry_max);
+  ASSERT_EQ(transport_.calls.size(), 3u);  // sent again
+  transport_.calls[2].reply(ok());
+  ASSERT_EQ(reply.results.size(), 1u);
+  EXPECT_TRUE(reply.results[0].ok);
+
+  // A mailing message that never left (connection refused) is retried as before.
+  Reports refused;
+  box.submit(message(3, Priority::kBulk, refused.sink()));
+  ASSERT_EQ(transport_.calls.size(), 4u);
+  transport_.calls[3].reply(error(0, "Couldn't connect to server"));
+  executor_.advance(options_.retry_max);
+  EXPECT_EQ(transport_.calls.size(), 5u);
+}
+
 TEST_F(OutboxTest, QueuedCallDroppedAtDeadline) {
   options_.private_chat_burst = 1;
   auto& box = make();
@@ -232,6 +267,72 @@ TEST_F(OutboxTest, QueuedCallDroppedAtDeadline) {
   executor_.advance(5s);
   EXPECT_EQ(transport_.calls.size(), 1u);
   EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kDeadline), 1u);
+}
+
+// A module that loops sending to one chat is refused once the chat's queue is full; other
+// chats are not affected, and the refusal is counted (issue 10: no unbounded queues).
+TEST_F(OutboxTest, AChatsQueueIsBounded) {
+  options_.max_queued_per_chat = 3;
+  auto& box = make();
+  transport_.auto_ok = true;
+  Reports reports;
+  for (int i = 0; i < 5; ++i) box.submit(message(1, Priority::kInteractive, reports.sink()));
+  box.submit(message(2, Priority::kInteractive, reports.sink()));
+  executor_.advance(1ms);  // refusals are posted
+  // 1 sent at once, 3 queued behind it, 1 refused; chat 2 unaffected.
+  ASSERT_EQ(reports.results.size(), 3u);
+  const auto refused = std::count_if(reports.results.begin(), reports.results.end(),
+                                     [](auto& r) { return r.error.description == kChatQueueFull; });
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kOverflow), 1u);
+  executor_.advance(10s);
+  EXPECT_EQ(transport_.calls.size(), 5u);
+}
+
+// The whole queue is bounded too, and a mailing hits its half of the bound first, so replies
+// still find room.
+TEST_F(OutboxTest, TheOutboxIsBoundedAndBulkStopsAtHalf) {
+  options_.max_queued = 8;
+  options_.global_rate = 1;
+  auto& box = make();
+  Reports bulk;
+  Reports replies;
+  for (int i = 0; i < 10; ++i) box.submit(message(100 + i, Priority::kBulk, bulk.sink()));
+  for (int i = 0; i < 6; ++i) box.submit(message(200 + i, Priority::kInteractive, replies.sink()));
+  executor_.advance(1ms);
+  // One bulk call leaves at once (the window is empty), four wait, the other five are refused.
+  ASSERT_EQ(transport_.calls.size(), 1u);
+  ASSERT_EQ(bulk.results.size(), 5u);
+  for (const auto& r : bulk.results) EXPECT_EQ(r.error.description, kOutboxFull);
+  // Replies wait for the window's next second: four fit up to the bound of 8, two are refused.
+  ASSERT_EQ(replies.results.size(), 2u);
+  for (const auto& r : replies.results) EXPECT_EQ(r.error.description, kOutboxFull);
+  const SchedulerStats stats = box.stats();
+  EXPECT_EQ(stats.queued[index_of(Priority::kBulk)], 4u);
+  EXPECT_EQ(stats.queued[index_of(Priority::kInteractive)], 4u);
+  EXPECT_EQ(box.metrics().count(Priority::kBulk, CallOutcome::kOverflow), 5u);
+}
+
+// After a 429 storm a user gets the answer to what they do now, not minutes-old replies: an
+// interactive call not started within interactive_deadline is dropped as "deadline exceeded".
+TEST_F(OutboxTest, RepliesHaveADefaultDeadline) {
+  options_.interactive_deadline = 30s;
+  auto& box = make();
+  Reports reports;
+  box.submit(message(1, Priority::kInteractive, reports.sink()));
+  ASSERT_EQ(transport_.calls.size(), 1u);
+  transport_.calls[0].reply(error(429, "Too Many Requests: retry after 60", 60));
+  executor_.advance(31s);
+  ASSERT_EQ(reports.results.size(), 1u);
+  EXPECT_EQ(reports.results[0].error.description, kDeadlineExceeded);
+  // A mailing has no default deadline: it waits as long as Telegram asks.
+  Reports bulk;
+  box.submit(message(2, Priority::kBulk, bulk.sink()));
+  ASSERT_EQ(transport_.calls.size(), 2u);
+  transport_.calls[1].reply(error(429, "Too Many Requests: retry after 60", 60));
+  executor_.advance(61s);
+  EXPECT_TRUE(bulk.results.empty());
+  EXPECT_EQ(transport_.calls.size(), 3u);
 }
 
 TEST_F(OutboxTest, BlockedUserIsReportedDistinctly) {

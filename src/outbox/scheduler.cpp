@@ -81,6 +81,17 @@ JobId Scheduler::enqueue(Job job) {
   return id;
 }
 
+std::size_t Scheduler::queued_total() const {
+  std::size_t total = 0;
+  for (std::size_t n : queued_) total += n;
+  return total;
+}
+
+std::size_t Scheduler::queued_for_chat(std::int64_t key) const {
+  const auto it = chats_.find(key);
+  return it == chats_.end() ? 0 : it->second.queued;
+}
+
 void Scheduler::make_ready(std::int64_t key, Chat& chat, std::size_t cls) {
   chat.lanes[cls].state = LaneState::kReady;
   ring_[cls].push_back(key);
@@ -391,6 +402,13 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
     if (++job.rate_limited > options_.max_rate_limited_retries) return finish(result);
   } else if (error.error_code == 0 || error.error_code >= 500) {
     if (job.attempts >= options_.max_attempts) return finish(result);
+    // A mailing promises each recipient at most one copy; a reply would rather arrive twice than
+    // not at all, so only bulk sends are given up when Telegram may have carried them out.
+    if (error.maybe_delivered && job.kind == CallKind::kSend && job.priority == Priority::kBulk) {
+      telegram::ApiResult unknown = result;
+      unknown.error.description = std::string(kMaybeDelivered) + " (" + error.description + ")";
+      return finish(std::move(unknown));
+    }
     job.not_before = now + retry_backoff_.delay(job.attempts);
   } else {
     return finish(result);  // 400, 403, ...: retrying would get the same answer

@@ -94,7 +94,12 @@ class Scheduler {
   // Removes and returns every queued call (of one class, or all), in submission order.
   [[nodiscard]] std::vector<Job> take_queued(std::optional<Priority> only = std::nullopt);
 
+  [[nodiscard]] const OutboxOptions& options() const { return options_; }
   [[nodiscard]] std::size_t queued(Priority p) const { return queued_[index_of(p)]; }
+  // Calls waiting (not in flight) in every class.
+  [[nodiscard]] std::size_t queued_total() const;
+  // Calls waiting (not in flight) for the chat with this key (chat_key_of); 0 when none.
+  [[nodiscard]] std::size_t queued_for_chat(std::int64_t key) const;
   // Calls in flight that count toward the cap (long polls excluded).
   [[nodiscard]] std::size_t in_flight_capped() const { return in_flight_capped_; }
   [[nodiscard]] std::size_t in_flight_limit() const;

@@ -109,10 +109,10 @@ std::variant<const StoredFile*, ApiError> media_param(Call& call, std::string_vi
   const std::string ref(v.as_string());
   if (const StoredFile* known = call.bot.find_file(ref)) return known;
   if (ref.starts_with("http://") || ref.starts_with("https://")) {
-    // The sandbox never fetches URLs; it files the reference as an empty upload.
+    // Filed as an empty upload with its link; the web chat has the sandbox fetch it when shown.
     const auto slash = ref.find_last_of('/');
     return &call.bot.store_file(std::string(field),
-                                UploadedFile{ref.substr(slash + 1), "", std::string()});
+                                UploadedFile{ref.substr(slash + 1), "", std::string()}, ref);
   }
   return bad_request("wrong file identifier/HTTP URL specified");
 }

@@ -136,7 +136,11 @@ void ControlApi::handle(const net::HttpRequest& request, net::Respond respond) {
   } else if (method == "POST" && route == "users/block") {
     result = block_user(body);
   } else if (method == "POST" && route == "users") {
-    result = add_users(body);
+    result = body.contains("users") ? add_named_users(body) : add_users(body);
+  } else if (method == "GET" && route == "users") {
+    result = list_users(query);
+  } else if (method == "POST" && route == "chats/clear") {
+    result = clear_chat(body);
   } else if (method == "GET" && route == "stats") {
     result = stats(query);
   } else if (method == "GET" && route == "chats/messages") {
@@ -174,6 +178,7 @@ ControlApi::Result ControlApi::list_bots() {
   for (const auto& [token, bot] : state_.bots()) {
     json::object me = bot->me_json();
     me["token"] = token;
+    me["commands"] = bot->menu_commands();
     out.push_back(std::move(me));
   }
   return json::value(std::move(out));
@@ -378,7 +383,7 @@ ControlApi::Result ControlApi::chat_messages(const json::object& query) {
   if (!chat_id) return invalid("chat_id is required");
   json::array out;
   if (const Chat* chat = bot->find_chat(*chat_id)) {
-    for (const Message& m : chat->messages) out.push_back(Bot::message_view(m));
+    for (const Message& m : chat->messages) out.push_back(bot->web_view(m));
   }
   return json::value(std::move(out));
 }
@@ -455,6 +460,11 @@ void ControlApi::long_poll(const json::object& query, bool events, net::Respond 
   const std::int64_t wait_ms =
       std::clamp<std::int64_t>(get_int(query, "wait_ms").value_or(0), 0, kMaxWaitMs);
   auto items = poll->feed->since(poll->key, poll->since, poll->filter);
+  if (events && poll->since > poll->feed->last_seq()) {
+    // The page counts from an earlier sandbox (it restarted with the tab open): tell it at once
+    // where this one is, so it reloads its view instead of waiting for numbers it already saw.
+    items.push_back(json::object{{"kind", "reset"}, {"seq", poll->feed->last_seq()}});
+  }
   if (!items.empty() || wait_ms == 0) {
     poll->respond(ok_response(std::move(items)));
     return;

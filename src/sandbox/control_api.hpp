@@ -8,6 +8,7 @@
 //   GET  /control/events?token&since&wait_ms[&chat_id]
 //   POST /control/faults, DELETE /control/faults  POST /control/limits (GET: current settings)
 //   POST /control/clock/advance (manual clock only)
+//   GET  /control/users?token                 POST /control/chats/clear   (control_web.cpp)
 // Used on the event loop thread only.
 #pragma once
 
@@ -55,6 +56,11 @@ class ControlApi {
   Result raw_update(const boost::json::object& body);
   Result block_user(const boost::json::object& body);
   Result add_users(const boost::json::object& body);
+  // The web chat's routes (control_web.cpp): named users (the demo's admins), who is known, and
+  // "Reset chat".
+  Result add_named_users(const boost::json::object& body);
+  Result list_users(const boost::json::object& query);
+  Result clear_chat(const boost::json::object& body);
   Result stats(const boost::json::object& query);
   Result chat_messages(const boost::json::object& query);
   Result add_fault(const boost::json::object& body);

@@ -108,10 +108,41 @@ void Sandbox::serve_file(const net::HttpRequest& request, net::Respond& respond)
     respond(not_found());
     return;
   }
+  if (file->data->empty() && !file->url.empty()) {
+    fetch_linked(*bot, *file, std::move(respond));  // NOLINT: respond is ours to move
+    return;
+  }
   net::HttpResponse response;
   response.content_type = file->mime_type;
   response.body = *file->data;
   respond(std::move(response));
+}
+
+// A media link the bot sent (sendPhoto with an https:// URL) is fetched the first time the web chat
+// shows it, as Telegram fetches it on send; what cannot be fetched answers 404 and the page draws
+// a placeholder with the file's name.
+void Sandbox::fetch_linked(Bot& bot, const StoredFile& file, net::Respond respond) {
+  constexpr std::size_t kMaxBytes = 20 * 1024 * 1024;
+  net::HttpClientRequest request;
+  request.url = file.url;
+  request.timeout = std::chrono::seconds(10);
+  client_->send(std::move(request), [this, token = bot.token(), file_id = file.file_id,
+                                     respond = std::move(respond)](net::HttpClientResponse r) {
+    Bot* owner = state_->find_bot(token);
+    if (r.status != 200 || r.body.empty() || r.body.size() > kMaxBytes || owner == nullptr) {
+      COREBOT_LOG_DEBUG("sandbox: cannot fetch {}: {}", file_id,
+                        r.status ? std::to_string(r.status) : r.error);
+      respond(not_found());
+      return;
+    }
+    const auto found = net::find_header(r.headers, "Content-Type");
+    std::string type = found ? std::string(*found) : std::string();
+    net::HttpResponse response;
+    response.content_type = type.empty() ? "application/octet-stream" : type;
+    response.body = r.body;
+    owner->set_file_data(file_id, std::move(r.body), std::move(type));
+    respond(std::move(response));
+  });
 }
 
 }  // namespace corebot::sandbox

@@ -66,6 +66,7 @@ class Sandbox {
  private:
   void route(const net::HttpRequest& request, net::Respond respond);
   void serve_file(const net::HttpRequest& request, net::Respond& respond);
+  void fetch_linked(Bot& bot, const StoredFile& file, net::Respond respond);
 
   net::EventLoop& loop_;
   SandboxOptions options_;

@@ -1,5 +1,7 @@
 #include "sandbox/state.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -113,9 +115,9 @@ void Bot::message_deleted(Message& message) {
 }
 
 void Bot::emit(std::string_view kind, const Message& message) {
-  events.add(token_,
-             json::object{
-                 {"kind", kind}, {"chat_id", message.chat_id}, {"message", message_view(message)}});
+  events.add(
+      token_,
+      json::object{{"kind", kind}, {"chat_id", message.chat_id}, {"message", web_view(message)}});
 }
 
 std::optional<std::int64_t> Bot::enqueue(std::string kind, json::object body, bool bypass_filter) {
@@ -154,7 +156,7 @@ std::vector<const Update*> Bot::confirm_and_peek(std::int64_t offset, std::size_
   return out;
 }
 
-const StoredFile& Bot::store_file(std::string kind, const UploadedFile& upload) {
+const StoredFile& Bot::store_file(std::string kind, const UploadedFile& upload, std::string url) {
   const std::uint64_t n = next_file_++;
   StoredFile file;
   // Telegram's ids are opaque; ours encode the bot and a counter so they differ across bots.
@@ -164,6 +166,7 @@ const StoredFile& Bot::store_file(std::string kind, const UploadedFile& upload) 
   file.file_name = upload.filename;
   file.mime_type = upload.content_type.empty() ? "application/octet-stream" : upload.content_type;
   file.data = std::make_shared<const std::string>(upload.data);
+  file.url = std::move(url);
   auto [it, inserted] = files_.emplace(file.file_id, std::move(file));
   return it->second;
 }
@@ -171,6 +174,18 @@ const StoredFile& Bot::store_file(std::string kind, const UploadedFile& upload) 
 const StoredFile* Bot::find_file(std::string_view file_id) const {
   auto it = files_.find(file_id);
   return it == files_.end() ? nullptr : &it->second;
+}
+
+void Bot::set_file_data(std::string_view file_id, std::string data, std::string mime_type) {
+  auto it = files_.find(file_id);
+  if (it == files_.end()) return;
+  it->second.data = std::make_shared<const std::string>(std::move(data));
+  if (!mime_type.empty()) it->second.mime_type = std::move(mime_type);
+}
+
+void Bot::clear_chat(Chat& chat) {
+  chat.messages.clear();
+  events.add(token_, json::object{{"kind", "cleared"}, {"chat_id", chat.id}});
 }
 
 CallbackQuery& Bot::add_callback_query(std::int64_t user_id, std::int64_t chat_id,
@@ -274,6 +289,32 @@ json::object Bot::message_view(const Message& message) {
   }
   if (const json::value* contact = message.content.if_contains("contact")) {
     out["contact"] = *contact;
+  }
+  return out;
+}
+
+json::object Bot::web_view(const Message& message) const {
+  json::object out = message_view(message);
+  if (!message.from_bot) {
+    auto user = users_.find(message.from_user_id);
+    if (user != users_.end()) out["from_name"] = user->second.first_name;
+  }
+  const bool photo = !message.photo_file_id.empty();
+  const std::string& id = photo ? message.photo_file_id : message.document_file_id;
+  if (const StoredFile* file = id.empty() ? nullptr : find_file(id)) {
+    out["media"] = json::object{{"kind", photo ? "photo" : "document"},
+                                {"file_id", file->file_id},
+                                {"file_name", file->file_name},
+                                {"url", file->url}};
+  }
+  return out;
+}
+
+json::object Bot::menu_commands() const {
+  const std::string default_scope = json::serialize(json::object{{"type", "default"}}) + "|";
+  json::object out;
+  for (const auto& [key, list] : commands) {
+    if (key.starts_with(default_scope)) out[key.substr(default_scope.size())] = list;
   }
   return out;
 }

@@ -31,6 +31,7 @@ struct User {
   std::string username;
   std::string language_code;
   bool blocked = false;  // the user blocked the bot: sends to them answer 403
+  std::string role;      // what the web chat calls this user ("admin" for the demo's admins)
 };
 
 struct Message {
@@ -69,6 +70,7 @@ struct StoredFile {
   std::string file_name;
   std::string mime_type;
   std::shared_ptr<const std::string> data;
+  std::string url;  // the http(s) link the bot sent instead of bytes; fetched when first shown
 };
 
 struct CallbackQuery {
@@ -136,8 +138,14 @@ class Bot {
   std::map<std::string, boost::json::array> commands;  // key: scope JSON + "|" + language_code
 
   // Files: an upload gets a new file_id; lookups by id.
-  const StoredFile& store_file(std::string kind, const UploadedFile& upload);
+  // `url`: the link a bot sent instead of an upload (the bytes come later, set_file_data).
+  const StoredFile& store_file(std::string kind, const UploadedFile& upload, std::string url = {});
   [[nodiscard]] const StoredFile* find_file(std::string_view file_id) const;
+  // Fills a linked file's bytes once fetched (a no-op for an unknown id).
+  void set_file_data(std::string_view file_id, std::string data, std::string mime_type);
+  [[nodiscard]] const std::map<std::int64_t, User>& users() const { return users_; }
+  // Forgets a chat's messages (the web chat's "Reset chat"); ids go on, a "cleared" event follows.
+  void clear_chat(Chat& chat);
 
   // Callback queries created by the control API.
   CallbackQuery& add_callback_query(std::int64_t user_id, std::int64_t chat_id,
@@ -151,6 +159,11 @@ class Bot {
   [[nodiscard]] boost::json::object message_json(const Message& message) const;
   // The control API's view of a message (from_bot, edited, deleted, date_ms, ...).
   [[nodiscard]] static boost::json::object message_view(const Message& message);
+  // message_view plus what the web chat draws: "from_name" (the sender's first name), and
+  // "media": {"kind", "file_id", "file_name", "url"} for a photo or document.
+  [[nodiscard]] boost::json::object web_view(const Message& message) const;
+  // The command menu (setMyCommands, default scope) by language code ("" for all languages).
+  [[nodiscard]] boost::json::object menu_commands() const;
 
   // Bot API calls under this bot's token answered so far: method -> HTTP status (0 for a dropped
   // connection) -> count. Unlike the call log (a bounded Feed) these never forget.

@@ -35,6 +35,10 @@ struct ApiError {
   std::string description;
   std::optional<int> retry_after;  // parameters.retry_after on 429
   std::optional<std::int64_t> migrate_to_chat_id;
+  // A transport failure after the request left (a timeout waiting for the answer): Telegram may
+  // have carried the call out. The outbox does not repeat such a mailing message (see
+  // docs/outbox.md, "Timeouts").
+  bool maybe_delivered = false;
   [[nodiscard]] bool transport() const { return error_code == 0; }
   [[nodiscard]] bool retryable() const {
     return error_code == 0 || error_code == 429 || error_code >= 500;

@@ -76,7 +76,9 @@ void BotApiClient::call(ApiRequest request, Callback done) {
     }
   }
   http_.send(std::move(http_request), [done = std::move(done)](net::HttpClientResponse response) {
-    done(parse_response(response.status, response.body, response.error));
+    ApiResult result = parse_response(response.status, response.body, response.error);
+    result.error.maybe_delivered = response.status == 0 && response.maybe_sent;
+    done(std::move(result));
   });
 }
 

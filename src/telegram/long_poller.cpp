@@ -9,23 +9,70 @@
 namespace corebot::telegram {
 namespace json = boost::json;
 
+namespace {
+
+std::optional<std::int64_t> id_of(const json::value& update) {
+  if (const auto* o = update.if_object()) {
+    if (auto it = o->find("update_id"); it != o->end() && it->value().is_int64()) {
+      return it->value().get_int64();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// The batch in hand. It is released (confirmed with the next getUpdates) when every update in it
+// was handled, or when those still unhandled were parked.
+struct LongPoller::Batch {
+  json::array updates;  // kept for parking
+  std::vector<bool> handled;
+  std::size_t remaining = 0;
+  std::int64_t last = 0;  // the highest update_id, or offset - 1
+  bool released = false;
+  bool parking = false;                // a park() is in flight
+  bool parked = false;                 // the unhandled ones are in the inbox
+  std::vector<std::size_t> to_unpark;  // parked indices (the inbox forgets them once handled)
+};
+
 LongPoller::LongPoller(core::Executor& executor, ApiTransport transport, LongPollerOptions options,
-                       DeliverUpdate deliver, FatalError fatal)
+                       DeliverUpdate deliver, FatalError fatal, UpdateInbox* inbox)
     : executor_(executor),
       transport_(std::move(transport)),
       options_(std::move(options)),
       deliver_(std::move(deliver)),
       fatal_(std::move(fatal)),
+      inbox_(inbox),
       backoff_(options_.backoff, options_.backoff_seed.value_or(core::Backoff::random_seed())) {}
 
 LongPoller::~LongPoller() {
   *alive_ = false;
   if (retry_timer_) executor_.cancel(*retry_timer_);
+  if (park_timer_) executor_.cancel(*park_timer_);
 }
 
 void LongPoller::start() {
   stopping_ = false;
-  poll();
+  if (inbox_ == nullptr) return poll();
+  std::weak_ptr<bool> alive = alive_;
+  inbox_->load([this, alive](std::vector<json::value> parked) {
+    if (!alive.lock()) return;
+    deliver_parked(std::move(parked));
+    poll();
+  });
+}
+
+void LongPoller::deliver_parked(std::vector<json::value> updates) {
+  // Below the offset Telegram has: handed over before the first poll, so each chat's parked
+  // updates come before its new ones.
+  std::weak_ptr<bool> alive = alive_;
+  for (json::value& update : updates) {
+    ++parked_;
+    const auto id = id_of(update);
+    deliver_(std::move(update), [this, alive, id] {
+      if (alive.lock() && id) inbox_->unpark(*id);
+    });
+  }
 }
 
 void LongPoller::stop(std::function<void()> stopped) {
@@ -54,11 +101,11 @@ void LongPoller::poll() {
   transport_({"getUpdates", std::move(params), {}}, [this, alive](ApiResult result) {
     if (!alive.lock()) return;
     polling_offset_.reset();
-    on_result(result);
+    on_result(std::move(result));
   });
 }
 
-void LongPoller::on_result(const ApiResult& result) {
+void LongPoller::on_result(ApiResult result) {
   if (stopping_) return finish_stop();  // not handled, so not confirmed: re-delivered later
   if (!result.ok) {
     const ApiError& e = result.error;
@@ -67,38 +114,97 @@ void LongPoller::on_result(const ApiResult& result) {
                                      : "getUpdates failed: " + std::to_string(e.error_code) + " " +
                                            e.description);
   }
-  const json::array* updates = result.result.if_array();
+  json::array* updates = result.result.if_array();
   if (!updates) return retry_later("getUpdates returned something other than an array");
   backoff_.reset();
   ++batches_;
   if (updates->empty()) return poll();
-  on_batch(*updates);
+  on_batch(std::move(*updates));
 }
 
-void LongPoller::on_batch(const json::array& updates) {
+void LongPoller::on_batch(json::array updates) {
+  auto batch = std::make_shared<Batch>();
   // Every update counts toward the offset, even one we cannot use, or it would come back forever.
-  std::int64_t last = offset_ - 1;
+  batch->last = offset_ - 1;
   for (const auto& u : updates) {
-    if (const auto* o = u.if_object()) {
-      if (auto it = o->find("update_id"); it != o->end() && it->value().is_int64()) {
-        last = std::max(last, it->value().get_int64());
-      }
-    }
+    if (const auto id = id_of(u)) batch->last = std::max(batch->last, *id);
   }
+  batch->remaining = updates.size();
+  batch->handled.assign(updates.size(), false);
+  batch->updates = std::move(updates);
   batch_in_hand_ = true;
-  auto remaining = std::make_shared<std::size_t>(updates.size());
   std::weak_ptr<bool> alive = alive_;
-  for (const auto& u : updates) {
-    deliver_(u, [this, alive, remaining, last] {
-      if (!alive.lock() || --*remaining > 0) return;
-      batch_in_hand_ = false;
-      if (last >= offset_) {
-        offset_ = last + 1;
-        confirmed_ = false;
+  for (std::size_t i = 0; i < batch->updates.size(); ++i) {
+    deliver_(batch->updates[i], [this, alive, batch, i] {
+      if (!alive.lock() || batch->handled[i]) return;
+      batch->handled[i] = true;
+      if (batch->parked) {
+        if (const auto id = id_of(batch->updates[i])) inbox_->unpark(*id);
+      } else if (--batch->remaining == 0) {
+        batch_done(batch);
       }
-      poll();
     });
   }
+  if (inbox_ != nullptr && !batch->released) {
+    park_timer_ = executor_.after(options_.park_after, [this, alive, batch] {
+      if (!alive.lock()) return;
+      park_timer_.reset();
+      park(batch);
+    });
+  }
+}
+
+void LongPoller::batch_done(const std::shared_ptr<Batch>& batch) {
+  if (batch->released) return;
+  batch->released = true;
+  if (park_timer_) {
+    executor_.cancel(*park_timer_);
+    park_timer_.reset();
+  }
+  batch_in_hand_ = false;
+  if (batch->last >= offset_) {
+    offset_ = batch->last + 1;
+    confirmed_ = false;
+  }
+  poll();
+}
+
+void LongPoller::park(const std::shared_ptr<Batch>& batch) {
+  if (batch->released || batch->parking) return;
+  std::vector<json::value> unhandled;
+  std::vector<std::size_t> indices;
+  for (std::size_t i = 0; i < batch->updates.size(); ++i) {
+    if (!batch->handled[i]) {
+      unhandled.push_back(batch->updates[i]);
+      indices.push_back(i);
+    }
+  }
+  COREBOT_LOG_INFO("polling: {} update(s) still being handled after {} ms: parked, polling goes on",
+                   unhandled.size(), core::to_millis(options_.park_after));
+  batch->parking = true;
+  std::weak_ptr<bool> alive = alive_;
+  inbox_->park(std::move(unhandled), [this, alive, batch, indices](bool ok) {
+    if (!alive.lock()) return;
+    batch->parking = false;
+    if (ok) {
+      parked_ += indices.size();
+      batch->parked = true;
+      for (std::size_t i : indices) {
+        // Handled while being parked: the inbox must not hand it over again.
+        if (batch->handled[i]) {
+          if (const auto id = id_of(batch->updates[i])) inbox_->unpark(*id);
+        }
+      }
+      return batch_done(batch);
+    }
+    if (batch->released) return;  // every update finished meanwhile: nothing to park
+    COREBOT_LOG_WARN("polling: cannot park slow updates (the store failed); waiting for them");
+    park_timer_ = executor_.after(options_.park_after, [this, alive, batch] {
+      if (!alive.lock()) return;
+      park_timer_.reset();
+      park(batch);
+    });
+  });
 }
 
 void LongPoller::retry_later(const std::string& why) {

@@ -1,6 +1,12 @@
 // Receives updates with getUpdates. A batch is confirmed (the next offset sent to Telegram) only
 // after every update in it was handled, so a crash re-delivers rather than loses updates; an
 // update without a usable update_id still counts toward the offset, or it would come back forever.
+//
+// A slow update must not hold every other chat: with an UpdateInbox, the updates of a batch still
+// unhandled `park_after` after it arrived are parked (stored durably), then the batch is confirmed
+// and polling goes on; a parked update is unparked once handled, and start() first hands over
+// whatever a crash left parked. So nothing is lost either way, and a chat that waits on a slow
+// module (or a store that hangs) costs the other chats at most `park_after`.
 // Transport errors, 5xx and 409 (a webhook is set, or another instance polls) are logged and
 // retried after core::Backoff's delay, which a successful getUpdates resets; 401/404 (the token
 // was rejected) are fatal and end polling.
@@ -15,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include "core/backoff.hpp"
 #include "core/executor.hpp"
 #include "telegram/api_call.hpp"
@@ -28,20 +36,24 @@ struct LongPollerOptions {
   std::vector<std::string> allowed_updates;
   core::BackoffOptions backoff;               // delays between failed getUpdates
   std::optional<std::uint64_t> backoff_seed;  // jitter; unset: random (tests fix it)
+  // Unhandled this long after its batch arrived, an update is parked (with an inbox). 2 s: far
+  // above a normal update's few ms, so parking (a store write) happens only when something hangs.
+  core::Duration park_after = std::chrono::seconds(2);
 };
 
 class LongPoller {
  public:
   // Borrows the executor (it must outlive the poller). Production: transport wraps
   // BotApiClient::call and the executor runs on the engine's event loop.
+  // `inbox` (optional, borrowed) enables parking slow updates.
   LongPoller(core::Executor& executor, ApiTransport transport, LongPollerOptions options,
-             DeliverUpdate deliver, FatalError fatal);
+             DeliverUpdate deliver, FatalError fatal, UpdateInbox* inbox = nullptr);
   // Answers and `handled` callbacks arriving afterwards are ignored.
   ~LongPoller();
   LongPoller(const LongPoller&) = delete;
   LongPoller& operator=(const LongPoller&) = delete;
 
-  // Starts polling.
+  // Starts polling, after handing over the updates a previous run left parked.
   void start();
   // Stops after the batch in hand is handled. A long poll in flight already confirmed what was
   // handled before it (Telegram applies the offset when the call arrives), so it is left to end
@@ -55,11 +67,17 @@ class LongPoller {
   // The offset the next getUpdates sends: every update below it was handled.
   [[nodiscard]] std::int64_t next_offset() const { return offset_; }
   [[nodiscard]] std::uint64_t batches() const { return batches_; }
+  // Updates parked so far (and handed over from a previous run at start).
+  [[nodiscard]] std::uint64_t parked() const { return parked_; }
 
  private:
+  struct Batch;
   void poll();
-  void on_result(const ApiResult& result);
-  void on_batch(const boost::json::array& updates);
+  void on_result(ApiResult result);
+  void on_batch(boost::json::array updates);
+  void batch_done(const std::shared_ptr<Batch>& batch);
+  void park(const std::shared_ptr<Batch>& batch);
+  void deliver_parked(std::vector<boost::json::value> updates);
   void retry_later(const std::string& why);
   void finish_stop();
 
@@ -68,7 +86,10 @@ class LongPoller {
   LongPollerOptions options_;
   DeliverUpdate deliver_;
   FatalError fatal_;
+  UpdateInbox* inbox_;
   core::Backoff backoff_;
+  std::uint64_t parked_ = 0;
+  std::optional<core::Executor::TimerId> park_timer_;
   std::int64_t offset_ = 0;
   std::uint64_t batches_ = 0;
   bool stopping_ = false;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -281,6 +282,140 @@ TEST_F(LongPollerTest, DestroyedPollerCancelsItsTimerAndIgnoresLateAnswers) {
   poller_.reset();
   transport.reply(2, ok(updates({1})));
   EXPECT_TRUE(delivered.empty());
+}
+
+// An inbox in memory standing for the store: park() answers when the test says so.
+struct FakeInbox final : UpdateInbox {
+  std::map<std::int64_t, json::value> kept;
+  std::vector<std::function<void(bool)>> pending_parks;
+  std::vector<std::int64_t> unparked;
+  bool store_fails = false;
+
+  void park(std::vector<json::value> updates, std::function<void(bool)> done) override {
+    if (!store_fails) {
+      for (auto& u : updates) kept[u.at("update_id").as_int64()] = std::move(u);
+    }
+    pending_parks.push_back([this, done = std::move(done)](bool) { done(!store_fails); });
+  }
+  void finish_park() {
+    auto done = std::move(pending_parks.front());
+    pending_parks.erase(pending_parks.begin());
+    done(true);
+  }
+  void unpark(std::int64_t id) override {
+    unparked.push_back(id);
+    kept.erase(id);
+  }
+  void load(std::function<void(std::vector<json::value>)> done) override {
+    std::vector<json::value> out;
+    for (auto& [id, u] : kept) out.push_back(u);
+    done(std::move(out));
+  }
+};
+
+class ParkingTest : public LongPollerTest {
+ protected:
+  LongPoller& make_with_inbox() {
+    options_.backoff_seed = kSeed;
+    options_.park_after = 2s;
+    poller_ = std::make_unique<LongPoller>(executor, transport.fn(), options_, deliver_fn(),
+                                           fatal_fn(), &inbox_);
+    return *poller_;
+  }
+  FakeInbox inbox_;
+};
+
+// Without parking one slow update holds every chat: the next getUpdates waits for it.
+TEST_F(LongPollerTest, WithoutAnInboxASlowUpdateHoldsPolling) {
+  make().start();
+  transport.reply(0, ok(updates({10, 11})));
+  handled[0]();
+  executor.advance(1h);
+  EXPECT_EQ(calls(), 1u);
+}
+
+TEST_F(ParkingTest, ASlowUpdateIsParkedThenTheBatchIsConfirmedAndPollingGoesOn) {
+  auto& poller = make_with_inbox();
+  poller.start();
+  transport.reply(0, ok(updates({10, 11, 12})));
+  handled[0]();
+  handled[2]();
+  executor.advance(1999ms);
+  EXPECT_EQ(calls(), 1u) << "a normal update is not parked";
+  executor.advance(1ms);
+  // Only the unhandled one is parked; polling waits until it is stored.
+  ASSERT_EQ(inbox_.kept.size(), 1u);
+  EXPECT_TRUE(inbox_.kept.contains(11));
+  EXPECT_EQ(calls(), 1u);
+  inbox_.finish_park();
+  ASSERT_EQ(calls(), 2u);
+  EXPECT_EQ(offset(1), 13) << "confirmed past the parked update";
+  EXPECT_EQ(poller.parked(), 1u);
+  // The next batch is delivered while 11 is still being handled.
+  transport.reply(1, ok(updates({13})));
+  ASSERT_EQ(delivered.size(), 4u);
+  handled[3]();
+  ASSERT_EQ(calls(), 3u);
+  EXPECT_EQ(offset(2), 14);
+  // Once handled, the parked update leaves the inbox.
+  handled[1]();
+  EXPECT_EQ(inbox_.unparked, (std::vector<std::int64_t>{11}));
+  EXPECT_TRUE(inbox_.kept.empty());
+}
+
+// A crash after parking: the next run hands the parked update over before it polls, so it is
+// handled although Telegram will not send it again.
+TEST_F(ParkingTest, ACrashAfterParkingLosesNothing) {
+  make_with_inbox().start();
+  transport.reply(0, ok(updates({20, 21})));
+  handled[0]();
+  executor.advance(2s);
+  inbox_.finish_park();
+  ASSERT_EQ(calls(), 2u);
+  EXPECT_EQ(offset(1), 22);
+  poller_.reset();  // the crash: 21 was never handled
+  delivered.clear();
+  handled.clear();
+  make_with_inbox().start();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].at("update_id").as_int64(), 21);
+  EXPECT_EQ(calls(), 3u) << "polling starts after the hand-over";
+  handled[0]();
+  EXPECT_TRUE(inbox_.kept.empty());
+}
+
+// A crash before the park was stored: the batch was not confirmed, so Telegram sends it again.
+TEST_F(ParkingTest, ACrashBeforeTheParkWasStoredLeavesTheBatchToTelegram) {
+  make_with_inbox().start();
+  transport.reply(0, ok(updates({30, 31})));
+  executor.advance(2s);
+  EXPECT_EQ(calls(), 1u);
+  EXPECT_EQ(poller_->next_offset(), 0) << "nothing confirmed until the park is stored";
+}
+
+TEST_F(ParkingTest, AStoreThatFailsMeansWaitingAsBeforeAndTryingAgain) {
+  make_with_inbox().start();
+  inbox_.store_fails = true;
+  transport.reply(0, ok(updates({40})));
+  executor.advance(2s);
+  inbox_.finish_park();
+  EXPECT_EQ(calls(), 1u);
+  inbox_.store_fails = false;
+  executor.advance(2s);
+  inbox_.finish_park();
+  ASSERT_EQ(calls(), 2u);
+  EXPECT_EQ(offset(1), 41);
+}
+
+TEST_F(ParkingTest, AnUpdateHandledWhileBeingParkedLeavesTheInbox) {
+  make_with_inbox().start();
+  transport.reply(0, ok(updates({50})));
+  executor.advance(2s);
+  handled[0]();  // the batch is done: polling goes on at once
+  ASSERT_EQ(calls(), 2u);
+  inbox_.finish_park();
+  EXPECT_TRUE(inbox_.kept.empty());
+  EXPECT_EQ(calls(), 2u) << "no second poll from the late park";
 }
 
 }  // namespace

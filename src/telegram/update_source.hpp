@@ -4,9 +4,11 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "telegram/api_call.hpp"
 
@@ -14,6 +16,21 @@ namespace corebot::telegram {
 
 // Hands one update to the dispatcher; `handled` runs once the update was handled.
 using DeliverUpdate = std::function<void(boost::json::value update, std::function<void()> handled)>;
+// Durable parking for updates that take long to handle (telegram/long_poller.hpp): a parked update
+// may be confirmed to Telegram, since the engine handles it again from here after a crash.
+// Callbacks run on the poller's executor thread.
+class UpdateInbox {
+ public:
+  virtual ~UpdateInbox() = default;
+  // Stores `updates` durably; `done(true)` once they are, `done(false)` when the store failed.
+  virtual void park(std::vector<boost::json::value> updates, std::function<void(bool ok)> done) = 0;
+  // The update was handled: forget it (best effort; left over, it is handled again at the next
+  // start, which the engine tolerates as it tolerates Telegram's re-deliveries).
+  virtual void unpark(std::int64_t update_id) = 0;
+  // Every parked update, in update_id order (empty when the store failed, which is logged).
+  virtual void load(std::function<void(std::vector<boost::json::value>)> done) = 0;
+};
+
 // An error that retrying cannot fix (the token was rejected): the engine stops with it.
 using FatalError = std::function<void(const std::string& message)>;
 

@@ -9,7 +9,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import COREBOT, Bot, Sandbox, wait_for  # noqa: E402
+from harness import COREBOT, TOKEN, Bot, Sandbox, wait_for  # noqa: E402
 from content_helpers import EXAMPLES, ROOT, Chat, body  # noqa: E402
 
 ADMIN = 1009  # in the business card's Admins sheet
@@ -32,6 +32,7 @@ class Files:
 
     def __init__(self):
         self.body, self.type = b"", XLSX
+        self.hang_export = False  # /export/bot.xlsx waits for `release` too
         self.requests = []
         self.release = threading.Event()
         files = self
@@ -46,6 +47,8 @@ class Files:
                 elif self.path == "/hang":
                     files.release.wait(60)
                 elif self.path == "/export/bot.xlsx":
+                    if files.hang_export:
+                        files.release.wait(60)
                     self.send_response(200)
                     self.send_header("Content-Type", files.type)
                     self.send_header("Content-Length", str(len(files.body)))
@@ -84,13 +87,13 @@ class LinkSourceTest(unittest.TestCase):
         self.files.close()
         self.sandbox.close()
 
-    def start_bot(self, source, **content):
+    def start_bot(self, source, env=None, **content):
         config = os.path.join(self.sandbox.dir.name, "bot.toml")
         with open(config, "w") as f:
             f.write(f'[content]\nsource = "{source}"\n')
             for key, value in content.items():
                 f.write(f"{key} = {value}\n")
-        bot = Bot(self.sandbox, "--config", config)
+        bot = Bot(self.sandbox, "--config", config, env=env)
         self.bots.append(bot)
         return bot
 
@@ -158,6 +161,32 @@ class LinkSourceTest(unittest.TestCase):
         self.assertEqual(bot.wait_exit(), 2)
         self.assertIn("cannot download the spreadsheet: the download took longer than 1 s",
                       bot.output())
+
+    def test_a_slow_update_does_not_hold_other_users_and_survives_a_crash(self):
+        # An admin's /reload waits for a download that hangs: the update is parked after 2 s and
+        # polling goes on, so Ann is answered meanwhile; a kill -9 while it is parked loses
+        # nothing: the next run handles it again (issue 10, "one slow update holds polling").
+        bot = self.start_bot(self.files.url("/export/bot.xlsx"))
+        ann = Chat(self.sandbox, 1001, first_name="Ann")
+        admin = Chat(self.sandbox, ADMIN, first_name="Admin")
+        ann.send("/start")
+        ann.wait_text("wedding and portrait photographer")
+        self.files.hang_export = True
+        admin.send("/reload")
+        admin.wait_text("Reloading the content")
+        ann.send("/start")  # held behind /reload without parking, until the download ends
+        ann.wait_text("wedding and portrait photographer")
+        wait_for(lambda: "parked, polling goes on" in bot.output(), "the slow update parked")
+        stats = self.sandbox.control("GET", f"/control/stats?token={TOKEN}")
+        self.assertEqual(stats["pending_updates"], 0, "the parked /reload was confirmed")
+
+        bot.kill()
+        self.files.hang_export = False
+        second = self.start_bot(self.files.url("/export/bot.xlsx"),
+                                env={"COREBOT_STORE_URI": "sqlite://" + bot.store_path})
+        admin.wait_text("Content reloaded")
+        self.assertIn("handing over 1 update(s) parked by the last run", second.output())
+        self.files.release.set()
 
     def test_check_reads_links(self):
         good = subprocess.run([COREBOT, "check", self.files.url("/share")],

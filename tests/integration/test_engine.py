@@ -91,6 +91,29 @@ class EngineTest(unittest.TestCase):
         self.assertGreaterEqual(len(sends), 4, sends)
         self.assertEqual(len(bot_messages(self.sandbox.chat(3003))), 1, "delivered exactly once")
 
+    def test_health_says_degraded_while_telegram_throttles_the_bot(self):
+        # A 429 storm (429s for several chats within a second) halves the outbox's rate: /health
+        # says "degraded" and /admin/status why, and every reply still arrives (issue 10).
+        port = free_port()
+        self.start_bot(env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}",
+                            "COREBOT_ADMIN_TOKEN": "admin-secret-for-tests"})
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: http("GET", base + "/health")[0] == 200, "the admin endpoint")
+        self.assertEqual(http("GET", base + "/health")[1]["result"]["status"], "ok")
+        self.sandbox.control("POST", "/control/faults",
+                             {"method": "sendMessage", "kind": "429", "retry_after": 1, "count": 4})
+        users = [6001, 6002, 6003, 6004]
+        for user in users:
+            self.sandbox.message(user, "/start")
+        wait_for(lambda: http("GET", base + "/health")[1]["result"]["status"] == "degraded",
+                 "/health to say degraded")
+        status, body = http("GET", base + "/admin/status", None,
+                            {"Authorization": "Bearer admin-secret-for-tests"})
+        self.assertEqual(status, 200, body)
+        self.assertIn("429", " ".join(body["result"]["degraded_because"]))
+        for user in users:
+            self.menu_of(user)
+
     def test_wrong_token_stops_with_a_clear_message(self):
         bot = self.start_bot(token="999:not-registered")
         self.assertEqual(bot.wait_exit(), 2)

@@ -98,11 +98,26 @@ constexpr bool kAddressSanitizer = false;
 constexpr bool kAddressSanitizer = false;
 #endif
 
+// Descriptors the child may hold at once: stdio, its pipe, the spreadsheet, and what the parser
+// and the sanitizers' runtime open on the side.
+constexpr rlim_t kChildMaxFiles = 32;
+
 [[noreturn]] void run_child(int fd, const std::function<ReadResult()>& read, size_t memory_cap) {
   // The engine's signal handlers would wake the parent's event loop (they share its self-pipe):
   // a SIGTERM meant for the whole process group must just end the child.
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::signal(sig, SIG_DFL);
   ::signal(SIGPIPE, SIG_IGN);
+  // A parser bug must not reach what the engine holds open (the store, sockets to Telegram and
+  // users, the log) nor write files: the child keeps only its pipe and stdio, may open a few
+  // files (the spreadsheet itself) and write none (SIGXFSZ ignored, so a write fails with EFBIG
+  // instead of killing the child before it can say why).
+  if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
+  ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+  ::signal(SIGXFSZ, SIG_IGN);
+  const rlimit no_writes{0, 0};
+  ::setrlimit(RLIMIT_FSIZE, &no_writes);
+  const rlimit few_files{kChildMaxFiles, kChildMaxFiles};
+  ::setrlimit(RLIMIT_NOFILE, &few_files);
   if (memory_cap != 0) {
     const rlimit limit{memory_cap, memory_cap};
     ::setrlimit(RLIMIT_AS, &limit);

@@ -2,7 +2,12 @@
 // become a clear read error in the parent, and a good read must arrive exactly as read in-process.
 #include "content/reader/isolated_read.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 
 #include <chrono>
 #include <cstdlib>
@@ -138,6 +143,27 @@ TEST(IsolatedRead, AReaderThatWantsTooMuchMemoryGetsBadAlloc) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error, "not enough memory to read the file");
 #endif
+}
+
+// The child must not reach what the engine holds open (the store, sockets) nor write files.
+TEST(IsolatedRead, TheChildHoldsNoneOfTheParentsFilesAndWritesNone) {
+  const int inherited = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC: fork alone keeps it
+  ASSERT_GE(inherited, 0);
+  const std::string scratch = ::testing::TempDir() + "isolated_read_write_probe";
+  const ReadResult r = read_isolated(
+      [&]() -> ReadResult {
+        ReadResult out;
+        const bool closed = ::fcntl(inherited, F_GETFD) == -1 && errno == EBADF;
+        const int fd = ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const bool write_refused = fd >= 0 && ::write(fd, "x", 1) == -1 && errno == EFBIG;
+        out.error =
+            std::string(closed ? "closed" : "open") + "," + (write_refused ? "refused" : "written");
+        return out;
+      },
+      "probe.xlsx");
+  ::close(inherited);
+  std::remove(scratch.c_str());
+  EXPECT_EQ(r.error, "closed,refused");
 }
 
 // Inputs the fuzzers found that crash liborcus 0.17 itself (tests/fixtures/content/fuzz/README.md).

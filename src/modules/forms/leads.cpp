@@ -48,17 +48,73 @@ json::object make_lead(const Context& ctx, const std::string& form, const json::
 
 using Photos = std::vector<std::pair<std::string, std::string>>;  // label, file id
 
-void send_lead(Context& ctx, std::int64_t chat_id, const std::string& text, const Photos& photos) {
-  ctx.sender().call("sendMessage", {{"chat_id", chat_id}, {"text", text}}, Priority::kNotification);
+// One admin the lead goes to: by id, or by @username while the bot does not know their id.
+struct Recipient {
+  std::int64_t id = 0;
+  std::string username;
+  std::string label;  // for the log: "admin Anna (id 1009)"
+};
+
+std::string describe(const Admin& admin) {
+  std::string who = admin.name.empty() ? std::string("admin") : "admin " + admin.name;
+  return who + (admin.user_id != 0 ? " (id " + std::to_string(admin.user_id) + ")"
+                                   : " (@" + admin.username + ")");
+}
+
+// Telegram refuses a bot's first message to someone who never started it (400 "chat not found")
+// or who blocked it (403): such a lead is kept and sent when the admin writes to the bot.
+bool unreachable(const CallResult& r) {
+  return r.error_code == 403 ||
+         (r.error_code == 400 && r.description.find("chat not found") != std::string::npos);
+}
+
+void keep_for_later(Users* users, const Recipient& to, std::string method, json::object params,
+                    std::string reason) {
+  if (!users) return;
+  params.erase("chat_id");
+  users->hold_message(HeldMessage{.user_id = to.id,
+                                  .username = to.username,
+                                  .method = std::move(method),
+                                  .params = std::move(params),
+                                  .recipient = to.label,
+                                  .reason = std::move(reason)});
+}
+
+std::vector<std::pair<std::string, json::object>> lead_calls(const std::string& text,
+                                                             const Photos& photos) {
+  std::vector<std::pair<std::string, json::object>> calls;
+  calls.emplace_back("sendMessage", json::object{{"text", text}});
   for (const auto& [label, file] : photos) {
-    ctx.sender().call("sendPhoto", {{"chat_id", chat_id}, {"photo", file}, {"caption", label}},
-                      Priority::kNotification);
+    calls.emplace_back("sendPhoto", json::object{{"photo", file}, {"caption", label}});
+  }
+  return calls;
+}
+
+void send_lead(Context& ctx, const Recipient& to, const std::string& text, const Photos& photos) {
+  Users* users = ctx.users();
+  for (auto& call : lead_calls(text, photos)) {
+    std::string method = call.first;
+    if (to.id == 0) {  // never wrote: nothing to send to yet
+      keep_for_later(users, to, std::move(method), std::move(call.second),
+                     "they have never written to the bot");
+      continue;
+    }
+    json::object params = call.second;
+    params["chat_id"] = to.id;
+    ctx.sender().call(method, std::move(params), Priority::kNotification,
+                      [users, to, method, kept = std::move(call.second)](const CallResult& r) {
+                        if (r.ok) return;
+                        if (unreachable(r))
+                          return keep_for_later(users, to, method, kept, r.description);
+                        // Anything else was retried by the outbox; the lead stays in forms.leads.
+                      });
   }
 }
 
 // Sends the lead to every admin: those listed by id at once; those listed by @username once the
 // bot's users (corebot/users.hpp) tell their id, i.e. once they have written to the bot (Telegram
-// lets a bot write only to users who started it, and only by id).
+// lets a bot write only to users who started it, and only by id). What cannot reach an admin is
+// kept by Users::hold_message and sent when they write.
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
                    const json::object& answers, const std::string& form) {
   std::string who = user_field(ctx, "first_name");
@@ -83,25 +139,30 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
     }
   }
   std::set<std::int64_t> sent;
-  std::vector<std::string> usernames;
+  std::vector<const Admin*> by_name;
   for (const Admin& admin : content.admins()) {
     if (admin.user_id != 0 && sent.insert(admin.user_id).second) {
-      send_lead(ctx, admin.user_id, text, photos);
+      send_lead(ctx, Recipient{admin.user_id, {}, describe(admin)}, text, photos);
     } else if (admin.user_id == 0 && !admin.username.empty()) {
-      usernames.push_back(admin.username);
+      by_name.push_back(&admin);
     }
   }
   Users* users = ctx.users();
-  if (usernames.empty() || !users) return;
+  if (by_name.empty() || !users) return;
   // Whoever holds the @username now (Users resolves a name that changed hands to its newest
-  // holder). A failed lookup sends nothing more: the lead is saved in forms.leads either way.
+  // holder). Someone nobody with that name has written yet gets the lead kept for them; a failed
+  // lookup sends nothing more: the lead is saved in forms.leads either way.
   auto already = std::make_shared<std::set<std::int64_t>>(std::move(sent));
-  for (const std::string& name : usernames) {
-    users->find_by_username(name, [hold = ctx.hold(), text, photos, already](
-                                      std::optional<UserRecord> user, const std::string& error) {
-      if (!error.empty() || !user || !already->insert(user->id).second) return;
-      send_lead(*hold, user->id, text, photos);
-    });
+  for (const Admin* admin : by_name) {
+    users->find_by_username(
+        admin->username,
+        [hold = ctx.hold(), text, photos, already, name = admin->username,
+         label = describe(*admin)](std::optional<UserRecord> user, const std::string& error) {
+          if (!error.empty()) return;
+          if (!user) return send_lead(*hold, Recipient{0, name, label}, text, photos);
+          if (!already->insert(user->id).second) return;
+          send_lead(*hold, Recipient{user->id, name, label}, text, photos);
+        });
   }
 }
 

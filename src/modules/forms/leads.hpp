@@ -1,6 +1,7 @@
 // A confirmed form becomes a lead: saved in the store (collection FormsModule::kLeads) and sent
 // to every admin of the Admins sheet, those listed by @username once they have written to the
-// bot.
+// bot. A lead Telegram refuses to deliver to an admin who never started the bot (400 "chat not
+// found", 403) is kept (Users::hold_message) and sent when that admin writes.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -42,6 +42,9 @@ void show_choice(Context& ctx, const Content& content) {
   std::string text = ctx.text("choose_language", "Choose your language:");
   if (ctx.callback_message_id() != 0 && !callback_message_has_media(ctx)) {
     ctx.edit_text(ctx.callback_message_id(), std::move(text), std::move(params));
+  } else if (ctx.callback_message_id() != 0 && ctx.chat_id()) {
+    params["text"] = std::move(text);
+    replace_message(ctx, ctx.callback_message_id(), "sendMessage", std::move(params));
   } else {
     ctx.reply(std::move(text), std::move(params));
   }

@@ -92,22 +92,49 @@ bool callback_message_has_media(const Context& ctx) {
   return !message->get_object().contains("text");
 }
 
+// The pressed message is replaced by a new one: Telegram cannot edit a text message into a photo
+// or a photo's caption into a text page. The new page is sent first and the old message deleted
+// once it arrived, so the chat never piles up copies with live buttons (a bot may delete its own
+// messages for 48 h); when the delete is refused, the old message at least loses its buttons.
+void replace_message(Context& ctx, std::int64_t old_message_id, std::string method,
+                     json::object params) {
+  const std::int64_t chat_id = *ctx.chat_id();
+  params["chat_id"] = chat_id;
+  Sender& sender = ctx.sender();
+  sender.call(std::move(method), std::move(params), Priority::kInteractive,
+              [&sender, chat_id, old_message_id](const CallResult& sent) {
+                if (!sent.ok || old_message_id == 0) return;
+                sender.call("deleteMessage", {{"chat_id", chat_id}, {"message_id", old_message_id}},
+                            Priority::kInteractive,
+                            [&sender, chat_id, old_message_id](const CallResult& deleted) {
+                              if (deleted.ok) return;
+                              sender.call("editMessageReplyMarkup",
+                                          {{"chat_id", chat_id}, {"message_id", old_message_id}},
+                                          Priority::kInteractive);
+                            });
+              });
+}
+
 void show_page(Context& ctx, const Content& content, const Page& page,
                std::int64_t edit_message_id) {
   json::object params{{"reply_markup", page_markup(ctx, content, page)}};
   add_message_options(content, params);
   std::string text = ctx.localize(page.text);
+  if (!ctx.chat_id()) return;
+  // Pages that ask for a new message keep the pressed one, as the owner chose.
+  const std::int64_t replaced = page.new_message ? 0 : edit_message_id;
   if (!page.media.empty()) {
-    if (!ctx.chat_id()) return;
     params.erase("link_preview_options");
     auto [method, field] = media_method(page.media_kind);
-    params["chat_id"] = *ctx.chat_id();
     params[field] = page.media;
     params["caption"] = std::move(text);
-    ctx.sender().call(method, std::move(params), Priority::kInteractive);
-    return;
+    return replace_message(ctx, replaced, method, std::move(params));
   }
-  if (edit_message_id != 0 && !page.new_message && !callback_message_has_media(ctx)) {
+  if (replaced != 0 && callback_message_has_media(ctx)) {
+    params["text"] = std::move(text);
+    return replace_message(ctx, replaced, "sendMessage", std::move(params));
+  }
+  if (replaced != 0) {
     // An edit Telegram refuses (a message too old to edit, deleted...) becomes a new message.
     json::object again = params;
     ctx.edit_text(edit_message_id, text, std::move(params),

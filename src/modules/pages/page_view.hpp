@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <string>
 
 #include "corebot/content.hpp"
 #include "corebot/context.hpp"
@@ -20,9 +21,17 @@ boost::json::object page_markup(const Context& ctx, const Content& content, cons
 void add_message_options(const Content& content, boost::json::object& params);
 
 // Shows `page`: edits `edit_message_id` in place when that is possible (a text message, a page
-// without media that does not ask for a new message), otherwise sends a new message.
+// without media that does not ask for a new message); a page with media, or a text page reached
+// from a media message, replaces the pressed message (replace_message); a page that asks for a
+// new message is sent and the pressed one kept.
 void show_page(Context& ctx, const Content& content, const Page& page,
                std::int64_t edit_message_id = 0);
+
+// Sends `method` with `params` to the update's chat, then deletes `old_message_id` (when not 0)
+// once the new message arrived; a refused delete removes the old message's buttons instead. For a
+// page that cannot be edited in place (text <-> media): docs/spreadsheet-format.md.
+void replace_message(Context& ctx, std::int64_t old_message_id, std::string method,
+                     boost::json::object params);
 
 // The pressed message was a photo/document... whose text cannot be edited into a page.
 bool callback_message_has_media(const Context& ctx);

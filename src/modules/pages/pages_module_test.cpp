@@ -109,6 +109,46 @@ TEST_F(PagesFixture, ButtonEditsInPlaceUnlessMediaOrNewMessage) {
   EXPECT_EQ(sender.calls[1].method, "sendMessage") << "a photo's text cannot be edited";
 }
 
+// Navigation never piles up copies: a page that cannot be edited in place (text <-> media) is
+// sent anew and the pressed message deleted once it arrived; past the 48 h delete window the old
+// message at least loses its buttons. A "new message" page keeps the pressed one.
+TEST_F(PagesFixture, MediaAndTextPagesReplaceThePressedMessage) {
+  pages.on_update(*press("p:about", /*photo=*/true));
+  ASSERT_EQ(sender.calls.size(), 2u);
+  EXPECT_EQ(sender.calls[1].method, "sendMessage");
+  EXPECT_EQ(sender.calls[1].params.at("text").as_string(), "We are here.");
+  sender.calls[1].done(CallResult{.ok = true});
+  ASSERT_EQ(sender.calls.size(), 3u);
+  EXPECT_EQ(sender.calls[2].method, "deleteMessage");
+  EXPECT_EQ(sender.calls[2].params.at("message_id"), 10);
+  EXPECT_EQ(sender.calls[2].params.at("chat_id"), 5);
+  sender.calls[2].done(CallResult{
+      .ok = false, .error_code = 400, .description = "Bad Request: message can't be deleted"});
+  ASSERT_EQ(sender.calls.size(), 4u);
+  EXPECT_EQ(sender.calls[3].method, "editMessageReplyMarkup");
+  EXPECT_FALSE(sender.calls[3].params.contains("reply_markup"));
+
+  sender.calls.clear();
+  pages.on_update(*press("p:start"));  // from a text message to the page with a photo
+  ASSERT_EQ(sender.calls.size(), 2u);
+  EXPECT_EQ(sender.calls[1].method, "sendPhoto");
+  sender.calls[1].done(CallResult{.ok = true});
+  ASSERT_EQ(sender.calls.size(), 3u);
+  EXPECT_EQ(sender.calls[2].method, "deleteMessage");
+
+  sender.calls.clear();
+  pages.on_update(*press("p:start", /*photo=*/true));
+  sender.calls[1].done(CallResult{.ok = false, .error_code = 429, .description = "Too Many"});
+  EXPECT_EQ(sender.calls.size(), 2u) << "the old page stays when the new one did not arrive";
+
+  sender.calls.clear();
+  pages.on_update(*press("p:news", /*photo=*/true));
+  ASSERT_EQ(sender.calls.size(), 2u);
+  EXPECT_EQ(sender.calls[1].method, "sendMessage");
+  if (sender.calls[1].done) sender.calls[1].done(CallResult{.ok = true});
+  EXPECT_EQ(sender.calls.size(), 2u) << "new message = yes keeps the pressed message";
+}
+
 TEST_F(PagesFixture, RefusedEditFallsBackToANewMessage) {
   pages.on_update(*press("p:deep"));
   ASSERT_EQ(sender.calls.size(), 2u);
@@ -164,6 +204,16 @@ TEST_F(PagesFixture, LanguageChoiceSetsTheSessionAndShowsTheStartPage) {
   auto bogus = press("lang:xx");
   language.on_update(*bogus);
   EXPECT_FALSE(bogus->session().contains("lang"));
+}
+
+TEST_F(PagesFixture, LanguageChoiceFromAPhotoReplacesIt) {
+  language.on_update(*press("lang:menu", /*photo=*/true));
+  ASSERT_EQ(sender.calls.size(), 2u);
+  EXPECT_EQ(sender.calls[1].method, "sendMessage");
+  EXPECT_EQ(labels(sender.calls[1].params), (std::vector<std::string>{"EN", "RU"}));
+  sender.calls[1].done(CallResult{.ok = true});
+  ASSERT_EQ(sender.calls.size(), 3u);
+  EXPECT_EQ(sender.calls[2].method, "deleteMessage");
 }
 
 TEST(PagesContent, LanguageButtonsMustNameATextsColumn) {

@@ -1,0 +1,28 @@
+#include "app/health.hpp"
+
+#include <cmath>
+
+namespace corebot::app {
+
+Health assess_health(const HealthFigures& f, const HealthLimits& limits) {
+  Health h;
+  if (f.rate_factor < 1) {
+    h.reasons.push_back("Telegram answered 429 to many chats: sending at " +
+                        std::to_string(static_cast<int>(std::lround(f.rate_factor * 100))) +
+                        "% of the configured rate until it recovers");
+  }
+  if (f.replies_queued >= limits.replies_queued) {
+    h.reasons.push_back(std::to_string(f.replies_queued) + " replies are waiting to be sent");
+  }
+  if (f.updates_pending >= limits.updates_pending) {
+    h.reasons.push_back(std::to_string(f.updates_pending) + " updates are waiting to be handled");
+  }
+  if (f.users_pending_write >= limits.users_pending_write) {
+    h.reasons.push_back(std::to_string(f.users_pending_write) +
+                        " user records are waiting for the store");
+  }
+  h.status = f.stopping ? "stopping" : h.reasons.empty() ? "ok" : "degraded";
+  return h;
+}
+
+}  // namespace corebot::app
