@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "corebot/role.hpp"
+
 namespace corebot {
 
 // Callback data of a button that opens a page: kPageCallbackPrefix + page id ("p:prices").
@@ -53,6 +55,8 @@ struct Admin {
   std::int64_t user_id = 0;  // 0 when given as @username
   std::string username;      // without '@', lowercase; empty when given as an id
   std::string name;
+  // The `role` column (owner, admin, operator); kAdmin when empty.
+  Role role = Role::kAdmin;
 };
 
 // One data row of a module's sheet, with the values of the columns its ContentSheet declared.
@@ -98,7 +102,9 @@ class Content {
   // A setting's value as written (trimmed); nullopt when absent.
   [[nodiscard]] virtual std::optional<std::string_view> setting(std::string_view key) const = 0;
 
-  // Whether the user is listed in Admins (by id, or by @username ignoring case).
+  // Whether the user is listed in Admins (by id, or by @username ignoring case), whatever the
+  // role. The engine's role check (Context::role()) also binds @usernames to the first account
+  // that wrote with them; this one does not.
   [[nodiscard]] virtual bool is_admin(std::int64_t user_id, std::string_view username) const = 0;
   [[nodiscard]] virtual const std::vector<Admin>& admins() const = 0;
 

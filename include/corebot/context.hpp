@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "corebot/content.hpp"
+#include "corebot/role.hpp"
 #include "corebot/sender.hpp"
 
 namespace corebot {
@@ -39,9 +40,15 @@ class Context : public std::enable_shared_from_this<Context> {
   [[nodiscard]] std::string_view language_code() const { return language_code_; }
   // The sender's @username without '@', as Telegram spells it; empty when none.
   [[nodiscard]] std::string_view username() const { return username_; }
-  // Whether the sender is an admin of the bot: listed in the Admins sheet of this update's content
-  // (by id, or by @username ignoring case). False without content or without a sender.
-  [[nodiscard]] bool is_admin() const;
+  // The sender's role (corebot/role.hpp). In the engine: `[admin] owners` and the first-run
+  // owner are kOwner; otherwise the Admins sheet of this update's content decides, where an
+  // @username counts only for the account it is bound to (the first one that wrote with it).
+  // Without the engine (unit tests): the Admins sheet alone, by id or by @username. kNone without
+  // a sender.
+  [[nodiscard]] Role role() const;
+  // Whether the sender is an admin or the owner (role() >= Role::kAdmin). Operators are not:
+  // check role() for what they may do.
+  [[nodiscard]] bool is_admin() const { return role() >= Role::kAdmin; }
 
   // Message text or caption; empty when none.
   [[nodiscard]] std::string_view text() const { return text_; }
@@ -95,6 +102,8 @@ class Context : public std::enable_shared_from_this<Context> {
   // Engine side: the dispatcher fills these in before the modules run. Modules do not call them.
   void attach(std::shared_ptr<const Content> content, AsyncStore* store, Users* users = nullptr);
   void load_session(boost::json::object session);
+  // The sender's role as the engine resolved it (owners, bindings); role() uses it when set.
+  void set_role(Role role) { role_ = role; }
   // True when session() differs from what load_session() gave.
   [[nodiscard]] bool session_changed() const { return session_ != session_loaded_; }
 
@@ -120,6 +129,7 @@ class Context : public std::enable_shared_from_this<Context> {
   std::shared_ptr<const Content> content_;
   AsyncStore* store_ = nullptr;
   Users* users_ = nullptr;
+  std::optional<Role> role_;
   boost::json::object session_;
   boost::json::object session_loaded_;
 };

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "corebot/content.hpp"
 #include "corebot/context.hpp"
+#include "corebot/role.hpp"
 #include "corebot/services.hpp"
 
 namespace corebot {
@@ -27,12 +29,24 @@ struct CommandSpec {
   std::function<bool(const Content*)> offered;
 };
 
-// A button of the admin panel (/admin, shown to the bot's admins only). Pressing it sends the
-// callback data to the module like any callback of its prefix. Callback data can be forged by a
-// client, so the module checks ctx.is_admin() before acting on it.
+// A button of the admin panel (/admin, shown to the bot's admins only): the panel lists every
+// running module's entries, in registration order, to those whose role is at least `role`.
+// Pressing one sends the callback data to the module like any callback of its prefix. Callback
+// data can be forged by a client, so the module checks ctx.role() (or ctx.is_admin()) again
+// before acting on it.
 struct AdminMenuEntry {
   std::string title;          // button text in the admin menu
   std::string callback_data;  // must start with the module's callback prefix
+  Role role = Role::kAdmin;   // the lowest role that sees the button
+  // The title in other languages, by language code ("ru"); the admin's Telegram language picks
+  // one, `title` otherwise.
+  std::map<std::string, std::string, std::less<>> titles;
+};
+
+// One of the module's collections that the admin panel may export as a spreadsheet (Exports).
+struct ExportableCollection {
+  std::string collection;  // the module's own name for it: "leads" for "forms.leads"
+  std::string title;       // the button and sheet title: "Leads"
 };
 
 // What a module declares. The registry checks it; the dispatcher routes by it.
@@ -50,6 +64,8 @@ struct ModuleInfo {
   // it; kStop keeps it from the owner.
   bool sees_all_commands = false;
   std::vector<AdminMenuEntry> admin_menu;
+  // Collections admins (role kAdmin and up) may export as XLSX from the panel.
+  std::vector<ExportableCollection> exports;
 
   // Content (the owner's spreadsheet). The engine validates these with the core sheets at every
   // load; a module reads them through Context::content()->rows(name).

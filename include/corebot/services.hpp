@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "corebot/admin.hpp"
 #include "corebot/clock.hpp"
 #include "corebot/jobs.hpp"
 #include "corebot/sender.hpp"
@@ -126,6 +127,9 @@ class ModuleServices {
     (void)route;
     (void)handler;
   }
+  // --- The admin panel's engine side (corebot/admin.hpp) -----------------------------------
+  // Bindings, ownership, maintenance mode, the engine's figures, exportable collections.
+  [[nodiscard]] virtual AdminControl& admin() = 0;
 };
 
 }  // namespace corebot

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace corebot {
@@ -57,6 +58,40 @@ class Users {
   virtual void add_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void remove_tag(std::int64_t id, std::string tag, UsersDone done = {}) = 0;
   virtual void set_banned(std::int64_t id, bool banned, UsersDone done = {}) = 0;
+
+  // --- Statistics, search and listing (the admin panel) ------------------------------------
+  // The defaults answer "not available" (an implementation without them, e.g. a test fake).
+
+  // One UTC day of the 30-day series.
+  struct Day {
+    std::int64_t start_ms = 0;  // 00:00 UTC, Unix milliseconds
+    std::int64_t new_users = 0;
+    std::int64_t active_users = 0;  // users who sent anything that day
+  };
+  struct Statistics {
+    std::int64_t total = 0;
+    std::int64_t new_24h = 0, new_7d = 0, new_30d = 0;           // first seen within
+    std::int64_t active_24h = 0, active_7d = 0, active_30d = 0;  // last seen within
+    std::int64_t blocked = 0;
+    std::int64_t banned = 0;
+    std::vector<std::pair<std::string, std::int64_t>> by_language;  // most users first; "" unknown
+    std::int64_t updates_today = 0;  // updates from users since 00:00 UTC
+    std::vector<Day> days;           // the last 30 UTC days, oldest first, today last
+  };
+  using StatisticsDone = std::function<void(const Statistics& stats, const std::string& error)>;
+  using UsersFound = std::function<void(std::vector<UserRecord> users, const std::string& error)>;
+
+  // The figures above, counted now.
+  virtual void statistics(StatisticsDone done) { done({}, "statistics are not available"); }
+  // Users matching `query`: a numeric id, an @username (its current holder first), or a part of
+  // the first name, last name or username (any case); at most `limit`, most recently seen first.
+  virtual void search(std::string query, std::size_t limit, UsersFound done) {
+    (void)query;
+    (void)limit;
+    done({}, "search is not available");
+  }
+  // Every user, by id (for exports).
+  virtual void all(UsersFound done) { done({}, "listing users is not available"); }
   // Keeps `message` durably and sends it (Priority::kNotification, oldest first) as soon as that
   // user next writes to the bot; logs a warning naming the recipient and the reason. `done` says
   // whether it was kept. Not every implementation keeps messages (unit-test fakes do not).

@@ -199,6 +199,17 @@ void read_file(const std::string& path, EngineConfig& config) {
     r.read("listen", config.admin_listen);
     r.read("token", config.admin_token);
     r.read("allow_remote", config.admin_allow_remote);
+    if (const toml::array* owners = r.array("owners")) {
+      for (const auto& node : *owners) {
+        auto id = node.value_exact<int64_t>();
+        if (!id || *id <= 0) {
+          throw ConfigError(where(path, node.source()) +
+                            ": admin.owners lists Telegram user ids, whole numbers such as "
+                            "123456789 (ask @userinfobot for yours)");
+        }
+        config.admin_owners.push_back(*id);
+      }
+    }
   }
   if (auto* t = top.sub("store")) {
     TableReader r(path, *t, "store");
@@ -356,7 +367,8 @@ Environment process_environment() {
   return env;
 }
 
-EngineConfig load_config(const std::optional<std::string>& path, const Environment& env) {
+EngineConfig load_config(const std::optional<std::string>& path, const Environment& env,
+                         bool for_running) {
   EngineConfig config;
   if (path) read_file(*path, config);
   auto override_with = [&](const char* name, std::string& field) {
@@ -404,7 +416,30 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
                         "'");
     }
   }
-  check(config);
+  if (auto it = env.find("COREBOT_ADMIN_OWNERS"); it != env.end() && !it->second.empty()) {
+    config.admin_owners.clear();
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string item(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      std::size_t used = 0;
+      long long id = 0;
+      try {
+        id = std::stoll(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != item.size() || id <= 0) {
+        throw ConfigError(
+            "COREBOT_ADMIN_OWNERS lists Telegram user ids separated by commas, not '" + item + "'");
+      }
+      config.admin_owners.push_back(id);
+    }
+  }
+  if (for_running) check(config);
   return config;
 }
 

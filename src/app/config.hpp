@@ -56,6 +56,9 @@ struct EngineConfig {
   // and the token has at least kMinRemoteAdminToken characters.
   bool admin_allow_remote = false;
   static constexpr std::size_t kMinRemoteAdminToken = 24;
+  // [admin] owners: Telegram user ids with the owner role from the start, before any
+  // spreadsheet (COREBOT_ADMIN_OWNERS: ids separated by commas). Empty: the first-run code.
+  std::vector<std::int64_t> admin_owners;
 
   // [store] sqlite:///abs/path/bot.db or mongodb://...; COREBOT_STORE_URI.
   // Default: sqlite://<working directory>/var/bot.db (the directory is created).
@@ -102,7 +105,10 @@ Environment process_environment();
 // Reads `path` (when given) and applies overrides from `env`. Throws ConfigError with
 // "file:line:column: what is wrong" for syntax errors, unknown keys and wrong types, and names
 // the missing setting when a required one is absent (the token).
-EngineConfig load_config(const std::optional<std::string>& path, const Environment& env);
+// With `for_running` false, the checks only a running bot needs (a token, a webhook URL) are
+// skipped: for commands that only read the store (`corebot owner-code`).
+EngineConfig load_config(const std::optional<std::string>& path, const Environment& env,
+                         bool for_running = true);
 
 // True for addresses only this machine can reach: 127.0.0.0/8, ::1, "localhost".
 bool is_loopback(const std::string& host);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "app/admin_api.hpp"
+#include "app/admin_state.hpp"
 #include "app/bot_content.hpp"
 #include "app/health.hpp"
 #include "app/held_messages.hpp"
@@ -59,6 +61,12 @@ struct Engine::State {
         [this](std::function<void()> fn) { loop.post(std::move(fn)); });
     users = std::make_unique<UserTracker>(*store, *executor, core::SystemClock::instance());
     users_directory = std::make_unique<UsersDirectory>(*store);
+    admin_state =
+        std::make_unique<AdminState>(*store, core::SystemClock::instance(), config.admin_owners);
+    for (const ModuleInfo& info : registry.infos()) {
+      for (const auto& e : info.exports) admin_state->exportable.insert({info.name, e.collection});
+    }
+    admin_state->figures_source = [this] { return figures(); };
     held_messages = std::make_unique<HeldMessages>(*store, outbox);
     users_directory->set_held_messages(held_messages.get());
     jobs =
@@ -83,6 +91,18 @@ struct Engine::State {
         return Handled::kStop;
       }
       return Handled::kContinue;
+    });
+    // Maintenance mode: everyone below the operator role gets the notice and nothing else.
+    dispatcher.add_middleware(dispatch::Phase::kBefore, [this](Context& ctx) {
+      if (!admin_state->maintenance() || ctx.role() >= Role::kOperator) return Handled::kContinue;
+      ++maintenance_updates;
+      if (ctx.chat_id()) {
+        const bool russian = ctx.language().rfind("ru", 0) == 0;
+        ctx.reply(ctx.text("admin_maintenance_text",
+                           russian ? "Бот на техническом обслуживании. Пожалуйста, напишите позже."
+                                   : "The bot is under maintenance. Please write again later."));
+      }
+      return Handled::kStop;
     });
     sessions = std::make_unique<Sessions>(*store);
     inbox = std::make_unique<StoreUpdateInbox>(*store, core::SystemClock::instance());
@@ -133,14 +153,13 @@ struct Engine::State {
     dispatch::ContextHooks hooks;
     hooks.prepare = [this](Context& ctx, std::function<void()> ready) {
       ctx.attach(content ? content->current() : nullptr, store.get(), users_directory.get());
-      if (!ctx.chat_id() || !ctx.user_id()) return ready();
-      sessions->load(*ctx.chat_id(), *ctx.user_id(),
-                     [this, &ctx, ready = std::move(ready)](std::optional<json::object> session) {
-                       // The store failed: a stand-in session, never saved over the real one.
-                       if (!session) unsaved_sessions.insert(&ctx);
-                       ctx.load_session(session ? std::move(*session) : json::object{});
-                       ready();  // `ready` keeps ctx alive
-                     });
+      // The role needs the bindings and the owner from the store: the first updates wait for them.
+      admin_state->when_loaded([this, &ctx, ready = std::move(ready)]() mutable {
+        if (ctx.user_id()) {
+          ctx.set_role(admin_state->resolve(ctx.content(), *ctx.user_id(), ctx.username()));
+        }
+        load_session(ctx, std::move(ready));
+      });
     };
     hooks.release = [this](Context& ctx) {
       if (unsaved_sessions.erase(&ctx) > 0) return;
@@ -149,6 +168,50 @@ struct Engine::State {
       }
     };
     return hooks;
+  }
+
+  void load_session(Context& ctx, std::function<void()> ready) {
+    if (!ctx.chat_id() || !ctx.user_id()) return ready();
+    sessions->load(*ctx.chat_id(), *ctx.user_id(),
+                   [this, &ctx, ready = std::move(ready)](std::optional<json::object> session) {
+                     // The store failed: a stand-in session, never saved over the real one.
+                     if (!session) unsaved_sessions.insert(&ctx);
+                     ctx.load_session(session ? std::move(*session) : json::object{});
+                     ready();  // `ready` keeps ctx alive
+                   });
+  }
+
+  // The panel's live figures: the outbox's queue and its completed calls per second over the
+  // last ten one-second samples.
+  EngineFigures figures() const {
+    EngineFigures f;
+    f.queue_depth = outbox.size();
+    if (rate_samples.size() >= 2) {
+      const auto& [t0, n0] = rate_samples.front();
+      const auto& [t1, n1] = rate_samples.back();
+      const double seconds = std::chrono::duration<double>(t1 - t0).count();
+      if (seconds > 0) f.send_rate = static_cast<double>(n1 - n0) / seconds;
+    }
+    f.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(
+                     core::SystemClock::instance().now() - started_at)
+                     .count();
+    f.version = COREBOT_VERSION;
+    return f;
+  }
+
+  void sample_send_rate() {
+    std::uint64_t done = 0;
+    for (std::size_t p = 0; p < outbox::kPriorityCount; ++p) {
+      for (std::size_t o = 0; o < outbox::kCallOutcomeCount; ++o) {
+        done +=
+            outbox.metrics().count(static_cast<Priority>(p), static_cast<outbox::CallOutcome>(o));
+      }
+    }
+    rate_samples.emplace_back(core::SystemClock::instance().now(), done);
+    if (rate_samples.size() > 11) rate_samples.pop_front();
+    loop.after(std::chrono::seconds(1), [this] {
+      if (!stopping) sample_send_rate();
+    });
   }
 
   std::string metrics() const {
@@ -163,6 +226,9 @@ struct Engine::State {
                "Updates dropped: not an object with an update_id.", d.malformed);
     out.single("corebot_updates_banned_total", "counter",
                "Updates of banned users, dropped before the modules.", banned_updates);
+    out.single("corebot_updates_maintenance_total", "counter",
+               "Updates answered with the maintenance notice instead of the modules.",
+               maintenance_updates);
     out.single("corebot_module_errors_total", "counter",
                "Exceptions of modules: handlers, timers, jobs.", d.module_errors + module_errors);
     out.single("corebot_user_writes_total", "counter", "User records written.", u.written);
@@ -247,6 +313,7 @@ struct Engine::State {
     shared.module_error = [this](const std::string& module, const std::string& message) {
       module_error(module, message);
     };
+    shared.admin = admin_state.get();
     for (const ModuleInfo& info : registry.infos()) {
       auto table = config.module_config.find(info.name);
       services.push_back(std::make_unique<EngineServices>(
@@ -275,6 +342,8 @@ struct Engine::State {
     users_directory->load([](const std::string& error) {
       if (!error.empty()) COREBOT_LOG_ERROR("users: cannot load the banned users: {}", error);
     });
+    admin_state->load();
+    sample_send_rate();
     held_messages->load([](const std::string& error) {
       if (!error.empty()) COREBOT_LOG_ERROR("cannot read the kept messages: {}", error);
     });
@@ -473,6 +542,7 @@ struct Engine::State {
   std::unique_ptr<AsyncStore> store;
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
+  std::unique_ptr<AdminState> admin_state;
   std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
   std::function<void()> on_content_swapped;     // Engine::on_content_swapped
   std::unique_ptr<JobRunner> jobs;
@@ -486,6 +556,8 @@ struct Engine::State {
   std::size_t modules_started = 0;
   std::uint64_t module_errors = 0;  // outside updates: timers, jobs, stop()
   std::uint64_t banned_updates = 0;
+  std::uint64_t maintenance_updates = 0;
+  std::deque<std::pair<core::TimePoint, std::uint64_t>> rate_samples;  // (when, calls done)
   std::set<const Context*> unsaved_sessions;  // updates whose session the store failed to load
   core::TimePoint started_at = core::SystemClock::instance().now();
   // Slow updates parked so polling goes on (declared before the poller, which borrows it).

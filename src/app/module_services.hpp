@@ -56,6 +56,7 @@ struct SharedServices {
       admin_api;
   // A module's failure outside an update (timer, job): counted with the modules' errors.
   std::function<void(const std::string& module, const std::string& message)> module_error;
+  AdminControl* admin = nullptr;
 };
 
 class EngineServices final : public ModuleServices {
@@ -76,6 +77,7 @@ class EngineServices final : public ModuleServices {
   void reload_content(std::function<void(const ReloadReport&)> done) override;
   void log(LogLevel level, std::string_view message) override;
   void serve_admin_api(std::string route, AdminApiHandler handler) override;
+  [[nodiscard]] AdminControl& admin() override { return *shared_.admin; }
 
   // The engine, at the module's stop: no timer of a stopped module runs.
   void cancel_timers() { timers_.cancel_all(); }

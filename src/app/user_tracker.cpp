@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/users_statistics.hpp"
 #include "content/text.hpp"
 #include "core/log.hpp"
 
@@ -92,6 +93,23 @@ void UserTracker::flush(std::function<void()> done) {
   pending_.clear();
   std::vector<UpdateSpec> specs;
   specs.reserve(batch->size());
+  // The statistics' series: one activity document per user per UTC day (written once per day
+  // per user by this process), and the day's update count.
+  std::vector<UpdateSpec> activity;
+  std::uint64_t updates = 0;
+  const std::int64_t today = core::wall_millis(clock_) / kDayMs;
+  for (const auto& [id, change] : *batch) {
+    updates += change.updates;
+    if (change.updates > 0) {
+      auto [it, inserted] = active_day_.try_emplace(id, today);
+      if (inserted || it->second != today) {
+        it->second = today;
+        activity.push_back({json::object{{"_id", std::to_string(today) + ":" + std::to_string(id)}},
+                            json::object{{"$set", json::object{{"day", today}, {"user", id}}}},
+                            true});
+      }
+    }
+  }
   for (const auto& [id, change] : *batch) {
     json::object update{{"$set", change.set},
                         {"$setOnInsert", json::object{{"first_seen", change.first_seen_ms}}},
@@ -100,8 +118,17 @@ void UserTracker::flush(std::function<void()> done) {
   }
   std::weak_ptr<bool> alive = alive_;
   store_.run(
-      [specs = std::move(specs)](DocumentStore& store) {
-        return store.collection(kCollection).update_each(specs).size();
+      [specs = std::move(specs), activity = std::move(activity), updates,
+       today](DocumentStore& store) {
+        const std::size_t written = store.collection(kCollection).update_each(specs).size();
+        if (!activity.empty()) store.collection(kActivityCollection).update_each(activity);
+        if (updates > 0) {
+          store.collection(kDailyUpdatesCollection)
+              .update_one({{"_id", today}},
+                          {{"$inc", {{"updates", static_cast<std::int64_t>(updates)}}}},
+                          UpdateOptions{.upsert = true});
+        }
+        return written;
       },
       [this, alive, batch](StoreResult<std::size_t> result) {
         if (!alive.lock()) return;

@@ -6,6 +6,8 @@
 // A user document: {_id: <telegram id>, first_name, last_name, username, username_lc (lower case,
 //                   for matching @usernames), language_code,
 //                   first_seen: <ms>, last_seen: <ms>, updates: <count>, blocked: bool}
+// With each batch it also writes the statistics' series (users_statistics.hpp): a user's first
+// update of a UTC day adds a `user_activity` document, and `daily_updates` counts the updates.
 // Modules may add fields of their own; the tracker only $sets the fields above.
 //
 // Thread: the loop thread (the executor's). Store work runs on the AsyncStore's workers.
@@ -17,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "core/clock.hpp"
 #include "core/executor.hpp"
@@ -70,6 +73,7 @@ class UserTracker {
   const core::Clock& clock_;
   UserTrackerOptions options_;
   std::map<std::int64_t, Change> pending_;
+  std::unordered_map<std::int64_t, std::int64_t> active_day_;  // user -> last day written
   bool writing_ = false;
   std::optional<core::Executor::TimerId> timer_;
   std::vector<std::function<void()>> waiting_;

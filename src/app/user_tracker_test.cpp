@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "app/users_statistics.hpp"
 #include "core/manual_executor.hpp"
 #include "tests/fakes/inbox.hpp"
 #include "tests/fakes/recording_sender.hpp"
@@ -146,6 +147,35 @@ TEST_F(UserTrackerTest, UpdatesWithoutASenderAreIgnored) {
   bool flushed = false;
   tracker.flush([&] { flushed = true; });
   EXPECT_TRUE(flushed) << "nothing to write: done at once";
+}
+
+// The statistics' series: one activity document per user per UTC day, the day's update count.
+TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
+  UserTracker tracker(*async, executor, clock);
+  tracker.observe(update(1, "Ann"));
+  tracker.observe(update(1, "Ann"));
+  tracker.observe(update(2, "Bob"));
+  tracker.flush();
+  inbox.run_one();
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day}}), 2);
+  auto daily = store->collection(kDailyUpdatesCollection).find_one({{"_id", day}});
+  ASSERT_TRUE(daily.has_value());
+  EXPECT_EQ(daily->at("updates").as_int64(), 3);
+
+  tracker.observe(update(1, "Ann"));  // the same day: no second activity document
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(store->collection(kActivityCollection).count({}), 2);
+  EXPECT_EQ(
+      store->collection(kDailyUpdatesCollection).find_one({{"_id", day}})->at("updates").as_int64(),
+      4);
+
+  clock.advance(std::chrono::hours(24));  // the next day
+  tracker.observe(update(1, "Ann"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day + 1}}), 1);
 }
 
 }  // namespace

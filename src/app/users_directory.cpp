@@ -6,6 +6,7 @@
 
 #include "app/held_messages.hpp"
 #include "app/user_tracker.hpp"
+#include "app/users_statistics.hpp"
 #include "corebot/ascii.hpp"
 
 namespace corebot::app {
@@ -32,7 +33,8 @@ std::string message_of(const StoreError& e) { return e.what(); }
 
 }  // namespace
 
-UsersDirectory::UsersDirectory(AsyncStore& store) : store_(store) {}
+UsersDirectory::UsersDirectory(AsyncStore& store, const core::Clock& clock)
+    : store_(store), clock_(clock) {}
 
 UsersDirectory::~UsersDirectory() = default;
 
@@ -161,6 +163,42 @@ void UsersDirectory::select_ids(json::object filter, UserIdsFound done) {
 
 void UsersDirectory::mark_unreachable(std::int64_t id, std::string reason, UsersDone done) {
   update(id, {{"$set", {{"blocked", true}, {"unreachable", std::move(reason)}}}}, std::move(done));
+}
+
+void UsersDirectory::statistics(StatisticsDone done) {
+  const std::int64_t now = core::wall_millis(clock_);
+  store_.run([now](DocumentStore& s) { return count_statistics(s, now); },
+             [done = std::move(done)](StoreResult<Statistics> r) {
+               if (!r) return done({}, message_of(r.error()));
+               done(r.value(), "");
+             });
+}
+
+void UsersDirectory::search(std::string query, std::size_t limit, UsersFound done) {
+  store_.run(
+      [query = std::move(query), limit](DocumentStore& s) { return search_users(s, query, limit); },
+      [done = std::move(done)](StoreResult<std::vector<UserRecord>> r) {
+        if (!r) return done({}, message_of(r.error()));
+        done(std::move(r.value()), "");
+      });
+}
+
+void UsersDirectory::all(UsersFound done) {
+  store_.run(
+      [](DocumentStore& s) {
+        std::vector<UserRecord> out;
+        FindOptions by_id;
+        by_id.sort = {{"_id", 1}};
+        auto cursor = s.collection(UserTracker::kCollection).find_cursor({}, by_id);
+        for (auto batch = cursor->next_batch(); !batch.empty(); batch = cursor->next_batch()) {
+          for (const auto& doc : batch) out.push_back(to_record(doc));
+        }
+        return out;
+      },
+      [done = std::move(done)](StoreResult<std::vector<UserRecord>> r) {
+        if (!r) return done({}, message_of(r.error()));
+        done(std::move(r.value()), "");
+      });
 }
 
 }  // namespace corebot::app

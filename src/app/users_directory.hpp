@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "core/clock.hpp"
 #include "corebot/store.hpp"
 #include "corebot/users.hpp"
 
@@ -22,7 +23,9 @@ class HeldMessages;
 
 class UsersDirectory final : public Users {
  public:
-  explicit UsersDirectory(AsyncStore& store);
+  // `clock`: "now" for statistics (the wall time).
+  explicit UsersDirectory(AsyncStore& store,
+                          const core::Clock& clock = core::SystemClock::instance());
   ~UsersDirectory() override;
 
   // Loads the banned users' ids; `done` runs when they are in memory (or the load failed, with
@@ -36,6 +39,9 @@ class UsersDirectory final : public Users {
   void add_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void remove_tag(std::int64_t id, std::string tag, UsersDone done) override;
   void set_banned(std::int64_t id, bool banned, UsersDone done) override;
+  void statistics(StatisticsDone done) override;
+  void search(std::string query, std::size_t limit, UsersFound done) override;
+  void all(UsersFound done) override;
   // Kept by `held` (set_held_messages); refused without one.
   void hold_message(HeldMessage message, UsersDone done) override;
   void set_held_messages(HeldMessages* held) { held_ = held; }
@@ -50,6 +56,7 @@ class UsersDirectory final : public Users {
   void find_one(boost::json::object filter, boost::json::object sort, UserFound done);
 
   AsyncStore& store_;
+  const core::Clock& clock_;
   std::set<std::int64_t> banned_;
   HeldMessages* held_ = nullptr;
   std::shared_ptr<char> alive_ = std::make_shared<char>();

@@ -104,5 +104,10 @@ struct StoreCommandOptions {
 // content with a backup's (stop the bot first). 0 on success, 1 with the reason on stderr.
 int run_backup(const StoreCommandOptions& options);
 int run_restore(const StoreCommandOptions& options);
+struct OwnerCodeOptions {
+  std::optional<std::string> config_path;
+};
+// Prints the first-run owner code, or that the bot already has an owner (exit 0); 2 on errors.
+int run_owner_code(const OwnerCodeOptions& options);
 
 }  // namespace corebot::cli

@@ -157,6 +157,15 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
                     "The store URI instead (sqlite:///path/bot.db or mongodb://...)");
     cmd->add_option("file", options->file, "The backup file")->required();
   }
+  corebot::cli::OwnerCodeOptions owner_code;
+  auto* owner_code_cmd = app.add_subcommand(
+      "owner-code",
+      "Print the one-time code that makes its sender the bot's owner (send /start <code> to the "
+      "bot), or say that the bot already has an owner");
+  owner_code_cmd
+      ->add_option("-c,--config", owner_code.config_path,
+                   "The bot's TOML config (its [store] and [admin] owners are read)")
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
   if (!token_on_command_line.empty() || !admin_token_on_command_line.empty()) {
@@ -186,6 +195,7 @@ int run(int argc, char** argv, std::vector<ModuleFactory> extra_modules) {
   if (*module_new_cmd) return corebot::cli::run_module_new(module_new);
   if (*backup_cmd) return corebot::cli::run_backup(backup);
   if (*restore_cmd) return corebot::cli::run_restore(restore);
+  if (*owner_code_cmd) return corebot::cli::run_owner_code(owner_code);
   return 1;
 }
 

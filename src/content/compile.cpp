@@ -123,7 +123,19 @@ std::vector<SheetSpec> core_sheet_specs() {
                              .type = ColumnType::kText,
                              .max_length = 100,
                              .help = {"Optional: who this is, for you.",
-                                      "Необязательно: кто это, для вас.", "Anna"}}},
+                                      "Необязательно: кто это, для вас.", "Anna"}},
+                            // Empty: admin. Validated like every enum ("Admins!C3: ... — write
+                            // one of owner, admin, operator").
+                            {.name = "role",
+                             .type = ColumnType::kEnum,
+                             .choices = {"owner", "admin", "operator"},
+                             .help = {"Optional: what this admin may do. owner: everything, "
+                                      "including who is admin; admin (the default); operator: "
+                                      "statistics and users only.",
+                                      "Необязательно: что может этот администратор. owner: всё, "
+                                      "включая назначение администраторов; admin (по умолчанию); "
+                                      "operator: только статистика и пользователи.",
+                                      "admin"}}},
                 .help = {"Who may use /admin and /reload, and who receives form requests.",
                          "Кто может пользоваться /admin и /reload и кто получает заявки из "
                          "форм."}},
@@ -499,6 +511,7 @@ class SnapshotCompiler {
       if (user.empty()) continue;
       Admin a;
       a.name = std::string(t->value(r, "name"));
+      if (auto role = parse_role(fold_case(t->value(r, "role")))) a.role = *role;
       if (user[0] == '@') {
         a.username = fold_case(user.substr(1));
       } else {

@@ -29,6 +29,8 @@
 //  - content, modules(): settable; reload_content() records its callback (`reloads`) for the test
 //    to answer with finish_reload(report).
 //  - log(): recorded in `logs`.
+//  - admin(): `fake_admin()`, in memory (bindings, owner and code, maintenance, figures, the
+//    exportable collections' documents).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -47,6 +49,7 @@
 
 #include <unistd.h>
 
+#include "corebot/admin.hpp"
 #include "corebot/content.hpp"
 #include "corebot/module.hpp"
 #include "corebot/services.hpp"
@@ -275,8 +278,28 @@ class FakeUsers final : public Users {
     if (done) done("");
   }
 
+  // --- Statistics, search and listing ---
+  void statistics(StatisticsDone done) override { done(stats, ""); }
+  void search(std::string query, std::size_t limit, UsersFound done) override {
+    std::vector<UserRecord> out;
+    if (!query.empty() && query[0] == '@') query.erase(0, 1);
+    for (const auto& [id, user] : records) {
+      const bool hit =
+          std::to_string(id) == query || lower(user.username) == lower(query) ||
+          lower(user.first_name + " " + user.last_name).find(lower(query)) != std::string::npos;
+      if (hit && out.size() < limit) out.push_back(user);
+    }
+    done(std::move(out), "");
+  }
+  void all(UsersFound done) override {
+    std::vector<UserRecord> out;
+    for (const auto& [id, user] : records) out.push_back(user);
+    done(std::move(out), "");
+  }
+
   std::map<std::int64_t, UserRecord> records;
   std::map<std::int64_t, std::string> unreachable;  // mark_unreachable's reasons
+  Statistics stats;  // what statistics() answers
 
  private:
   static std::string lower(std::string_view s) {
@@ -284,6 +307,44 @@ class FakeUsers final : public Users {
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   }
+};
+
+// The engine's admin side, in memory; callbacks run at once.
+class FakeAdminControl final : public AdminControl {
+ public:
+  [[nodiscard]] std::vector<AdminBinding> bindings() const override { return binding_list; }
+  [[nodiscard]] bool has_owner() const override { return owner != 0; }
+  [[nodiscard]] bool is_owner_code(std::string_view given) const override {
+    return owner == 0 && !code.empty() && given == code;
+  }
+  void claim_ownership(std::int64_t user_id, std::string_view given,
+                       std::function<void(bool, const std::string&)> done) override {
+    const bool ok = owner == 0 && !code.empty() && given == code;
+    if (ok) {
+      owner = user_id;
+      code.clear();
+    }
+    done(ok, "");
+  }
+  [[nodiscard]] bool maintenance() const override { return maintenance_on; }
+  void set_maintenance(bool on, AdminDone done) override {
+    maintenance_on = on;
+    if (done) done("");
+  }
+  [[nodiscard]] EngineFigures figures() const override { return engine_figures; }
+  void read_collection(std::string_view module, std::string_view collection,
+                       DocumentsRead done) override {
+    auto it = collections.find(std::string(module) + "." + std::string(collection));
+    if (it == collections.end()) return done({}, "no such exportable collection");
+    done(it->second, "");
+  }
+
+  std::vector<AdminBinding> binding_list;
+  std::int64_t owner = 0;
+  std::string code;
+  bool maintenance_on = false;
+  EngineFigures engine_figures;
+  std::map<std::string, std::vector<boost::json::object>> collections;  // "module.collection"
 };
 
 // Removes the temporary database when the services go (declared first, so it goes last).
@@ -333,6 +394,7 @@ class FakeServices final : public ModuleServices {
   void log(LogLevel level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
   }
+  [[nodiscard]] AdminControl& admin() override { return admin_; }
 
   // Routes registered with serve_admin_api, for a test to call.
   void serve_admin_api(std::string route, AdminApiHandler handler) override {
@@ -366,6 +428,7 @@ class FakeServices final : public ModuleServices {
   FakeJobs& fake_jobs() { return jobs_; }
   FakeSettings& fake_settings() { return settings_; }
   FakeUsers& fake_users() { return users_; }
+  FakeAdminControl& fake_admin() { return admin_; }
 
   RecordingSender recorded;
   std::vector<ModuleInfo> infos;
@@ -388,6 +451,7 @@ class FakeServices final : public ModuleServices {
   FakeJobs jobs_;
   FakeSettings settings_;
   FakeUsers users_;
+  FakeAdminControl admin_;
   std::shared_ptr<const Content> content_;
   Inbox queue_;
   std::shared_ptr<DocumentStore> documents_;

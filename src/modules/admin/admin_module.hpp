@@ -1,15 +1,25 @@
-// The `admin` module: the seed of the admin panel inside Telegram.
-//  - /admin from an admin of the bot (ctx.is_admin(): the Admins sheet) opens an inline menu: the
-//    module's own "Reload content" entry, then every running module's ModuleInfo::admin_menu
-//    entries, one button per row. From anyone else it is not handled (kContinue), so the bot
-//    answers as for any unknown command and nothing reveals the panel.
-//  - /reload from an admin, and the "Reload content" button: "Reloading…" at once, then the
-//    report of ModuleServices::reload_content when it comes.
-//  - Every "admin:..." callback checks ctx.is_admin() again: callback data can be forged.
-// Its commands have no description, so they are not published with setMyCommands. Texts are in
-// English and Russian (by ctx.language()); an owner overrides each through the Texts sheet (keys
-// in docs/spreadsheet-format.md).
+// The `admin` module: the admin panel inside Telegram (docs/admin.md).
+//  - /admin from anyone with a role (Context::role(): owner, admin, operator) opens an inline
+//    menu: every running module's ModuleInfo::admin_menu entries the role may see, the panel's
+//    own sections first (they are declared the same way). From anyone else /admin and /reload
+//    are not handled (kContinue): the bot answers as for any unknown command and nothing
+//    reveals the panel.
+//  - Sections: Statistics (+ a PNG chart), Users (find, card, ban/unban, tags), Content (reload
+//    with the report and what changed), Maintenance mode, Exports (XLSX), Admins (owner: roles
+//    and @username bindings). Operators see Statistics and Users (find and look) only.
+//  - Every "admin:..." callback checks the role again: callback data can be forged.
+//  - Every change an admin makes is written to the collection `admin.audit`
+//    {at, by, by_name, role, action, target, before, after}.
+//  - "/start <code>" with the first-run code while the bot has no owner makes the sender the
+//    owner (AdminControl::claim_ownership); any other /start goes on to the pages.
+// Texts: English and Russian by the admin's language, each overridable in the Texts sheet
+// (texts.cpp, keys in docs/admin.md).
 #pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "corebot/module.hpp"
 #include "corebot/module_factory.hpp"
@@ -27,14 +37,39 @@ class AdminModule final : public Module {
   Handled on_update(Context& ctx) override;
 
  private:
+  Handled on_callback(Context& ctx);
+  Handled on_text(Context& ctx);
+  bool claim(Context& ctx);
+
+  // Sections (one file each besides this one's menu and maintenance).
   void show_menu(Context& ctx) const;
+  void show_stats(Context& ctx);
+  void send_chart(Context& ctx);
+  void show_content(Context& ctx);
   void reload(Context& ctx);
+  void prompt_search(Context& ctx);
+  void search(Context& ctx, std::string query);
+  void show_user(Context& ctx, std::int64_t id, std::string note = {});
+  void set_banned(Context& ctx, std::int64_t id, bool banned);
+  void prompt_tag(Context& ctx, std::int64_t id);
+  void add_tag(Context& ctx, std::int64_t id, std::string tag);
+  void remove_tag(Context& ctx, std::int64_t id, std::string tag);
+  void show_maintenance(Context& ctx);
+  void set_maintenance(Context& ctx, bool on);
+  void show_exports(Context& ctx);
+  void run_export(Context& ctx, std::string_view what);
+  void show_admins(Context& ctx);
+
+  // Writes one audit entry (admin.audit); failures are logged, never shown.
+  void audit(const Context& ctx, std::string action, std::string target, boost::json::value before,
+             boost::json::value after);
+  // Sends an XLSX built off the loop to the admin's chat.
+  void send_document(Context& ctx, std::string filename, std::string caption, std::string bytes);
 
   ModuleServices* services_ = nullptr;
 };
 
-// The built-in table's entry (cmake: corebot_module(admin ... FACTORY ...)). Always on; its order
-// only matters for update kinds, and it declares none.
+// The built-in table's entry (cmake: corebot_module(admin ... FACTORY ...)). Always on.
 ModuleFactory admin_factory();
 
 }  // namespace corebot::modules

@@ -1,5 +1,7 @@
 #include "corebot/context.hpp"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 #include "corebot/utf8.hpp"
@@ -142,8 +144,19 @@ void Context::load_session(boost::json::object session) {
   session_ = std::move(session);
 }
 
-bool Context::is_admin() const {
-  return content_ && user_id_ && content_->is_admin(*user_id_, username_);
+Role Context::role() const {
+  if (role_) return *role_;
+  if (!content_ || !user_id_) return Role::kNone;
+  // Without the engine's resolution: the highest role the Admins sheet gives this id or username.
+  std::string name;
+  for (char c : username_) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Role best = Role::kNone;
+  for (const Admin& a : content_->admins()) {
+    const bool match = (a.user_id != 0 && a.user_id == *user_id_) ||
+                       (!a.username.empty() && !name.empty() && a.username == name);
+    if (match && a.role > best) best = a.role;
+  }
+  return best;
 }
 
 }  // namespace corebot

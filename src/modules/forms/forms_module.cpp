@@ -23,6 +23,7 @@ ModuleInfo FormsModule::info() const {
   info.sheets = {forms::forms_sheet()};
   info.content_check = forms::check_forms;
   info.text_keys = forms::text_keys;
+  info.exports = {{"leads", "Leads"}};  // the admin panel's Exports
   return info;
 }
 
