@@ -113,7 +113,7 @@ class PanelTest(unittest.TestCase):
         menu = self.open_menu(owner)
         self.assertEqual([d for _, d in buttons_of(menu)],
                          ["admin:stats", "admin:users", "admin:content", "admin:maint",
-                          "admin:exports", "admin:admins"])
+                          "admin:exports", "admin:admins", "mailing:menu"])
         # Every section opens and leads back.
         for data, fragment in [("admin:stats", "Users: "), ("admin:users", "Send a user's id"),
                                ("admin:content", "Pages: "), ("admin:maint", "Maintenance mode"),
@@ -134,7 +134,7 @@ class PanelTest(unittest.TestCase):
         menu = self.open_menu(admin)
         self.assertEqual([d for _, d in buttons_of(menu)],
                          ["admin:stats", "admin:users", "admin:content", "admin:maint",
-                          "admin:exports"])
+                          "admin:exports", "mailing:menu"])
         menu = self.open_menu(operator)
         self.assertEqual([d for _, d in buttons_of(menu)], ["admin:stats", "admin:users"])
         self.section(operator, menu, "admin:stats", "Users: ")

@@ -16,7 +16,10 @@ ModuleInfo MailingModule::info() const {
   info.callback_prefix = "mailing";
   info.update_kinds = {"message"};
   info.sees_all_commands = true;  // /cancel ends a draft, whoever owns /cancel
-  info.admin_menu = {{mailing::say(nullptr, "en", "mailing_menu_entry"), "mailing:menu"}};
+  info.admin_menu = {{.title = mailing::say(nullptr, "en", "mailing_menu_entry"),
+                      .callback_data = "mailing:menu",
+                      .role = Role::kAdmin,
+                      .titles = {{"ru", mailing::say(nullptr, "ru", "mailing_menu_entry")}}}};
   info.settings = {
       {"window",
        ColumnType::kInteger,
