@@ -266,6 +266,8 @@ class PanelTest(unittest.TestCase):
         menu = self.open_menu(admin)
         exports = self.section(admin, menu, "admin:exports", "export as a spreadsheet")
         self.assertIn("admin:export:m:forms:leads", callbacks(exports))
+        # Mailing reports: every recipient's outcome, from the mailing module's declaration.
+        self.assertIn("admin:export:m:mailing:recipients", callbacks(exports))
         admin.press(exports, "admin:export:users")
         doc = admin.wait(lambda m: m.get("document"), "the users export")
         self.assertIn("users:", body(doc))

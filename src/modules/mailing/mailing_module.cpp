@@ -16,6 +16,10 @@ ModuleInfo MailingModule::info() const {
   info.callback_prefix = "mailing";
   info.update_kinds = {"message"};
   info.sees_all_commands = true;  // /cancel ends a draft, whoever owns /cancel
+  // The admin panel's Exports: every mailing, and each recipient's outcome (the report of who
+  // got it, who blocked the bot, what failed and why) as a spreadsheet.
+  info.exports = {{std::string(mailing::store::kMailings), "Mailings"},
+                  {std::string(mailing::store::kRecipients), "Mailing recipients"}};
   info.admin_menu = {{.title = mailing::say(nullptr, "en", "mailing_menu_entry"),
                       .callback_data = "mailing:menu",
                       .role = Role::kAdmin,
