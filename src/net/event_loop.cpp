@@ -24,20 +24,7 @@ struct EventLoop::State {
   // Only touched on the loop thread (after() and cancel() hop there), so no lock is needed.
   std::unordered_map<TimerId, std::unique_ptr<asio::steady_timer>> timers;
   std::atomic<TimerId> next_timer_id{1};
-  std::atomic<int> runners{0};  // threads inside run() / run_for()
 };
-
-namespace {
-struct Running {
-  explicit Running(std::atomic<int>& n) : n_(n) { ++n_; }
-  ~Running() { --n_; }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-
- private:
-  std::atomic<int>& n_;
-};
-}  // namespace
 
 EventLoop::EventLoop() : state_(std::make_unique<State>()) {}
 
@@ -46,17 +33,9 @@ EventLoop::~EventLoop() {
   state_->timers.clear();
 }
 
-void EventLoop::run() {
-  Running running(state_->runners);
-  state_->io.run();
-}
+void EventLoop::run() { state_->io.run(); }
 
-void EventLoop::run_for(std::chrono::milliseconds limit) {
-  Running running(state_->runners);
-  state_->io.run_for(limit);
-}
-
-bool EventLoop::running() const { return state_->runners.load() > 0; }
+void EventLoop::run_for(std::chrono::milliseconds limit) { state_->io.run_for(limit); }
 
 void EventLoop::stop() { state_->io.stop(); }
 

@@ -29,8 +29,6 @@ class EventLoop {
   // return at once, so a stop() that races ahead of run() on another thread is not lost.
   void stop();
   [[nodiscard]] bool stopped() const;
-  // Some thread is inside run() or run_for() now. Thread-safe (a snapshot).
-  [[nodiscard]] bool running() const;
 
   // Queues fn to run on the loop thread. Thread-safe.
   void post(std::function<void()> fn);

@@ -2,16 +2,11 @@
 
 #include <curl/curl.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <atomic>
-#include <chrono>
-#include <future>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -19,20 +14,16 @@
 #include "corebot/ascii.hpp"
 #include "net/curl_init.hpp"
 
-// Design: libcurl's multi interface driven by the event loop itself (curl's "multi_socket" API):
-// curl says which sockets it waits on (CURLMOPT_SOCKETFUNCTION) and when it wants a timeout
-// (CURLMOPT_TIMERFUNCTION); the loop watches those sockets with Asio and calls
-// curl_multi_socket_action when one is ready. Every curl call runs on the loop thread, so a
-// request costs no thread hand-off (an earlier design ran curl on a worker thread: two wake-ups
-// per call, 39% of the engine's CPU in the kernel under load, issue 16). send() from another
-// thread posts to the loop first. Results are posted too, so a callback never runs inside curl.
+// Design: one worker thread owns the curl multi handle and every easy handle; it sleeps in
+// curl_multi_poll. Other threads only touch the mutex-protected queue and call curl_multi_wakeup
+// (the one multi function documented as thread-safe). Results travel back via EventLoop::post, so
+// user callbacks run on the loop thread only.
 
 namespace corebot::net {
 
 namespace {
 
-namespace asio = boost::asio;
-
+constexpr int kPollTimeoutMs = 1000;
 constexpr char kCancelled[] = "cancelled";
 
 void global_init() {
@@ -85,174 +76,88 @@ bool is_method(std::string_view method, std::string_view expected) { return meth
 
 }  // namespace
 
-// A socket curl uses, watched by the loop. Not owned: curl opens and closes it, and says
-// CURL_POLL_REMOVE before closing, when the descriptor is released (so a reused fd number never
-// meets a stale registration).
-struct Watched {
-  explicit Watched(asio::io_context& io) : descriptor(io) {}
-  asio::posix::stream_descriptor descriptor;
-  int want = 0;  // CURL_POLL_IN / OUT / INOUT
-  bool reading = false;
-  bool writing = false;
-  bool removed = false;
-};
-
-struct HttpClient::State : std::enable_shared_from_this<State> {
+struct HttpClient::State {
   EventLoop& loop;
-  asio::io_context& io;
   HttpClientOptions options;
   CURLM* multi = nullptr;
-  asio::steady_timer timer;
+  std::thread worker;
   // Shared so that callbacks posted after the client is gone can still count themselves out.
   std::shared_ptr<std::atomic<std::size_t>> in_flight =
       std::make_shared<std::atomic<std::size_t>>(0);
-  std::atomic<bool> stopping{false};
-  std::once_flag cleaned;
 
-  // Loop thread only.
+  std::mutex mutex;  // guards queue, stopping
+  std::deque<std::unique_ptr<Transfer>> queue;
+  bool stopping = false;
+
+  // Worker thread only.
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
-  std::unordered_map<curl_socket_t, std::shared_ptr<Watched>> sockets;
 
-  State(EventLoop& l, HttpClientOptions o)
-      : loop(l),
-        io(*static_cast<asio::io_context*>(l.native_handle())),
-        options(std::move(o)),
-        timer(io) {}
+  State(EventLoop& l, HttpClientOptions o) : loop(l), options(std::move(o)) {}
 
-  [[nodiscard]] bool on_loop_thread() const { return io.get_executor().running_in_this_thread(); }
+  void run();
   void start_transfer(std::unique_ptr<Transfer> transfer);
   CURLcode configure(Transfer& transfer);
   void finish(std::unique_ptr<Transfer> transfer, CURLcode result);
   void deliver(std::unique_ptr<Transfer> transfer);
-  void act(curl_socket_t socket, int events);
-  void collect_done();
-  void watch(const std::shared_ptr<Watched>& w, curl_socket_t socket);
-  void cleanup();
-
-  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* user, void* socket_data);
-  static int on_timer(CURLM* multi, long timeout_ms, void* user);
 };
 
-// curl: "start, change or stop watching this socket".
-int HttpClient::State::on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
-  auto* self = static_cast<State*>(user);
-  auto it = self->sockets.find(socket);
-  if (what == CURL_POLL_REMOVE) {
-    if (it != self->sockets.end()) {
-      it->second->removed = true;
-      // Deregisters from epoll and aborts pending waits, without closing: curl closes it.
-      (void)it->second->descriptor.release();
-      self->sockets.erase(it);
+void HttpClient::State::run() {
+  while (true) {
+    std::deque<std::unique_ptr<Transfer>> incoming;
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) break;
+      incoming.swap(queue);
     }
-    return 0;
-  }
-  if (it == self->sockets.end()) {
-    auto w = std::make_shared<Watched>(self->io);
-    boost::system::error_code ec;
-    w->descriptor.assign(socket, ec);
-    if (ec) {
-      COREBOT_LOG_ERROR("http client: cannot watch socket {}: {}", socket, ec.message());
-      return -1;  // curl fails the transfer
+    for (auto& transfer : incoming) start_transfer(std::move(transfer));
+
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    int pending = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* easy = message->easy_handle;
+      const CURLcode result = message->data.result;
+      curl_multi_remove_handle(multi, easy);
+      auto it = active.find(easy);
+      if (it == active.end()) continue;
+      auto transfer = std::move(it->second);
+      active.erase(it);
+      finish(std::move(transfer), result);
     }
-    it = self->sockets.emplace(socket, std::move(w)).first;
+    curl_multi_poll(multi, nullptr, 0, kPollTimeoutMs, nullptr);
   }
-  it->second->want = what;
-  self->watch(it->second, socket);
-  return 0;
-}
 
-// curl: "call me back in timeout_ms" (-1: never mind).
-int HttpClient::State::on_timer(CURLM*, long timeout_ms, void* user) {
-  auto* self = static_cast<State*>(user);
-  self->timer.cancel();
-  if (timeout_ms < 0) return 0;
-  self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-  self->timer.async_wait([weak = self->weak_from_this()](const boost::system::error_code& ec) {
-    auto state = weak.lock();
-    if (ec || !state || state->multi == nullptr) return;
-    state->act(CURL_SOCKET_TIMEOUT, 0);
-  });
-  return 0;
-}
-
-void HttpClient::State::watch(const std::shared_ptr<Watched>& w, curl_socket_t socket) {
-  auto on_ready = [weak = weak_from_this(), w, socket](bool read) {
-    return [weak, w, socket, read](const boost::system::error_code& ec) {
-      (read ? w->reading : w->writing) = false;
-      auto state = weak.lock();
-      if (ec || w->removed || !state || state->multi == nullptr) return;
-      state->act(socket, read ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
-      // Still watched and still wanted: wait again (curl may have changed `want` meanwhile).
-      if (!w->removed) state->watch(w, socket);
-    };
-  };
-  if ((w->want & CURL_POLL_IN) != 0 && !w->reading) {
-    w->reading = true;
-    w->descriptor.async_wait(asio::posix::descriptor_base::wait_read, on_ready(true));
+  // Shutting down: everything still queued or running is reported as cancelled.
+  std::deque<std::unique_ptr<Transfer>> leftover;
+  {
+    std::lock_guard lock(mutex);
+    leftover.swap(queue);
   }
-  if ((w->want & CURL_POLL_OUT) != 0 && !w->writing) {
-    w->writing = true;
-    w->descriptor.async_wait(asio::posix::descriptor_base::wait_write, on_ready(false));
-  }
-}
-
-void HttpClient::State::act(curl_socket_t socket, int events) {
-  int running = 0;
-  curl_multi_socket_action(multi, socket, events, &running);
-  collect_done();
-}
-
-void HttpClient::State::collect_done() {
-  int pending = 0;
-  while (CURLMsg* message = curl_multi_info_read(multi, &pending)) {
-    if (message->msg != CURLMSG_DONE) continue;
-    CURL* easy = message->easy_handle;
-    const CURLcode result = message->data.result;
+  for (auto& [easy, transfer] : active) {
     curl_multi_remove_handle(multi, easy);
-    auto it = active.find(easy);
-    if (it == active.end()) continue;
-    auto transfer = std::move(it->second);
-    active.erase(it);
-    finish(std::move(transfer), result);
+    leftover.push_back(std::move(transfer));
+  }
+  active.clear();
+  for (auto& transfer : leftover) {
+    transfer->response = HttpClientResponse{.status = 0, .error = kCancelled};
+    deliver(std::move(transfer));
   }
 }
 
 void HttpClient::State::start_transfer(std::unique_ptr<Transfer> transfer) {
-  if (stopping.load() || multi == nullptr) {
-    transfer->response = HttpClientResponse{.status = 0, .error = kCancelled};
-    return deliver(std::move(transfer));
-  }
   transfer->easy = curl_easy_init();
   CURLcode code = transfer->easy == nullptr ? CURLE_OUT_OF_MEMORY : configure(*transfer);
   if (code == CURLE_OK) {
-    CURL* easy = transfer->easy;
-    auto [it, inserted] = active.emplace(easy, std::move(transfer));
-    // Adding arms curl's timer (at 0 ms): the transfer starts from the loop, not from here.
-    if (curl_multi_add_handle(multi, easy) == CURLM_OK) return;
-    transfer = std::move(it->second);
-    active.erase(it);
+    const CURLMcode added = curl_multi_add_handle(multi, transfer->easy);
+    if (added == CURLM_OK) {
+      CURL* easy = transfer->easy;
+      active.emplace(easy, std::move(transfer));
+      return;
+    }
     code = CURLE_FAILED_INIT;
   }
   finish(std::move(transfer), code);
-}
-
-void HttpClient::State::cleanup() {
-  std::call_once(cleaned, [this] {
-    timer.cancel();
-    for (auto& [easy, transfer] : active) {
-      curl_multi_remove_handle(multi, easy);
-      transfer->response = HttpClientResponse{.status = 0, .error = kCancelled};
-      deliver(std::move(transfer));
-    }
-    active.clear();
-    curl_multi_cleanup(multi);  // closes the pooled connections (their REMOVEs arrive here)
-    multi = nullptr;
-    for (auto& [socket, w] : sockets) {
-      w->removed = true;
-      (void)w->descriptor.release();
-    }
-    sockets.clear();
-  });
 }
 
 CURLcode HttpClient::State::configure(Transfer& t) {
@@ -379,40 +284,41 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
   // The idle pool must hold every connection we allow, or keep-alive reuse is lost under load.
   curl_multi_setopt(s.multi, CURLMOPT_MAXCONNECTS, per_host * 4);
   curl_multi_setopt(s.multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
-  curl_multi_setopt(s.multi, CURLMOPT_SOCKETFUNCTION, &State::on_socket);
-  curl_multi_setopt(s.multi, CURLMOPT_SOCKETDATA, static_cast<void*>(&s));
-  curl_multi_setopt(s.multi, CURLMOPT_TIMERFUNCTION, &State::on_timer);
-  curl_multi_setopt(s.multi, CURLMOPT_TIMERDATA, static_cast<void*>(&s));
+  s.worker = std::thread([&s] { s.run(); });
 }
 
 HttpClient::~HttpClient() { shutdown(); }
 
 void HttpClient::send(HttpClientRequest request, Callback done) {
+  State& s = *state_;
   auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
-  state_->in_flight->fetch_add(1);
-  if (state_->on_loop_thread()) return state_->start_transfer(std::move(transfer));
-  asio::post(state_->io, [state = state_, transfer = std::move(transfer)]() mutable {
-    state->start_transfer(std::move(transfer));
-  });
+  s.in_flight->fetch_add(1);
+  {
+    std::lock_guard lock(s.mutex);
+    if (!s.stopping) {
+      s.queue.push_back(std::move(transfer));
+      // Under the lock: shutdown() cannot free the multi handle between the check and the call.
+      curl_multi_wakeup(s.multi);
+      return;
+    }
+  }
+  transfer->response = HttpClientResponse{.status = 0, .error = kCancelled};
+  s.deliver(std::move(transfer));
 }
 
 std::size_t HttpClient::in_flight() const { return state_->in_flight->load(); }
 
 void HttpClient::shutdown() {
   State& s = *state_;
-  if (s.stopping.exchange(true)) return;
-  // curl's handles belong to the loop thread: clean up there, or here when no loop runs.
-  if (s.on_loop_thread() || !s.loop.running()) return s.cleanup();
-  auto done = std::make_shared<std::promise<void>>();
-  auto finished = done->get_future();
-  asio::post(s.io, [state = state_, done] {
-    state->cleanup();
-    done->set_value();
-  });
-  // The loop may stop before it runs the cleanup: then do it here.
-  while (finished.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
-    if (!s.loop.running()) return s.cleanup();
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.stopping) return;
+    s.stopping = true;
+    curl_multi_wakeup(s.multi);
   }
+  if (s.worker.joinable()) s.worker.join();
+  curl_multi_cleanup(s.multi);
+  s.multi = nullptr;
 }
 
 }  // namespace corebot::net

@@ -2,10 +2,8 @@
 // TLS, multipart, proxies, timeouts). Completions are delivered on the EventLoop thread.
 //
 // Threading: send(), in_flight() and shutdown() may be called from any thread. The transfers run
-// on the loop thread (curl's sockets are watched by the loop: no thread of its own, no hand-off
-// per request); send() from another thread posts to the loop. Callbacks are posted to the loop,
-// so destroy (or shutdown()) the client before its EventLoop, and keep the loop running to
-// receive callbacks.
+// on a worker thread of the client's own; callbacks are posted to the loop, so destroy (or
+// shutdown()) the client before its EventLoop, and keep the loop running to receive callbacks.
 // Response header names are lower-case; only the final response's headers are kept. Redirects
 // are not followed. Bodies are decompressed (Accept-Encoding is sent).
 #pragma once
@@ -63,8 +61,7 @@ class HttpClient {
   // Requests started and not yet completed.
   [[nodiscard]] std::size_t in_flight() const;
   // Aborts everything in flight (their callbacks get status 0, error "cancelled") and stops;
-  // later send()s are cancelled the same way. From another thread while the loop runs, blocks
-  // until the loop has done it.
+  // later send()s are cancelled the same way. Blocks until the worker thread has ended.
   void shutdown();
 
  private:

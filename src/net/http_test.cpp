@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
@@ -230,31 +229,6 @@ TEST_F(HttpTest, ClientTimeoutGivesStatusZero) {
   EXPECT_FALSE(response.error.empty());
   EXPECT_TRUE(response.maybe_sent) << "the server had the request: it may have acted on it";
   on_loop([&] { never_answered.clear(); });
-}
-
-// No thread of the client's own: curl runs on the loop thread, so a request costs no hand-off
-// between threads (issue 16). The test process's threads: this one, the loop's.
-TEST_F(HttpTest, TheClientRunsOnTheLoopThreadWithNoThreadOfItsOwn) {
-  auto threads = [] {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const auto& entry :
-         std::filesystem::directory_iterator("/proc/self/task")) {
-      ++n;
-    }
-    return n;
-  };
-  std::thread::id callback_thread;
-  std::thread::id loop_thread;
-  start([](HttpRequest, Respond respond) { respond({}); });
-  on_loop([&] { loop_thread = std::this_thread::get_id(); });
-  auto promise = std::make_shared<std::promise<void>>();
-  client_->send({.url = url("/")}, [&, promise](HttpClientResponse) {
-    callback_thread = std::this_thread::get_id();
-    promise->set_value();
-  });
-  ASSERT_EQ(promise->get_future().wait_for(kWait), std::future_status::ready);
-  EXPECT_EQ(callback_thread, loop_thread);
-  EXPECT_EQ(threads(), 2u);
 }
 
 TEST_F(HttpTest, ManyConcurrentRequestsAllComplete) {
