@@ -10,6 +10,8 @@ if [ "${1:-}" = "--sanitize" ]; then
   dir=build-asan
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # Libraries' by-design process-lifetime allocations (tests/lsan.supp says which and why).
+  export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
 fi
 # Store conformance on a real MongoDB-wire server: start FerretDB (scripts/ferretdb.sh) for the
 # MongoDB parameters of tests/store, stop it at exit. If it cannot start, those tests skip.

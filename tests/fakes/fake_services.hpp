@@ -299,7 +299,7 @@ class FakeUsers final : public Users {
 
   std::map<std::int64_t, UserRecord> records;
   std::map<std::int64_t, std::string> unreachable;  // mark_unreachable's reasons
-  Statistics stats;  // what statistics() answers
+  Statistics stats;                                 // what statistics() answers
 
  private:
   static std::string lower(std::string_view s) {
@@ -411,6 +411,9 @@ class FakeServices final : public ModuleServices {
   }
   // Runs store results as they arrive until `done()` holds (see Inbox::run_until).
   bool run_store_until(const std::function<bool()>& done) { return queue_.run_until(done); }
+  bool run_store_until(const std::function<bool()>& done, std::chrono::seconds deadline) {
+    return queue_.run_until(done, deadline);
+  }
   // Answers every reload_content() call made so far with `report`.
   void finish_reload(const ReloadReport& report) {
     auto pending = std::move(reloads);

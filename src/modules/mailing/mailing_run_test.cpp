@@ -64,9 +64,15 @@ class MailingRunTest : public ::testing::Test {
     return *services.collection(store::kMailings).find_one({{"_id", id}});
   }
   // Flushes what is due and waits for the store to record it.
+  // Outcomes are written in batches a timer flushes, and a write may still be on the store's
+  // thread when the clock moves: step the fake clock until the store recorded what `until` waits
+  // for, letting each step's writes arrive (readiness, not timing: at most 100 steps).
   void settle(const std::function<bool()>& until) {
-    services.advance(std::chrono::milliseconds(200));
-    EXPECT_TRUE(services.run_store_until(until));
+    for (int step = 0; step < 100 && !until(); ++step) {
+      services.advance(std::chrono::milliseconds(200));
+      (void)services.run_store_until(until, std::chrono::seconds(1));
+    }
+    EXPECT_TRUE(until());
   }
 
   FakeServices services{"mailing"};
