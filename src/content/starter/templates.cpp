@@ -84,7 +84,8 @@ Rows card(const Words& w) {
         page("about", w("Ten years of portraits and weddings. I shoot in the studio and outdoors.",
                         "Десять лет снимаю портреты и свадьбы — в студии и на природе.")),
         page("prices", w("Portrait session, 1 hour — 90 €\nWedding day — from 900 €",
-                         "Портретная съёмка, 1 час — 9000 ₽\nСвадебный день — от "
+                         "Портретная съёмка, 1 час — 9000 ₽\nСвадебный день — "
+                         "от "
                          "90 "
                          "000 "
                          "₽")),

@@ -87,7 +87,8 @@ constexpr Phrase kPhrases[] = {
     // Maintenance.
     {"admin_maintenance_on_state",
      "🛠 Maintenance mode is ON: users get the maintenance notice, admins keep working.",
-     "🛠 Техническое обслуживание ВКЛЮЧЕНО: пользователи "
+     "🛠 Техническое обслуживание ВКЛЮЧЕНО: "
+     "пользователи "
      "получают "
      "уведомление, "
      "администраторы "

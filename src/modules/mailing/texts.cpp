@@ -17,7 +17,8 @@ constexpr Entry kTexts[] = {
      "фото, видео, документ, голосовое или альбом. /cancel — отмена."},
     {"mailing_preview",
      "☝️ This is how recipients will see it. Add link buttons, or choose who gets it:",
-     "☝️ Так сообщение увидят получатели. Добавьте кнопки-ссылки "
+     "☝️ Так сообщение увидят получатели. Добавьте "
+     "кнопки-ссылки "
      "или "
      "выберите "
      "получателей:"},
@@ -65,7 +66,8 @@ constexpr Entry kTexts[] = {
      "📨 Mailing {id} — {status}\n{bar} {percent}%\n✅ sent {sent} · ⛔ blocked {blocked} · "
      "⚠️ failed {failed} · ⏳ left {left} of {total}\n{rate}/s · ETA {eta}",
      "📨 Рассылка {id} — {status}\n{bar} {percent}%\n✅ доставлено {sent} · ⛔ заблокировали "
-     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из {total}\n{rate}/с "
+     "{blocked} · ⚠️ ошибки {failed} · ⏳ осталось {left} из "
+     "{total}\n{rate}/с "
      "· "
      "ещё "
      "{eta}"},
