@@ -31,7 +31,7 @@ class Files:
     the test put there; /hang never answers."""
 
     def __init__(self):
-        self.body, self.type = b"", XLSX
+        self.content = (b"", XLSX)  # (bytes, Content-Type), swapped as one by serve()
         self.hang_export = False  # /export/bot.xlsx waits for `release` too
         self.requests = []
         self.release = threading.Event()
@@ -49,11 +49,15 @@ class Files:
                 elif self.path == "/export/bot.xlsx":
                     if files.hang_export:
                         files.release.wait(60)
+                    # One snapshot per answer: a test that swaps the file while a poll is being
+                    # served must not send the old length with the new bytes (a torn download
+                    # the engine rightly refuses, which made the polling test flaky in CI).
+                    served, kind = files.content
                     self.send_response(200)
-                    self.send_header("Content-Type", files.type)
-                    self.send_header("Content-Length", str(len(files.body)))
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(served)))
                     self.end_headers()
-                    self.wfile.write(files.body)
+                    self.wfile.write(served)
                 else:
                     self.send_error(404)
 
@@ -64,6 +68,9 @@ class Files:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def serve(self, body, kind=XLSX):
+        self.content = (body, kind)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
@@ -78,7 +85,7 @@ class LinkSourceTest(unittest.TestCase):
     def setUp(self):
         self.sandbox = Sandbox("--limits", "off")
         self.files = Files()
-        self.files.body = read(os.path.join(EXAMPLES, "business-card", "business-card.xlsx"))
+        self.files.serve(read(os.path.join(EXAMPLES, "business-card", "business-card.xlsx")))
         self.bots = []
 
     def tearDown(self):
@@ -107,7 +114,7 @@ class LinkSourceTest(unittest.TestCase):
 
         # The owner replaces the file behind the link with one that aborts liborcus: the admin
         # gets the reason, the bot process lives on and users keep the current content.
-        self.files.body, self.files.type = read(CRASH), ODS
+        self.files.serve(read(CRASH), ODS)
         admin.send("/reload")
         refused = admin.wait_text("keeps showing the previous content")
         self.assertIn("crashed on this file", body(refused))
@@ -117,13 +124,13 @@ class LinkSourceTest(unittest.TestCase):
         ann.wait_text("wedding and portrait photographer")
 
         # A sign-in page instead of the file (what Google answers for a sheet that is not shared).
-        self.files.body, self.files.type = b"<!DOCTYPE html><html>Sign in</html>", "text/html"
+        self.files.serve(b"<!DOCTYPE html><html>Sign in</html>", "text/html")
         admin.send("/reload")
         refused = admin.wait_text("returned a web page")
         self.assertIn("downloads the .xlsx, .ods or .csv file", body(refused))
 
         # Another workbook behind the same link: the FAQ bot.
-        self.files.body, self.files.type = read(os.path.join(EXAMPLES, "faq", "faq.xlsx")), XLSX
+        self.files.serve(read(os.path.join(EXAMPLES, "faq", "faq.xlsx")), XLSX)
         admin.send("/reload")
         admin.wait_text("Content reloaded")
         ann.send("/start")
@@ -137,7 +144,7 @@ class LinkSourceTest(unittest.TestCase):
         # Three polls of the same bytes: downloaded, not reloaded.
         wait_for(lambda: len(self.files.requests) >= 4, "three polls")
         self.assertNotIn("reload of", bot.output())
-        self.files.body = read(os.path.join(EXAMPLES, "faq", "faq.xlsx"))
+        self.files.serve(read(os.path.join(EXAMPLES, "faq", "faq.xlsx")))
         wait_for(lambda: "reload of" in bot.output(), "the polled reload")
         ann.send("/start")
         ann.wait_text("Hive Coworking")
@@ -149,7 +156,7 @@ class LinkSourceTest(unittest.TestCase):
         ann.wait_text("wedding and portrait photographer")
         self.assertEqual(first.terminate(), 0)
 
-        self.files.body, self.files.type = b"<html>Service Unavailable</html>", "text/html"
+        self.files.serve(b"<html>Service Unavailable</html>", "text/html")
         second = self.start_bot(self.files.url("/share"))
         ann.send("/start")
         ann.wait_text("wedding and portrait photographer")
@@ -193,7 +200,7 @@ class LinkSourceTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=60)
         self.assertEqual(good.returncode, 0, good.stdout + good.stderr)
         self.assertIn(self.files.url("/share") + ": OK, 4 pages", good.stdout)
-        self.files.body, self.files.type = read(CRASH), ODS
+        self.files.serve(read(CRASH), ODS)
         bad = subprocess.run([COREBOT, "check", self.files.url("/share")],
                              capture_output=True, text=True, timeout=60)
         self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
