@@ -62,7 +62,14 @@ class Context : public std::enable_shared_from_this<Context> {
   // The message a callback button was attached to (0 when none).
   [[nodiscard]] std::int64_t callback_message_id() const { return callback_message_id_; }
 
-  [[nodiscard]] Sender& sender() { return sender_; }
+  // Bot API calls for this update. Calls made through it (and reply(), edit_text(),
+  // answer_callback()) keep the update in progress until the outbox reports their outcome, so
+  // the update is confirmed to Telegram only once its replies left: a kill -9 while a reply
+  // still waits in the outbox (behind a chat's rate limit, a 429) loses nothing, because
+  // Telegram delivers the update again at the next start. The chat's next update waits for them
+  // too. Valid while the Context lives: callbacks that outlive the handler capture hold() and
+  // call hold()->sender(), or use ModuleServices::sender() for work not tied to this update.
+  [[nodiscard]] Sender& sender() { return holding_sender_; }
 
   // Convenience calls, all at Priority::kInteractive, to this update's chat.
   void reply(std::string text, boost::json::object extra = {}, CallDone done = {});
@@ -112,8 +119,20 @@ class Context : public std::enable_shared_from_this<Context> {
   [[nodiscard]] std::shared_ptr<Context> hold() { return shared_from_this(); }
 
  private:
+  // Forwards to the outbox, keeping the Context alive until each call's outcome is known.
+  class HoldingSender final : public Sender {
+   public:
+    explicit HoldingSender(Context& context) : context_(context) {}
+    using Sender::call;
+    void call(ApiCall call, Priority priority, CallDone done) override;
+
+   private:
+    Context& context_;
+  };
+
   boost::json::object update_;
   Sender& sender_;
+  HoldingSender holding_sender_{*this};
   std::string kind_;
   std::optional<std::int64_t> chat_id_;
   std::optional<std::int64_t> user_id_;
