@@ -395,5 +395,66 @@ TEST_F(PaymentsServerTest, AnInvoiceCanBePaidTwice) {
   EXPECT_EQ(listed.result().at("charges").as_array().size(), 2u);
 }
 
+TEST_F(PaymentsServerTest, StarsAreRefundedOnceAndListedAsTransactions) {
+  // A card charge first: it is no Star transaction and cannot be refunded with Stars.
+  auto card = start_pay({{"message_id", send_invoice()}});
+  call("answerPreCheckoutQuery",
+       {{"pre_checkout_query_id", next_update().at("pre_checkout_query").at("id")}, {"ok", true}});
+  const json::value card_charge = wait(card).result().at("telegram_payment_charge_id");
+  next_update();
+
+  advance(1000);  // Telegram's one message a second to a private chat
+  Reply invoice = call("sendInvoice", stars_params());
+  auto stars = start_pay({{"message_id", invoice.result().at("message_id")}});
+  call("answerPreCheckoutQuery",
+       {{"pre_checkout_query_id", next_update().at("pre_checkout_query").at("id")}, {"ok", true}});
+  const json::value charge = wait(stars).result().at("telegram_payment_charge_id");
+  next_update();
+
+  EXPECT_EQ(call("refundStarPayment", {{"user_id", kUser}, {"telegram_payment_charge_id", "tg-99"}})
+                .description(),
+            "Bad Request: CHARGE_NOT_FOUND");
+  EXPECT_EQ(
+      call("refundStarPayment", {{"user_id", kUser + 1}, {"telegram_payment_charge_id", charge}})
+          .status,
+      400);
+  EXPECT_EQ(
+      call("refundStarPayment", {{"user_id", kUser}, {"telegram_payment_charge_id", card_charge}})
+          .status,
+      400);
+  Reply refunded =
+      call("refundStarPayment", {{"user_id", kUser}, {"telegram_payment_charge_id", charge}});
+  ASSERT_EQ(refunded.status, 200) << refunded.description();
+  // Bot API 7.10+: the bot hears about the refund as a refunded_payment message from the user.
+  json::object message = next_update().at("message").as_object();
+  EXPECT_EQ(message.at("refunded_payment").at("telegram_payment_charge_id"), charge);
+  EXPECT_EQ(message.at("refunded_payment").at("total_amount").as_int64(), 50);
+  EXPECT_EQ(call("refundStarPayment", {{"user_id", kUser}, {"telegram_payment_charge_id", charge}})
+                .description(),
+            "Bad Request: CHARGE_ALREADY_REFUNDED");
+
+  Reply all = call("getStarTransactions");
+  ASSERT_EQ(all.status, 200);
+  const json::array& transactions = all.result().at("transactions").as_array();
+  ASSERT_EQ(transactions.size(), 2u);
+  EXPECT_EQ(transactions[0].at("id"), charge);
+  EXPECT_EQ(transactions[0].at("amount").as_int64(), 50);
+  EXPECT_EQ(transactions[0].at("source").at("type").as_string(), "user");
+  EXPECT_EQ(transactions[0].at("source").at("invoice_payload").as_string(), "book-7");
+  EXPECT_EQ(transactions[1].at("receiver").at("user").at("id").as_int64(), kUser);
+
+  Reply page = call("getStarTransactions", {{"offset", 1}, {"limit", 5}});
+  ASSERT_EQ(page.result().at("transactions").as_array().size(), 1u);
+  EXPECT_TRUE(page.result().at("transactions").as_array()[0].as_object().contains("receiver"));
+  EXPECT_EQ(
+      call("getStarTransactions", {{"offset", 5}}).result().at("transactions").as_array().size(),
+      0u);
+  EXPECT_EQ(call("getStarTransactions", {{"limit", 101}}).status, 400);
+  EXPECT_EQ(call("getStarTransactions", {{"offset", -1}}).status, 400);
+
+  Reply listed = control("GET", "/control/payments?token=" + std::string(kToken));
+  EXPECT_TRUE(listed.result().at("charges").as_array()[1].at("refunded").as_bool());
+}
+
 }  // namespace
 }  // namespace corebot::sandbox
