@@ -186,8 +186,9 @@ Invoice* PaymentBook::find_invoice(std::int64_t id) {
   return it == invoices_.end() ? nullptr : &it->second;
 }
 
-Invoice* PaymentBook::find_invoice_message(std::int64_t chat_id, std::int64_t message_id) {
-  for (auto& [id, invoice] : invoices_) {
+const Invoice* PaymentBook::find_invoice_message(std::int64_t chat_id,
+                                                 std::int64_t message_id) const {
+  for (const auto& [id, invoice] : invoices_) {
     if (invoice.message_id != 0 && invoice.chat_id == chat_id && invoice.message_id == message_id) {
       return &invoice;
     }

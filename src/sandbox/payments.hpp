@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -108,7 +109,11 @@ class PaymentBook {
   // Files an invoice and returns it with its id (and, for a link, its link).
   Invoice& add_invoice(Invoice invoice, bool as_link);
   [[nodiscard]] Invoice* find_invoice(std::int64_t id);
-  [[nodiscard]] Invoice* find_invoice_message(std::int64_t chat_id, std::int64_t message_id);
+  [[nodiscard]] const Invoice* find_invoice_message(std::int64_t chat_id,
+                                                    std::int64_t message_id) const;
+  [[nodiscard]] Invoice* find_invoice_message(std::int64_t chat_id, std::int64_t message_id) {
+    return const_cast<Invoice*>(std::as_const(*this).find_invoice_message(chat_id, message_id));
+  }
   [[nodiscard]] Invoice* find_invoice_link(std::string_view link);
   [[nodiscard]] const std::map<std::int64_t, Invoice>& invoices() const { return invoices_; }
 

@@ -155,6 +155,7 @@ TEST_F(PaymentsServerTest, SendInvoiceReturnsAnInvoiceMessage) {
                                  {"provider_token", "284685063:TEST:abc"},
                                  {"currency", "EUR"},
                                  {"start_parameter", "tee"},
+                                 {"photo_url", "https://example.com/tee.jpg"},
                                  {"prices", R"([{"label":"T-shirt","amount":1990},
                                                 {"label":"Delivery","amount":500}])"},
                                  {"reply_markup", R"({"inline_keyboard":[[{"text":"Pay 24.90",
@@ -178,6 +179,9 @@ TEST_F(PaymentsServerTest, SendInvoiceReturnsAnInvoiceMessage) {
   const json::object& shown = chat.result().as_array().back().as_object();
   EXPECT_EQ(shown.at("invoice").at("title").as_string(), "T-shirt");
   EXPECT_EQ(shown.at("invoice").at("total_text").as_string(), "24.90 EUR");
+  EXPECT_EQ(shown.at("invoice").at("photo_url").as_string(), "https://example.com/tee.jpg");
+  // ... while the Bot API's Message has no photo_url.
+  EXPECT_FALSE(r.result().at("invoice").as_object().contains("photo_url"));
 }
 
 TEST_F(PaymentsServerTest, SendInvoiceIsValidatedStrictly) {

@@ -319,6 +319,13 @@ json::object Bot::web_view(const Message& message) const {
                                 {"file_name", file->file_name},
                                 {"url", file->url}};
   }
+  // The invoice's product photo (sendInvoice photo_url), which the Bot API's Invoice leaves out.
+  if (json::value* invoice = out.if_contains("invoice"); invoice && invoice->is_object()) {
+    const Invoice* sent = payments.find_invoice_message(message.chat_id, message.message_id);
+    if (sent != nullptr && !sent->photo_url.empty()) {
+      invoice->as_object()["photo_url"] = sent->photo_url;
+    }
+  }
   return out;
 }
 

@@ -7,12 +7,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cdp import Browser  # noqa: E402
 from harness import SANDBOX, http, wait_for  # noqa: E402
-from webchat_ui import HELPERS  # noqa: E402
+from webchat_ui import HELPERS, picture_png  # noqa: E402
 
 TOKEN = "777001:corebot-shop-ui"
 USER = 1001  # Ann, the page's first person
@@ -39,6 +40,26 @@ class ConfirmingBot(threading.Thread):
                          {"pre_checkout_query_id": update["pre_checkout_query"]["id"], "ok": True})
 
 
+def serve_photo():
+    """The shop's product photo at a local link (sendInvoice photo_url); the page loads it."""
+    photo = picture_png()
+
+    class Photo(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(photo)))
+            self.end_headers()
+            self.wfile.write(photo)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Photo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="corebot-ui-pay-")
@@ -54,7 +75,8 @@ def main(out):
     http("POST", url + "/control/bots", {"token": TOKEN, "first_name": "Corner Shop",
                                          "username": "corner_shop_bot"})
     bot = ConfirmingBot(url)
-    browser = Browser(width=900, height=760)
+    photos = serve_photo()
+    browser = Browser(width=900, height=860)
     shot = lambda name: browser.screenshot(os.path.join(out, name))  # noqa: E731
     try:
         http("POST", url + "/control/updates/message",
@@ -64,7 +86,8 @@ def main(out):
             "chat_id": USER, "title": "Linen T-shirt", "description": "Size M, sand colour, 2 pcs",
             "payload": "order-1042", "provider_token": "284685063:TEST:sandbox", "currency": "EUR",
             "prices": [{"label": "Linen T-shirt × 2", "amount": 3980},
-                       {"label": "Delivery", "amount": 490}]})
+                       {"label": "Delivery", "amount": 490}],
+            "photo_url": f"http://127.0.0.1:{photos.server_address[1]}/linen-tshirt.png"})
         http("POST", api + "sendInvoice", {
             "chat_id": USER, "title": "Photo presets", "description": "12 Lightroom presets (ZIP)",
             "payload": "order-1043", "provider_token": "", "currency": "XTR",
@@ -78,6 +101,8 @@ def main(out):
                      "both invoices in the chat")
         assert browser.js("T.has(0, 'Total: 44.70 EUR')"), "the card total from minor units"
         assert browser.js("T.has(0, 'Total: ⭐ 50')"), "the Stars total"
+        browser.wait("[...document.querySelectorAll('.invoice img')].some((i) => i.complete && "
+                     "i.naturalWidth > 0)", "the invoice's product photo")
         shot("invoice-before.png")
 
         bot.start()
@@ -98,6 +123,7 @@ def main(out):
         raise
     finally:
         bot.stopped = True
+        photos.shutdown()
         browser.close()
         sandbox.terminate()
         sandbox.wait(timeout=30)
