@@ -64,6 +64,12 @@ struct Invoice {
 // An amount in minor units as people read it: "⭐ 50" for Stars, "12.50 EUR" otherwise.
 [[nodiscard]] std::string format_amount(std::int64_t amount, std::string_view currency);
 
+// The web chat's view of a message's payment fields (state.cpp's Bot::web_view): `invoice`,
+// `successful_payment` and `refunded_payment` as in `content`, plus "total_text"
+// (format_amount) and, for an invoice `sent` with a photo, "photo_url".
+void add_payment_view(boost::json::object& view, const boost::json::object& content,
+                      const Invoice* sent);
+
 // A shipping or pre-checkout query waiting for the bot's answer.
 struct PaymentQuery {
   struct Answer {
