@@ -307,6 +307,8 @@ json::object Bot::web_view(const Message& message) const {
                                 {"file_name", file->file_name},
                                 {"url", file->url}};
   }
+  add_payment_view(out, message.content,
+                   payments.find_invoice_message(message.chat_id, message.message_id));
   return out;
 }
 
