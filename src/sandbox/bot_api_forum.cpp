@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::size_t kMaxTopicName = 128;
 // The six colours Telegram offers for a topic icon.
-constexpr std::array<std::int64_t, 6> kIconColors = {7322096,  16766590, 13338331,
-                                                     9367192,  16749490, 16478047};
+constexpr std::array<std::int64_t, 6> kIconColors = {7322096, 16766590, 13338331,
+                                                     9367192, 16749490, 16478047};
 
 ApiError thread_not_found() { return bad_request("message thread not found"); }
 

@@ -140,8 +140,8 @@ class ForumTest : public ::testing::Test {
   }
 
   json::array messages(std::int64_t chat) {
-    Reply r = control("GET", "/control/chats/messages?token=123:ABC&chat_id=" +
-                                 std::to_string(chat));
+    Reply r =
+        control("GET", "/control/chats/messages?token=123:ABC&chat_id=" + std::to_string(chat));
     return r.body.at("result").as_array();
   }
 
@@ -154,9 +154,9 @@ TEST_F(ForumTest, ControlApiMakesAForumAndTopicsNeedOne) {
           {{"token", kToken}, {"user_id", 7}, {"chat_id", -5}, {"text", "hi"}});
   EXPECT_EQ(description(call("createForumTopic", {{"chat_id", -5}, {"name", "x"}})),
             "Bad Request: the chat is not a forum");
-  EXPECT_EQ(description(call("sendMessage",
-                             {{"chat_id", -5}, {"text", "x"}, {"message_thread_id", 3}})),
-            "Bad Request: message thread not found");
+  EXPECT_EQ(
+      description(call("sendMessage", {{"chat_id", -5}, {"text", "x"}, {"message_thread_id", 3}})),
+      "Bad Request: message thread not found");
 
   make_forum();
   Reply chat = call("getChat", {{"chat_id", kForum}});
@@ -176,9 +176,9 @@ TEST_F(ForumTest, TopicLifecycleAndSendsIntoTopics) {
   make_forum();
   EXPECT_EQ(description(call("createForumTopic", {{"chat_id", kForum}, {"name", ""}})),
             "Bad Request: parameter \"name\" is required");
-  EXPECT_EQ(description(call("createForumTopic",
-                             {{"chat_id", kForum}, {"name", std::string(129, 'a')}})),
-            "Bad Request: TOPIC_TITLE_TOO_LONG");
+  EXPECT_EQ(
+      description(call("createForumTopic", {{"chat_id", kForum}, {"name", std::string(129, 'a')}})),
+      "Bad Request: TOPIC_TITLE_TOO_LONG");
   EXPECT_EQ(description(call("createForumTopic",
                              {{"chat_id", kForum}, {"name", "a"}, {"icon_color", 123}})),
             "Bad Request: TOPIC_ICON_COLOR_INVALID");
@@ -195,8 +195,8 @@ TEST_F(ForumTest, TopicLifecycleAndSendsIntoTopics) {
   EXPECT_EQ(all.back().at("service").as_string(), "forum_topic_created");
   EXPECT_EQ(all.back().at("message_thread_id").as_int64(), topic);
 
-  Reply sent = call("sendMessage",
-                    {{"chat_id", kForum}, {"text", "card"}, {"message_thread_id", topic}});
+  Reply sent =
+      call("sendMessage", {{"chat_id", kForum}, {"text", "card"}, {"message_thread_id", topic}});
   ASSERT_EQ(sent.status, 200);
   EXPECT_EQ(result(sent).at("message_thread_id").as_int64(), topic);
   EXPECT_TRUE(result(sent).at("is_topic_message").as_bool());
@@ -251,15 +251,15 @@ TEST_F(ForumTest, TopicLifecycleAndSendsIntoTopics) {
                  {{"chat_id", kForum}, {"message_thread_id", topic}, {"name", "Ann (closed)"}})
                 .status,
             200);
-  EXPECT_EQ(description(call("editForumTopic", {{"chat_id", kForum},
-                                                {"message_thread_id", topic},
-                                                {"name", "Ann (closed)"}})),
+  EXPECT_EQ(description(call(
+                "editForumTopic",
+                {{"chat_id", kForum}, {"message_thread_id", topic}, {"name", "Ann (closed)"}})),
             "Bad Request: TOPIC_NOT_MODIFIED");
   EXPECT_EQ(call("closeForumTopic", {{"chat_id", kForum}, {"message_thread_id", topic}}).status,
             200);
-  EXPECT_EQ(description(call("closeForumTopic",
-                             {{"chat_id", kForum}, {"message_thread_id", topic}})),
-            "Bad Request: TOPIC_NOT_MODIFIED");
+  EXPECT_EQ(
+      description(call("closeForumTopic", {{"chat_id", kForum}, {"message_thread_id", topic}})),
+      "Bad Request: TOPIC_NOT_MODIFIED");
   EXPECT_EQ(description(call("sendMessage",
                              {{"chat_id", kForum}, {"text", "x"}, {"message_thread_id", topic}})),
             "Bad Request: TOPIC_CLOSED");
@@ -275,10 +275,10 @@ TEST_F(ForumTest, TopicLifecycleAndSendsIntoTopics) {
   EXPECT_EQ(call("reopenForumTopic", {{"chat_id", kForum}, {"message_thread_id", topic}}).status,
             200);
   EXPECT_EQ(messages(kForum).back().at("service").as_string(), "forum_topic_reopened");
-  EXPECT_EQ(call("sendMessage",
-                 {{"chat_id", kForum}, {"text", "again"}, {"message_thread_id", topic}})
-                .status,
-            200);
+  EXPECT_EQ(
+      call("sendMessage", {{"chat_id", kForum}, {"text", "again"}, {"message_thread_id", topic}})
+          .status,
+      200);
 
   // Delete: the topic and its messages go; sends into it fail.
   const std::int64_t other = create_topic("Bob");

@@ -291,8 +291,9 @@ json::object Bot::message_view(const Message& message) {
                    {"deleted", message.deleted}};
   if (message.thread_id != 0) out["message_thread_id"] = message.thread_id;
   if (message.pinned) out["pinned"] = true;
-  for (std::string_view service : {"forum_topic_created", "forum_topic_edited", "forum_topic_closed",
-                                   "forum_topic_reopened", "pinned_message"}) {
+  for (std::string_view service :
+       {"forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened",
+        "pinned_message"}) {
     if (message.content.contains(service)) out["service"] = service;
   }
   if (!message.photo_file_id.empty()) out["photo"] = message.photo_file_id;
