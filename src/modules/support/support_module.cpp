@@ -59,10 +59,9 @@ ModuleInfo SupportModule::info() const {
        "Язык служебных сообщений бота в группе операторов: en или ru."},
   };
   info.text_keys = [](const Content&) {
-    return std::vector<std::string>{
-        "support_open",   "support_end_button",  "support_left",
-        "support_sent",   "support_unavailable", "support_failed",
-        "support_closed", "support_thanks",      "support_already_rated"};
+    return std::vector<std::string>{"support_open",   "support_end_button",   "support_left",
+                                    "support_sent",   "support_unavailable",  "support_failed",
+                                    "support_thanks", "support_already_rated"};
   };
   return info;
 }

@@ -15,7 +15,8 @@ constexpr Phrase kPhrases[] = {
     {"support_open",
      "✍️ Write your question here: text, photos, files or voice messages. Our team answers in "
      "this chat.",
-     "✍️ Напишите ваш вопрос: текстом, фото, файлом или голосовым. Команда поддержки "
+     "✍️ Напишите ваш вопрос: текстом, фото, файлом или голосовым. Команда "
+     "поддержки "
      "ответит "
      "в этом чате."},
     {"support_end_button", "✖ Leave support", "✖ Выйти из поддержки"},
@@ -27,7 +28,8 @@ constexpr Phrase kPhrases[] = {
      "Поддержка сейчас недоступна. Попробуйте, пожалуйста, позже."},
     {"support_failed",
      "⚠️ Your message did not reach our team. Please send it again in a minute.",
-     "⚠️ Сообщение не дошло до команды. Пожалуйста, отправьте его ещё раз через "
+     "⚠️ Сообщение не дошло до команды. Пожалуйста, отправьте его ещё раз "
+     "через "
      "минуту."},
     {"support_closed", "✅ Your conversation with support is closed. How did we do?",
      "✅ Обращение в поддержку закрыто. Оцените, пожалуйста, нашу помощь:"},
