@@ -12,14 +12,15 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import TOKEN, Bot, Sandbox, bot_messages, wait_for  # noqa: E402
 from content_helpers import EXAMPLES, Chat, body, callbacks, leads  # noqa: E402
 
-OPERATOR, STRANGER = 2001, 3003
+OPERATOR, ADMIN, STRANGER = 2001, 2002, 3003
 ANN, BOB = 101, 102
 FORUM, PLAIN = -1001, -2002
-ADMINS = "user,name,role\n2001,Olga,operator\n"
+ADMINS = "user,name,role\n2001,Olga,operator\n2002,Boss,admin\n"
 
 
 class SupportDesk(unittest.TestCase):
     group = FORUM
+    configured = True  # group_id in the config; False: an admin sends /support_here
 
     def setUp(self):
         self.sandbox = Sandbox("--limits", "off")
@@ -36,7 +37,7 @@ group_per_minute = 600
 [modules]
 enabled = ["support"]
 [modules.support]
-group_id = {self.group}
+{f"group_id = {self.group}" if self.configured else ""}
 """)
         self.bots = []
         # The operators' group exists before the bot hears of a customer.
@@ -238,6 +239,25 @@ class PlainDesk(SupportDesk):
         self.ann.press(ask, "support:rate:1:3")
         self.ann.wait_text("Your rating: 3/5")
         self.wait_group(lambda m: "Closed by Olga" in body(m), "the closing note")
+
+
+class ChosenInTelegram(SupportDesk):
+    configured = False
+
+    def test_an_admin_sends_support_here_and_it_survives_a_restart(self):
+        self.ann.send("/support")
+        self.ann.wait_text("not available")
+        self.in_group(OPERATOR, text="/support_here")  # operators may not choose
+        self.in_group(ADMIN, text="/support_here")
+        notes = self.wait_group(lambda m: "now come to this group" in body(m), "the answer")
+        self.assertEqual(len(notes), 1)
+        self.restart()
+        self.ann.send("/support")
+        self.ann.wait_text("Write your question")
+        self.ann.send("Hello?")
+        topic = self.topic("Ann (@ann)")["message_thread_id"]
+        self.wait_group(lambda m: m.get("message_thread_id") == topic and body(m) == "Hello?",
+                        "Ann's message in her topic")
 
 
 if __name__ == "__main__":

@@ -37,14 +37,14 @@ UserRecord user_from_update(const json::object& message) {
   if (const json::value* from = message.if_contains("from"); from && from->is_object()) {
     const json::object& f = from->as_object();
     user.id = f.contains("id") && f.at("id").is_int64() ? f.at("id").get_int64() : 0;
-    auto text = [&](std::string_view key) {
+    auto field = [&](std::string_view key) {
       const json::value* v = f.if_contains(key);
       return v && v->is_string() ? std::string(v->get_string()) : std::string();
     };
-    user.first_name = text("first_name");
-    user.last_name = text("last_name");
-    user.username = text("username");
-    user.language_code = text("language_code");
+    user.first_name = field("first_name");
+    user.last_name = field("last_name");
+    user.username = field("username");
+    user.language_code = field("language_code");
   }
   return user;
 }

@@ -34,7 +34,14 @@ ModuleInfo SupportModule::info() const {
   info.version = "1";
   info.commands = {{"support", "Contact support", {}},
                    // /close is the operators' command in the group: never in the menu.
-                   {"close", "Close a support conversation", [](const Content*) { return false; }}};
+                   {"close", "Close a support conversation", [](const Content*) { return false; }},
+                   // An admin sends it in the group that is to receive the conversations.
+                   {"support_here", "Make this group the operators' group",
+                    [](const Content*) { return false; }}};
+  info.admin_menu = {{.title = say_in("en", "support_menu_entry"),
+                      .callback_data = "support:panel",
+                      .role = Role::kAdmin,
+                      .titles = {{"ru", say_in("ru", "support_menu_entry")}}}};
   info.callback_prefix = "support";
   info.update_kinds = {"message"};
   info.sees_all_commands = true;  // another module's command takes the customer out of support
@@ -59,27 +66,84 @@ ModuleInfo SupportModule::info() const {
        "Язык служебных сообщений бота в группе операторов: en или ru."},
   };
   info.text_keys = [](const Content&) {
-    return std::vector<std::string>{"support_open",   "support_end_button",   "support_left",
-                                    "support_sent",   "support_unavailable",  "support_failed",
-                                    "support_thanks", "support_already_rated"};
+    return std::vector<std::string>{
+        "support_open",       "support_end_button",    "support_left",
+        "support_sent",       "support_unavailable",   "support_failed",
+        "support_thanks",     "support_already_rated", "support_panel",
+        "support_panel_none", "support_from_setting",  "support_from_chat",
+        "support_panel_how"};
   };
   return info;
 }
 
 void SupportModule::start(ModuleServices& services) {
   services_ = &services;
-  if (group_id() == 0) {
-    services.log(LogLevel::kWarn,
-                 "no operators' group: customers who ask for support are told it is unavailable "
-                 "— set [modules.support] group_id (or group_id in the Settings sheet) to the "
-                 "group's id");
-  }
+  services.store().run(
+      [](ModuleCollections& c) {
+        return c.collection("config").find_one({{"_id", "group"}});
+      },
+      [this](StoreResult<std::optional<json::object>> found) {
+        if (services_ == nullptr) return;
+        if (found && found.value() && found.value()->contains("group_id") &&
+            found.value()->at("group_id").is_int64()) {
+          chosen_group_ = found.value()->at("group_id").get_int64();
+        }
+        if (group_id() == 0) {
+          services_->log(LogLevel::kWarn,
+                         "no operators' group: customers who ask for support are told it is "
+                         "unavailable — set [modules.support] group_id (or group_id in the "
+                         "Settings sheet) to the group's id, or send /support_here in the group");
+        }
+      });
 }
 
-std::int64_t SupportModule::group_id() const {
+std::int64_t SupportModule::setting_group() const {
   if (services_ == nullptr) return 0;
   const auto value = services_->settings().get("group_id");
   return value ? parse_int(*value).value_or(0) : 0;
+}
+
+std::int64_t SupportModule::group_id() const {
+  const std::int64_t set = setting_group();
+  return set != 0 ? set : chosen_group_;
+}
+
+void SupportModule::choose_group(Context& ctx) {
+  if (ctx.role() < Role::kAdmin) return;  // not for operators or members
+  const std::string language = group_language();
+  if (setting_group() != 0) {
+    ctx.reply(format(say_in(language, "support_here_setting"), {std::to_string(setting_group())}));
+    return;
+  }
+  const std::int64_t group = *ctx.chat_id();
+  services_->store().run(
+      [group](ModuleCollections& c) {
+        c.collection("config").replace_one(
+            {{"_id", "group"}}, {{"_id", "group"}, {"group_id", group}}, {.upsert = true});
+      },
+      [this, hold = ctx.hold(), group, language](StoreResult<std::monostate> saved) {
+        if (services_ == nullptr) return;
+        if (!saved) {
+          services_->log(LogLevel::kError, std::string("saving the operators' group failed: ") +
+                                               saved.error().what());
+          return;
+        }
+        chosen_group_ = group;
+        forum_.erase(group);  // learn again whether it is a forum
+        hold->reply(say_in(language, "support_here_done"));
+      });
+}
+
+void SupportModule::show_panel(Context& ctx) {
+  ctx.answer_callback();
+  if (!ctx.is_admin()) return;  // callback data can be forged
+  const std::int64_t group = group_id();
+  const std::string where = group == 0 ? say(ctx, "support_panel_none") : std::to_string(group);
+  const std::string source = setting_group() != 0 ? say(ctx, "support_from_setting")
+                             : group != 0         ? say(ctx, "support_from_chat")
+                                                  : "-";
+  ctx.reply(format(say(ctx, "support_panel"), {where, source}) + "\n\n" +
+            say(ctx, "support_panel_how"));
 }
 
 std::string SupportModule::group_language() const {
@@ -94,6 +158,14 @@ std::int64_t SupportModule::now_ms() const {
 
 Handled SupportModule::on_update(Context& ctx) {
   if (services_ == nullptr || !ctx.chat_id()) return Handled::kContinue;
+  if (ctx.command() == "support_here") {
+    if (*ctx.chat_id() < 0) choose_group(ctx);
+    return Handled::kStop;
+  }
+  if (ctx.callback_data() == "support:panel") {
+    show_panel(ctx);
+    return Handled::kStop;
+  }
   const std::int64_t group = group_id();
   if (group != 0 && *ctx.chat_id() == group) return on_group(ctx);
   if (*ctx.chat_id() <= 0) return Handled::kContinue;  // other groups are not ours
@@ -151,11 +223,11 @@ Handled SupportModule::on_customer(Context& ctx) {
 }
 
 void SupportModule::open(Context& ctx) {
-  state(ctx)[kActive] = true;
   if (group_id() == 0) {
     ctx.reply(say(ctx, "support_unavailable"));
     return;
   }
+  state(ctx)[kActive] = true;
   json::object markup{{"inline_keyboard", json::array{json::array{
                                               json::object{{"text", say(ctx, "support_end_button")},
                                                            {"callback_data", "support:leave"}}}}}};

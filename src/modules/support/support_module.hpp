@@ -29,8 +29,13 @@ class SupportModule final : public Module {
  private:
   struct Relay;  // one customer message on its way to the group (customer_side.cpp)
 
-  // The operators' group from the settings; 0 when not set.
+  // The operators' group: the group_id setting, else the group an admin chose with
+  // /support_here (kept in "support.config"); 0 when neither.
   [[nodiscard]] std::int64_t group_id() const;
+  [[nodiscard]] std::int64_t setting_group() const;
+  // /support_here in a group, and the admin panel's entry (support_module.cpp).
+  void choose_group(Context& ctx);
+  void show_panel(Context& ctx);
   [[nodiscard]] std::string group_language() const;
 
   // The customer's side (customer_side.cpp).
@@ -60,6 +65,7 @@ class SupportModule final : public Module {
   [[nodiscard]] std::int64_t now_ms() const;
 
   ModuleServices* services_ = nullptr;
+  std::int64_t chosen_group_ = 0;       // from /support_here, loaded at start
   std::map<std::int64_t, bool> forum_;  // group id -> is a forum (getChat), learned once
 };
 

@@ -24,7 +24,8 @@ class DeskTest : public ::testing::Test {
   DeskTest() {
     registry.add(std::make_unique<SupportModule>());
     content = corebot::testing::make_content(
-        {{"Pages", "id,text\nstart,Hi\n"}, {"Admins", "user,role\n900,operator\n"}}, registry);
+        {{"Pages", "id,text\nstart,Hi\n"}, {"Admins", "user,role\n900,operator\n901,admin\n"}},
+        registry);
     services.declare(module().info());
     services.fake_settings().values = {{"group_id", kGroup}};
     services.fake_users().records[kAnn] = {
@@ -366,6 +367,60 @@ TEST_F(DeskTest, WithoutAGroupTheCustomerIsToldSupportIsUnavailable) {
   services.fake_settings().values = json::object{};
   open(kAnn);
   EXPECT_NE(calls().back().params.at("text").as_string().find("not available"), std::string::npos);
+}
+
+TEST_F(DeskTest, AnAdminChoosesTheGroupInTelegramAndItSurvivesARestart) {
+  services.fake_settings().values = json::object{};
+  constexpr std::int64_t kOther = -300;
+  auto in_other = [&](std::int64_t from) {
+    settle(start({{"message_id", ++group_message_id},
+                  {"chat", {{"id", kOther}, {"type", "supergroup"}}},
+                  {"from", {{"id", from}, {"first_name", "X"}}},
+                  {"text", "/support_here"},
+                  {"entities", command_entity(13)}}));
+  };
+  in_other(kOperator);  // operators may not
+  in_other(777);        // nor members
+  EXPECT_TRUE(made("sendMessage").empty());
+  in_other(901);
+  ASSERT_EQ(made("sendMessage").size(), 1u);
+  EXPECT_EQ(made("sendMessage")[0]->params.at("chat_id"), kOther);
+  EXPECT_NE(made("sendMessage")[0]->params.at("text").as_string().find("now come to this group"),
+            std::string::npos);
+
+  // A restart: the choice is read back from the store.
+  registry = ModuleRegistry{};
+  registry.add(std::make_unique<SupportModule>());
+  module().start(services);
+  bool loaded = false;  // one store worker: once this answers, start()'s read has answered too
+  services.store().run([](ModuleCollections&) {},
+                       [&](StoreResult<std::monostate>) { loaded = true; });
+  ASSERT_TRUE(services.run_store_until([&] { return loaded; }));
+  open(kAnn);
+  customer_says(kAnn, "hello");
+  ASSERT_EQ(made("createForumTopic").size(), 1u);
+  EXPECT_EQ(made("createForumTopic")[0]->params.at("chat_id"), kOther);
+
+  // The admin panel's entry tells admins where the conversations go, and nobody else.
+  auto press = [&](std::int64_t user) {
+    settle(start({{"id", "p" + std::to_string(++update_id)},
+                  {"from", {{"id", user}}},
+                  {"data", "support:panel"},
+                  {"message", {{"message_id", 5}, {"chat", {{"id", user}}}, {"text", "x"}}}},
+                 "callback_query"));
+  };
+  const std::size_t before = made("sendMessage").size();
+  press(kAnn);
+  EXPECT_EQ(made("sendMessage").size(), before);
+  press(901);
+  EXPECT_NE(made("sendMessage").back()->params.at("text").as_string().find("-300"),
+            std::string::npos);
+
+  // With the setting given, the setting decides and /support_here says so.
+  services.fake_settings().values = {{"group_id", kGroup}};
+  in_other(901);
+  EXPECT_NE(made("sendMessage").back()->params.at("text").as_string().find("-100"),
+            std::string::npos);
 }
 
 }  // namespace

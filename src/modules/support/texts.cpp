@@ -15,7 +15,9 @@ constexpr Phrase kPhrases[] = {
     {"support_open",
      "✍️ Write your question here: text, photos, files or voice messages. Our team answers in "
      "this chat.",
-     "✍️ Напишите ваш вопрос: текстом, фото, файлом или голосовым. Команда "
+     "✍️ Напишите ваш вопрос: текстом, фото, файлом или "
+     "голосовым. "
+     "Команда "
      "поддержки "
      "ответит "
      "в этом чате."},
@@ -28,7 +30,9 @@ constexpr Phrase kPhrases[] = {
      "Поддержка сейчас недоступна. Попробуйте, пожалуйста, позже."},
     {"support_failed",
      "⚠️ Your message did not reach our team. Please send it again in a minute.",
-     "⚠️ Сообщение не дошло до команды. Пожалуйста, отправьте его ещё раз "
+     "⚠️ Сообщение не дошло до команды. Пожалуйста, отправьте его "
+     "ещё "
+     "раз "
      "через "
      "минуту."},
     {"support_closed", "✅ Your conversation with support is closed. How did we do?",
@@ -50,6 +54,24 @@ constexpr Phrase kPhrases[] = {
     {"support_not_delivered", "❗ Not delivered to the customer: {}", "❗ Клиенту не доставлено: {}"},
     {"support_close_how", "Reply to a customer's message with /close to close their conversation.",
      "Чтобы закрыть обращение, ответьте /close на сообщение клиента."},
+    // The admin panel's entry and /support_here.
+    {"support_menu_entry", "🎧 Support desk", "🎧 Поддержка"},
+    {"support_panel", "🎧 Support desk\n\nOperators' group: {} ({})",
+     "🎧 Поддержка\n\nГруппа операторов: {} ({})"},
+    {"support_panel_none", "none yet", "пока нет"},
+    {"support_from_setting", "the group_id setting", "настройка group_id"},
+    {"support_from_chat", "chosen with /support_here", "выбрана командой /support_here"},
+    {"support_panel_how",
+     "To choose the group: add the bot to it as an admin (with the right to manage topics) and "
+     "send /support_here there.",
+     "Чтобы выбрать группу: добавьте в неё бота администратором (с правом управлять темами) и "
+     "отправьте там /support_here."},
+    {"support_here_done", "✅ Support conversations now come to this group.",
+     "✅ Обращения в поддержку теперь приходят в эту группу."},
+    {"support_here_setting",
+     "The group is set by group_id in the config or the Settings sheet ({}): change it there.",
+     "Группа задана настройкой group_id в конфигурации или на листе Settings ({}): измените её "
+     "там."},
 };
 
 const Phrase* find(std::string_view key) {
