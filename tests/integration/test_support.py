@@ -3,6 +3,7 @@ to an operators' forum group (a topic each, the card pinned), messages of every 
 and only to their own customer, /close asks for a rating, a restart in the middle loses nothing;
 then the same in a plain group, where operators answer by replying."""
 import base64
+import csv
 import os
 import shutil
 import sys
@@ -29,6 +30,13 @@ class SupportDesk(unittest.TestCase):
         shutil.copytree(os.path.join(EXAMPLES, "business-card", "csv"), self.content)
         with open(os.path.join(self.content, "Admins.csv"), "w") as f:
             f.write(ADMINS)
+        # The start page gets a "Contact us" button that opens the desk.
+        pages = os.path.join(self.content, "Pages.csv")
+        with open(pages, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        rows[1][rows[0].index("buttons")] += "\nContact us -> support:open"
+        with open(pages, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
         self.store = os.path.join(base, "support.db")
         self.config = os.path.join(base, "bot.toml")
         with open(self.config, "w") as f:
@@ -252,7 +260,9 @@ class ChosenInTelegram(SupportDesk):
         notes = self.wait_group(lambda m: "now come to this group" in body(m), "the answer")
         self.assertEqual(len(notes), 1)
         self.restart()
-        self.ann.send("/support")
+        self.ann.send("/start")
+        start = self.ann.wait(lambda m: "support:open" in callbacks(m), "the start page")
+        self.ann.press(start, "support:open")
         self.ann.wait_text("Write your question")
         self.ann.send("Hello?")
         topic = self.topic("Ann (@ann)")["message_thread_id"]
