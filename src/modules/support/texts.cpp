@@ -29,12 +29,9 @@ constexpr Phrase kPhrases[] = {
     {"support_unavailable", "Support is not available right now. Please try again later.",
      "Поддержка сейчас недоступна. Попробуйте, пожалуйста, позже."},
     {"support_failed",
-     "⚠️ Your message did not reach our team. Please send it again in a minute.",
-     "⚠️ Сообщение не дошло до команды. Пожалуйста, отправьте его "
-     "ещё "
-     "раз "
-     "через "
-     "минуту."},
+     "⚠️ Your message did not reach our team.\nPlease send it again in a minute.",
+     "⚠️ Сообщение не дошло до команды.\n"
+     "Пожалуйста, отправьте его ещё раз через минуту."},
     {"support_closed", "✅ Your conversation with support is closed. How did we do?",
      "✅ Обращение в поддержку закрыто. Оцените, пожалуйста, нашу помощь:"},
     {"support_thanks", "Thank you! Your rating: {}/5", "Спасибо! Ваша оценка: {}/5"},
