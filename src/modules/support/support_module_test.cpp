@@ -293,6 +293,19 @@ TEST_F(DeskTest, CloseAsksForARatingStoredOnceAndTheNextMessageReopens) {
             "support:rate:2:1");
 }
 
+TEST_F(DeskTest, AnAnswerThatCannotBeDeliveredIsReportedInTheTopic) {
+  open(kAnn);
+  customer_says(kAnn, "hello");
+  const std::int64_t ann = topic_of("Ann (@ann)");
+  fail["copyMessage"] = "Forbidden: bot was blocked by the user";
+  const std::size_t before = calls().size();
+  in_group(kOperator, {{"text", "are you there?"}}, ann);
+  auto notes = made("sendMessage", before);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]->params.at("message_thread_id"), ann);
+  EXPECT_NE(notes[0]->params.at("text").as_string().find("blocked"), std::string::npos);
+}
+
 TEST_F(DeskTest, ADeletedTopicIsMadeAgain) {
   open(kAnn);
   customer_says(kAnn, "hello");
