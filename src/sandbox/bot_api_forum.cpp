@@ -201,7 +201,8 @@ json::array topics_view(const Chat& chat) {
   json::array out;
   for (const auto& [id, topic] : chat.topics) {
     if (topic.deleted) continue;
-    out.push_back(json::object{{"message_thread_id", id},
+    out.push_back(json::object{{"id", id},
+                               {"message_thread_id", id},
                                {"name", topic.name},
                                {"icon_color", topic.icon_color},
                                {"closed", topic.closed}});

@@ -76,8 +76,8 @@ MethodResult delete_message(Call& call);
 [[nodiscard]] std::optional<ApiError> place_user_message(Bot& bot, Chat& chat, bool make_forum,
                                                          std::optional<std::int64_t> thread,
                                                          Message& message);
-// GET /control/chats/topics: the live topics of a chat {message_thread_id, name, icon_color,
-// closed}.
+// GET /control/chats/topics: the live topics of a chat {id, message_thread_id (the same), name,
+// icon_color, closed}.
 [[nodiscard]] boost::json::array topics_view(const Chat& chat);
 
 // The chat being addressed by `field`: 400 "chat not found" when unknown; when `sending`, 403 for

@@ -271,6 +271,7 @@ TEST_F(ForumTest, TopicLifecycleAndSendsIntoTopics) {
   Reply topics = control("GET", "/control/chats/topics?token=123:ABC&chat_id=-100500");
   ASSERT_EQ(topics.body.at("result").as_array().size(), 1u);
   EXPECT_EQ(topics.body.at("result").at(0).at("name").as_string(), "Ann (closed)");
+  EXPECT_EQ(topics.body.at("result").at(0).at("id").as_int64(), topic);
   EXPECT_TRUE(topics.body.at("result").at(0).at("closed").as_bool());
   EXPECT_EQ(call("reopenForumTopic", {{"chat_id", kForum}, {"message_thread_id", topic}}).status,
             200);
