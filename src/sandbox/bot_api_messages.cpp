@@ -92,6 +92,7 @@ std::optional<ApiError> apply_reply(Call& call, const Chat& chat, Message& messa
 
 // Finishes a send: limits, storing, the Message JSON.
 MethodResult deliver(Call& call, Chat& chat, Message message) {
+  if (auto error = apply_thread(call, chat, message)) return *error;
   if (auto error = apply_reply(call, chat, message)) return *error;
   if (auto error = rate_limit(call, chat)) return *error;
   message.from_bot = true;
@@ -360,6 +361,9 @@ MethodResult copy_messages(Call& call) {
   }
   if (copies.empty()) return bad_request("messages to copy not found");
   Chat& target = *std::get<Chat*>(chat);
+  for (auto& message : copies) {
+    if (auto error = apply_thread(call, target, message)) return *error;
+  }
   if (auto error = rate_limit(call, target)) return *error;
   json::array result;
   for (auto& message : copies) {

@@ -2,6 +2,7 @@
 // Internal to the sandbox: bot_api.cpp validates parameters first, then calls these.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -65,6 +66,22 @@ MethodResult edit_message_text(Call& call);
 MethodResult edit_message_caption(Call& call);
 MethodResult edit_message_reply_markup(Call& call);
 MethodResult delete_message(Call& call);
+
+// Forum topics and pins (bot_api_forum.cpp): the function for one of their methods, or nullptr.
+[[nodiscard]] MethodFn find_forum_method_fn(std::string_view name);
+// Puts a message the bot sends into the topic named by the call's message_thread_id (none: 0);
+// 400 "message thread not found" for a non-forum chat or an unknown / deleted topic,
+// "TOPIC_CLOSED" for a closed one. Resets `pinned` (a copy or forward is never pinned).
+[[nodiscard]] std::optional<ApiError> apply_thread(Call& call, const Chat& chat, Message& message);
+// The control API's side: `make_forum` turns a group into a forum supergroup; `thread` puts a
+// user's message into that existing topic (message_thread_id, and a reply to the topic's start
+// unless it replies to something else).
+[[nodiscard]] std::optional<ApiError> place_user_message(Bot& bot, Chat& chat, bool make_forum,
+                                                         std::optional<std::int64_t> thread,
+                                                         Message& message);
+// GET /control/chats/topics: the live topics of a chat {id, message_thread_id (the same), name,
+// icon_color, closed}.
+[[nodiscard]] boost::json::array topics_view(const Chat& chat);
 
 // The chat being addressed by `field`: 400 "chat not found" when unknown; when `sending`, 403 for
 // a private chat whose user blocked the bot.

@@ -167,7 +167,7 @@ MethodFn find_method_fn(std::string_view name) {
   for (const auto& [method, fn] : kMethods) {
     if (method == name) return fn;
   }
-  return nullptr;
+  return find_forum_method_fn(name);
 }
 
 ApiError too_many_requests(int retry_after) {

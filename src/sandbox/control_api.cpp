@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sandbox/bot_api_methods.hpp"
 #include "sandbox/user_media.hpp"
 #include "sandbox/validator.hpp"
 
@@ -150,6 +151,8 @@ void ControlApi::handle(const net::HttpRequest& request, net::Respond respond) {
     result = stats(query);
   } else if (method == "GET" && route == "chats/messages") {
     result = chat_messages(query);
+  } else if (method == "GET" && route == "chats/topics") {
+    result = chat_topics(query);
   } else if (route == "faults") {
     if (method == "POST") result = add_fault(body);
     if (method == "DELETE") {
@@ -238,6 +241,11 @@ ControlApi::Result ControlApi::user_message(const json::object& body) {
     if (const Message* original = bot->find_message(chat_id, *reply_to)) {
       message.content["reply_to_message"] = bot->message_json(*original);
     }
+  }
+  const json::value* forum = body.if_contains("is_forum");
+  if (auto error = place_user_message(*bot, chat, forum && forum->is_bool() && forum->get_bool(),
+                                      get_int(body, "message_thread_id"), message)) {
+    return *error;
   }
   const Message& stored = bot->add_message(chat, std::move(message));
   const std::int64_t message_id = stored.message_id;
@@ -391,6 +399,15 @@ ControlApi::Result ControlApi::chat_messages(const json::object& query) {
     for (const Message& m : chat->messages) out.push_back(bot->web_view(m));
   }
   return json::value(std::move(out));
+}
+
+ControlApi::Result ControlApi::chat_topics(const json::object& query) {
+  Bot* bot = state_.find_bot(get_string(query, "token"));
+  if (bot == nullptr) return invalid("unknown token");
+  const auto chat_id = get_int(query, "chat_id");
+  if (!chat_id) return invalid("chat_id is required");
+  const Chat* chat = bot->find_chat(*chat_id);
+  return json::value(chat ? topics_view(*chat) : json::array{});
 }
 
 ControlApi::Result ControlApi::add_fault(const json::object& body) {

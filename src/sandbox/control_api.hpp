@@ -4,7 +4,8 @@
 //   GET  /control/health                      POST /control/bots, GET /control/bots
 //   POST /control/updates/message|callback|raw POST /control/users, POST /control/users/block
 //   GET  /control/stats?token[&chat_min&chat_max]
-//   GET  /control/chats/messages?token&chat_id GET  /control/calls?token&since&wait_ms
+//   GET  /control/chats/messages?token&chat_id GET  /control/chats/topics?token&chat_id
+//   GET  /control/calls?token&since&wait_ms
 //   GET  /control/events?token&since&wait_ms[&chat_id]
 //   POST /control/faults, DELETE /control/faults  POST /control/limits (GET: current settings)
 //   POST /control/clock/advance (manual clock only)
@@ -65,6 +66,8 @@ class ControlApi {
   Result clear_chat(const boost::json::object& body);
   Result stats(const boost::json::object& query);
   Result chat_messages(const boost::json::object& query);
+  // GET /control/chats/topics?token&chat_id: a forum's live topics (bot_api_forum.cpp).
+  Result chat_topics(const boost::json::object& query);
   Result add_fault(const boost::json::object& body);
   Result set_limits(const boost::json::object& body);
   Result advance_clock(const boost::json::object& body);

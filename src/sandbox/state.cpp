@@ -227,6 +227,10 @@ json::object Bot::user_json(const User& user) const {
 }
 
 json::object Bot::chat_json(const Chat& chat) const {
+  if (chat.group && chat.is_forum) {
+    return json::object{
+        {"id", chat.id}, {"title", chat.title}, {"type", "supergroup"}, {"is_forum", true}};
+  }
   if (chat.group) return json::object{{"id", chat.id}, {"title", chat.title}, {"type", "group"}};
   json::object out{{"id", chat.id}, {"type", "private"}};
   auto it = users_.find(chat.id);
@@ -250,6 +254,10 @@ json::object Bot::message_json(const Message& message) const {
     out["chat"] = chat_json(it->second);
   }
   out["date"] = message.date_ms / 1000;
+  if (message.thread_id != 0) {
+    out["message_thread_id"] = message.thread_id;
+    out["is_topic_message"] = true;
+  }
   if (message.edited) out["edit_date"] = message.edit_date_ms / 1000;
   for (const auto& [key, value] : message.content) out[key] = value;
   if (!message.text.empty()) {
@@ -281,6 +289,13 @@ json::object Bot::message_view(const Message& message) {
                    {"edited", message.edited},
                    {"edit_count", message.edit_count},
                    {"deleted", message.deleted}};
+  if (message.thread_id != 0) out["message_thread_id"] = message.thread_id;
+  if (message.pinned) out["pinned"] = true;
+  for (std::string_view service :
+       {"forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened",
+        "pinned_message"}) {
+    if (message.content.contains(service)) out["service"] = service;
+  }
   if (!message.photo_file_id.empty()) out["photo"] = message.photo_file_id;
   if (!message.document_file_id.empty()) out["document"] = message.document_file_id;
   if (const json::value* voice = message.content.if_contains("voice");

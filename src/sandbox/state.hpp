@@ -49,9 +49,20 @@ struct Message {
   boost::json::object content;      // further Message fields: photo, document, contact, ...
   std::string photo_file_id;
   std::string document_file_id;
+  std::int64_t thread_id = 0;  // the forum topic it is in (message_thread_id); 0 when none
+  bool pinned = false;         // pinChatMessage (bot_api_forum.cpp)
   bool edited = false;
   int edit_count = 0;
   std::int64_t edit_date_ms = 0;
+  bool deleted = false;
+};
+
+// A topic of a forum supergroup; its id is the message id of its forum_topic_created message.
+struct ForumTopic {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t icon_color = 0;
+  bool closed = false;
   bool deleted = false;
 };
 
@@ -62,6 +73,8 @@ struct Chat {
   std::int64_t next_message_id = 1;
   std::vector<Message> messages;   // in id order
   std::set<std::int64_t> members;  // user ids (groups)
+  bool is_forum = false;           // a supergroup with topics (made so by the control API)
+  std::map<std::int64_t, ForumTopic> topics;  // by message_thread_id
 };
 
 struct StoredFile {
