@@ -224,6 +224,8 @@ struct Engine::State {
                d.handled);
     out.single("corebot_updates_malformed_total", "counter",
                "Updates dropped: not an object with an update_id.", d.malformed);
+    out.single("corebot_updates_flood_dropped_total", "counter",
+               "Updates dropped: their chat already had 200 updates waiting.", d.flood_dropped);
     out.single("corebot_updates_banned_total", "counter",
                "Updates of banned users, dropped before the modules.", banned_updates);
     out.single("corebot_updates_maintenance_total", "counter",

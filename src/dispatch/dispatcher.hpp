@@ -47,7 +47,14 @@ struct DispatchStats {
   std::uint64_t malformed = 0;      // not an object, no update_id
   std::uint64_t module_errors = 0;  // exceptions thrown by modules or middleware
   std::uint64_t unrouted = 0;       // no module took the update
+  std::uint64_t flood_dropped = 0;  // refused: their chat already had kMaxWaitingPerChat waiting
 };
+
+// Updates one chat may have waiting behind the one in progress. An update ends only when its
+// replies left the outbox (Context::sender()), and a chat gets about one message a second, so a
+// flood from one chat would otherwise queue here without bound; the outbox's own per-chat cap is
+// the same 200, so nothing the chat could still be answered is refused sooner.
+inline constexpr std::size_t kMaxWaitingPerChat = 200;
 
 class Dispatcher {
  public:

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <deque>
+#include <utility>
 
 #include "tests/fakes/recording_sender.hpp"
 
@@ -79,6 +80,61 @@ TEST_F(Fixture, KeepsOneChatInOrderWhileOtherChatsGoOn) {
   probe->held.clear();
   drain();
   EXPECT_EQ(handled, 3);
+  EXPECT_EQ(dispatcher.pending(), 0u);
+}
+
+TEST_F(Fixture, AnUpdateEndsOnlyOnceTheOutboxReportedItsReplies) {
+  // A reply still waiting in the outbox keeps its update unconfirmed, so a crash cannot lose it.
+  class Replier final : public Module {
+   public:
+    ModuleInfo info() const override {
+      ModuleInfo info;
+      info.name = "replier";
+      info.commands = {{"hi", ""}};
+      return info;
+    }
+    Handled on_update(Context& ctx) override {
+      ctx.reply("hello");
+      return Handled::kStop;
+    }
+  };
+  registry.add(std::make_unique<Replier>());
+  int handled = 0;
+  dispatcher.dispatch(message(1, 100, "/hi"), [&] { ++handled; });
+  dispatcher.dispatch(message(2, 100, "/hi"), [&] { ++handled; });
+  drain();
+  ASSERT_EQ(sender.calls.size(), 1u);
+  EXPECT_EQ(handled, 0) << "the reply has not left yet";
+  CallResult sent;
+  sent.ok = true;
+  std::exchange(sender.calls[0].done, nullptr)(sent);
+  drain();
+  EXPECT_EQ(handled, 1);
+  ASSERT_EQ(sender.calls.size(), 2u) << "the chat's next update starts after the reply left";
+  CallResult refused;  // a final failure ends the update too
+  refused.error_code = 400;
+  std::exchange(sender.calls[1].done, nullptr)(refused);
+  drain();
+  EXPECT_EQ(handled, 2);
+  EXPECT_EQ(dispatcher.pending(), 0u);
+}
+
+TEST_F(Fixture, AChatsWaitingUpdatesAreCappedAndTheRestConfirmedAsDropped) {
+  probe->hold_next = true;
+  int handled = 0;
+  dispatcher.dispatch(message(1, 100, "/start"), [&] { ++handled; });
+  probe->hold_next = false;
+  for (std::int64_t id = 2; id < 2 + static_cast<std::int64_t>(kMaxWaitingPerChat) + 5; ++id) {
+    dispatcher.dispatch(message(id, 100, "/start"), [&] { ++handled; });
+  }
+  dispatcher.dispatch(message(9000, 200, "/start"), [&] { ++handled; });
+  drain();
+  EXPECT_EQ(dispatcher.stats().flood_dropped, 5u);
+  EXPECT_EQ(handled, 5 + 1) << "the dropped ones are confirmed; chat 200 is not held";
+  EXPECT_EQ(dispatcher.pending(), 1 + kMaxWaitingPerChat);
+  probe->held.clear();
+  drain();
+  EXPECT_EQ(handled, static_cast<int>(kMaxWaitingPerChat) + 7);
   EXPECT_EQ(dispatcher.pending(), 0u);
 }
 

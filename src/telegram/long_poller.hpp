@@ -36,9 +36,11 @@ struct LongPollerOptions {
   std::vector<std::string> allowed_updates;
   core::BackoffOptions backoff;               // delays between failed getUpdates
   std::optional<std::uint64_t> backoff_seed;  // jitter; unset: random (tests fix it)
-  // Unhandled this long after its batch arrived, an update is parked (with an inbox). 2 s: far
-  // above a normal update's few ms, so parking (a store write) happens only when something hangs.
-  core::Duration park_after = std::chrono::seconds(2);
+  // Unhandled this long after its batch arrived, an update is parked (with an inbox). An update
+  // ends only once its replies left the outbox, and a chat's second message within a second
+  // waits there for Telegram's per-chat limit: 500 ms bounds what that costs other chats, and is
+  // still far above a normal update's few ms, so parking (a store write) stays rare.
+  core::Duration park_after = std::chrono::milliseconds(500);
 };
 
 class LongPoller {
