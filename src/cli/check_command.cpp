@@ -9,10 +9,16 @@ namespace corebot::cli {
 
 int run_check(const CheckOptions& options) {
   // Validate against everything the content modules declare (Forms sheet, form: buttons...),
-  // exactly as a running bot would.
+  // exactly as a running bot would. Modules that run only when a config enables them (the shop)
+  // are checked too: the workbook alone does not say whether its bot enables them, and a sheet a
+  // bot will read must not pass unchecked.
   ModuleRegistry registry;
   try {
-    app::register_content_modules(app::EngineConfig{}, options.modules, registry);
+    app::EngineConfig config;
+    for (const ModuleFactory& f : app::builtin_module_factories()) {
+      if (f.when == ModuleDefault::kOff) config.modules_enabled.push_back(f.name);
+    }
+    app::register_content_modules(config, options.modules, registry);
   } catch (const std::exception& e) {
     std::cerr << "corebot: " << e.what() << "\n";
     return 2;
