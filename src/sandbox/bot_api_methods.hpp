@@ -42,6 +42,9 @@ using MethodFn = MethodResult (*)(Call&);
 // getUpdates and the webhook methods are handled by BotApi itself.
 [[nodiscard]] MethodFn find_method_fn(std::string_view name);
 
+// The payment methods (bot_api_payments.cpp), or nullptr for any other name.
+[[nodiscard]] MethodFn find_payment_method_fn(std::string_view name);
+
 // "Too Many Requests: retry after N" with retry_after N.
 [[nodiscard]] ApiError too_many_requests(int retry_after);
 

@@ -163,6 +163,7 @@ constexpr std::pair<std::string_view, MethodFn> kMethods[] = {
 }  // namespace
 
 MethodFn find_method_fn(std::string_view name) {
+  if (MethodFn fn = find_payment_method_fn(name)) return fn;  // bot_api_payments.cpp
   for (const auto& [method, fn] : kMethods) {
     if (method == name) return fn;
   }

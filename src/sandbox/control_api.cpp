@@ -88,12 +88,14 @@ ControlApi::ControlApi(net::EventLoop& loop, SandboxState& state, RateLimiter& l
       faults_(faults),
       calls_(calls),
       clock_(clock),
-      manual_clock_(manual_clock) {}
+      manual_clock_(manual_clock),
+      payments_(std::make_unique<PaymentsControl>(loop, state, clock)) {}
 
 ControlApi::~ControlApi() { stop(); }
 
 void ControlApi::stop() {
   *alive_ = false;
+  payments_->stop();
   auto polls = std::exchange(polls_, {});
   for (const auto& poll : polls) {
     if (poll->waiting) poll->feed->cancel(poll->waiter);
@@ -119,6 +121,9 @@ void ControlApi::handle(const net::HttpRequest& request, net::Respond respond) {
 
   if (method == "GET" && (route == "calls" || route == "events")) {
     long_poll(query, route == "events", std::move(respond));
+    return;
+  }
+  if (route.starts_with("payments") && payments_->handle(route, method, body, query, respond)) {
     return;
   }
   Result result = ApiError{404, "Not Found"};
@@ -429,6 +434,7 @@ ControlApi::Result ControlApi::advance_clock(const json::object& body) {
     return invalid("ms must be a non-negative integer");
   }
   manual_clock_->advance(std::chrono::milliseconds(*ms));
+  payments_->clock_advanced();
   return json::value(json::object{{"now_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  manual_clock_->wall().time_since_epoch())
                                                  .count()}});

@@ -9,6 +9,7 @@
 //   POST /control/faults, DELETE /control/faults  POST /control/limits (GET: current settings)
 //   POST /control/clock/advance (manual clock only)
 //   GET  /control/users?token                 POST /control/chats/clear   (control_web.cpp)
+//   POST /control/payments/pay, GET /control/payments?token           (control_payments.hpp)
 // Used on the event loop thread only.
 #pragma once
 
@@ -24,6 +25,7 @@
 #include "net/event_loop.hpp"
 #include "net/http_server.hpp"
 #include "sandbox/api_error.hpp"
+#include "sandbox/control_payments.hpp"
 #include "sandbox/faults.hpp"
 #include "sandbox/feed.hpp"
 #include "sandbox/limiter.hpp"
@@ -79,6 +81,7 @@ class ControlApi {
   const core::Clock& clock_;
   core::ManualClock* manual_clock_;
   std::set<std::shared_ptr<Poll>> polls_;
+  std::unique_ptr<PaymentsControl> payments_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -21,6 +21,7 @@
 #include "core/clock.hpp"
 #include "sandbox/feed.hpp"
 #include "sandbox/params.hpp"
+#include "sandbox/payments.hpp"
 
 namespace corebot::sandbox {
 
@@ -168,6 +169,9 @@ class Bot {
   // Bot API calls under this bot's token answered so far: method -> HTTP status (0 for a dropped
   // connection) -> count. Unlike the call log (a bounded Feed) these never forget.
   std::map<std::string, std::map<int, std::int64_t>, std::less<>> call_counts;
+
+  // Invoices, payment queries, charges and Star transactions (payments.hpp).
+  PaymentBook payments;
 
   // Chat events for the web page (key: the chat id as text).
   Feed events;
