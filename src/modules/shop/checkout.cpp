@@ -13,6 +13,7 @@
 #include "modules/shop/cart.hpp"
 #include "modules/shop/money.hpp"
 #include "modules/shop/orders_store.hpp"
+#include "modules/shop/payments.hpp"
 #include "modules/shop/shop.hpp"
 #include "modules/shop/texts.hpp"
 #include "modules/shop/view.hpp"
@@ -111,7 +112,7 @@ void advance(Context& ctx, json::object& co, const Catalog& catalog, const Cart&
   if (currency == "XTR") {
     rows.push_back(json::array{button(say(ctx, "shop_pay_stars"), cb("$:stars"))});
   } else {
-    if (methods.count(PayMethod::kCard)) {
+    if (methods.count(PayMethod::kCard) && !payment_config().provider_token.empty()) {
       rows.push_back(json::array{button(say(ctx, "shop_pay_card"), cb("$:card"))});
     }
     if (methods.count(PayMethod::kCash) && !digital) {
@@ -246,19 +247,26 @@ void place_order(ModuleServices& services, Context& ctx, std::string_view method
     return;
   }
   ctx.answer_callback();
-  with_checked_cart(services, ctx,
-                    [&services, method = std::string(method)](Context& c, const Catalog& catalog,
-                                                              const Cart& cart) {
-                      json::object* co = checkout_of(c);
-                      if (!co) return;
-                      json::object order = build_order(c, catalog, cart, *co);
-                      order["method"] = method;
-                      if (method == "cash") {
-                        create_order(services, c, catalog, std::move(order));
-                        return;
-                      }
-                      c.reply(say(c, "shop_failed"));  // other methods arrive with payments
-                    });
+  with_checked_cart(
+      services, ctx,
+      [&services, method = std::string(method)](Context& c, const Catalog& catalog,
+                                                const Cart& cart) {
+        json::object* co = checkout_of(c);
+        if (!co) return;
+        json::object order = build_order(c, catalog, cart, *co);
+        order["method"] = method;
+        if (method == "cash") {
+          create_order(services, c, catalog, std::move(order));
+          return;
+        }
+        const bool stars = cart_currency(cart) == "XTR";
+        if ((method == "stars" && stars) ||
+            (method == "card" && !stars && !payment_config().provider_token.empty())) {
+          send_invoice(services, c, catalog, std::move(order));
+          return;
+        }
+        c.reply(say(c, "shop_stale"));
+      });
 }
 
 }  // namespace corebot::modules::shop

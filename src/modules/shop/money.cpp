@@ -83,7 +83,8 @@ std::string format_amount(std::int64_t minor, int exponent) {
     }
     digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
   }
-  return negative ? "-" + digits : digits;
+  if (negative) digits.insert(digits.begin(), '-');
+  return digits;
 }
 
 std::string format_price(std::int64_t minor, std::string_view currency) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "modules/shop/money.hpp"
+#include "modules/shop/orders_store.hpp"
 #include "modules/shop/shop.hpp"
 #include "modules/shop/stock.hpp"
 #include "modules/shop/texts.hpp"
@@ -34,7 +35,14 @@ View staff_view(const Content* content, const std::string& language, const json:
                     : format(say(content, language, "shop_staff_order"),
                              {id, who(order), status_name(content, language, status),
                               order_text(content, language, order)});
-  if (status == kCancelled) return view;
+  const json::value* paid = order.if_contains("paid");
+  const bool refundable = str(order, "currency") == "XTR" && paid && paid->is_bool() &&
+                          paid->get_bool() && status != "refunded";
+  if (refundable) {
+    view.keyboard.push_back(
+        json::array{button(say(content, language, "shop_staff_refund"), cb("f:" + id))});
+  }
+  if (status == kCancelled || status == "refunded") return view;
   const auto& statuses = catalog.settings.statuses;
   json::array row;
   for (std::size_t i = 0; i < statuses.size(); ++i) {
@@ -47,18 +55,6 @@ View staff_view(const Content* content, const std::string& language, const json:
   view.keyboard.push_back(
       json::array{button(say(content, language, "shop_staff_cancel"), cb("t:" + id + ":x"))});
   return view;
-}
-
-std::vector<StockNeed> taken_by(const json::object& order) {
-  std::vector<StockNeed> needs;
-  const json::value* items = order.if_contains("items");
-  if (!items || !items->is_array()) return needs;
-  for (const json::value& v : items->get_array()) {
-    if (!v.is_object()) continue;
-    const json::object& it = v.get_object();
-    needs.push_back({stock_key(str(it, "p"), str(it, "v")), num(it, "q"), 0});
-  }
-  return needs;
 }
 
 }  // namespace
@@ -144,6 +140,7 @@ void staff_panel(ModuleServices& services, Context& ctx) {
   const Catalog catalog = catalog_of(ctx);
   std::vector<std::string> statuses = catalog.settings.statuses;
   statuses.emplace_back(kCancelled);
+  statuses.emplace_back("refunded");
   services.store().run(
       [statuses](ModuleCollections& cs) {
         std::vector<std::int64_t> counts;
@@ -205,48 +202,76 @@ void staff_order(ModuleServices& services, Context& ctx, std::int64_t id) {
       });
 }
 
-void set_status(ModuleServices& services, Context& ctx, std::int64_t id,
-                const std::string& status) {
-  const std::int64_t by = ctx.user_id().value_or(0);
+void apply_status(ModuleServices& services, std::int64_t id, const std::string& status,
+                  std::int64_t by, std::function<void(const std::optional<json::object>&)> done) {
   const std::int64_t at = now_ms(services);
   services.store().run(
       [id, status, by, at](ModuleCollections& cs) {
-        // Conditional: a cancelled order stays cancelled, and a second press changes nothing.
-        json::object filter{{"_id", id}, {"status", {{"$nin", json::array{status, kCancelled}}}}};
+        // A refund may follow a cancellation; nothing else follows a cancellation or a refund,
+        // and a second press changes nothing.
+        json::array closed{status, "refunded"};
+        if (status != "refunded") closed.emplace_back(kCancelled);
+        json::object filter{{"_id", id}, {"status", {{"$nin", closed}}}};
         auto r = cs.collection(kOrders).update_one(
             filter, {{"$set", {{"status", status}}},
                      {"$push", {{"history", {{"status", status}, {"at", at}, {"by", by}}}}}});
         auto order = cs.collection(kOrders).find_one({{"_id", id}});
         if (r.modified == 1 && order && status == kCancelled) {
-          give_back(cs.collection(kStock), taken_by(*order));
+          give_back(cs.collection(kStock), order_stock(*order));
         }
         return std::pair{r.modified == 1, order};
       },
-      [&services, hold = ctx.hold(),
-       status](StoreResult<std::pair<bool, std::optional<json::object>>> r) {
-        Context& c = *hold;
-        if (!r || !r.value().second) {
-          c.answer_callback(say(c, "shop_failed"), true);
-          return;
+      [&services, status,
+       done = std::move(done)](StoreResult<std::pair<bool, std::optional<json::object>>> r) {
+        if (!r) {
+          services.log(LogLevel::kWarn, std::string("status change failed: ") + r.error().what());
+          return done(std::nullopt);
         }
         const auto& [changed, order] = r.value();
-        c.answer_callback();
-        if (changed) {
+        if (changed && order) {
           // The customer reads it in their own language.
           auto content = services.content();
           const std::string language = str(*order, "language");
-          const std::string id = std::to_string(num(*order, "_id"));
+          const std::string n = std::to_string(num(*order, "_id"));
           const std::string text =
               status == kCancelled
-                  ? format(say(content.get(), language, "shop_order_cancelled"), {id})
+                  ? format(say(content.get(), language, "shop_order_cancelled"), {n})
+              : status == "refunded"
+                  ? format(say(content.get(), language, "shop_order_refunded"), {n})
                   : format(say(content.get(), language, "shop_status_changed"),
-                           {id, status_name(content.get(), language, status)});
+                           {n, status_name(content.get(), language, status)});
           services.sender().call("sendMessage",
                                  {{"chat_id", num(*order, "chat_id")}, {"text", text}},
                                  Priority::kNotification);
         }
-        show(c, staff_view(c.content(), c.language(), *order, false));
+        done(order);
       });
+}
+
+void set_status(ModuleServices& services, Context& ctx, std::int64_t id,
+                const std::string& status) {
+  apply_status(services, id, status, ctx.user_id().value_or(0),
+               [hold = ctx.hold()](const std::optional<json::object>& order) {
+                 Context& c = *hold;
+                 if (!order) {
+                   c.answer_callback(say(c, "shop_failed"), true);
+                   return;
+                 }
+                 c.answer_callback();
+                 show(c, staff_view(c.content(), c.language(), *order, false));
+               });
+}
+
+void show_staff_order(ModuleServices& services, std::int64_t chat, std::int64_t message,
+                      const std::string& language, const json::object& order) {
+  auto content = services.content();
+  View view = staff_view(content.get(), language, order, false);
+  services.sender().call("editMessageText",
+                         {{"chat_id", chat},
+                          {"message_id", message},
+                          {"text", view.text},
+                          {"reply_markup", json::object{{"inline_keyboard", view.keyboard}}}},
+                         Priority::kAdmin);
 }
 
 }  // namespace corebot::modules::shop

@@ -81,6 +81,18 @@ std::vector<StockNeed> stock_needs(const Catalog& catalog, const json::object& o
   return needs;
 }
 
+std::vector<StockNeed> order_stock(const json::object& order) {
+  std::vector<StockNeed> needs;
+  const json::value* items = order.if_contains("items");
+  if (!items || !items->is_array()) return needs;
+  for (const json::value& v : items->get_array()) {
+    if (!v.is_object()) continue;
+    const json::object& it = v.get_object();
+    needs.push_back({stock_key(str(it, "p"), str(it, "v")), num(it, "q"), 0});
+  }
+  return needs;
+}
+
 std::int64_t insert_order(ModuleCollections& cs, json::object order) {
   Collection& orders = cs.collection(kOrders);
   for (int attempt = 0; attempt < 20; ++attempt) {

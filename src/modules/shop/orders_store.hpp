@@ -23,6 +23,9 @@ boost::json::object build_order(const Context& ctx, const Catalog& catalog, cons
 // What the order takes from stock (lines with a counted stock only).
 std::vector<StockNeed> stock_needs(const Catalog& catalog, const boost::json::object& order);
 
+// What an order took from stock, to give back (lines without a counted stock are no-ops there).
+std::vector<StockNeed> order_stock(const boost::json::object& order);
+
 // Blocking, inside ModuleStore::run: inserts `order` under the next free number and returns it.
 std::int64_t insert_order(ModuleCollections& cs, boost::json::object order);
 

@@ -128,6 +128,12 @@ std::vector<ContentSetting> shop_settings() {
                      .type = ColumnType::kText,
                      .description = "A file holding the payment provider's token (for card).",
                      .description_ru = "Файл с токеном платёжного провайдера (для card)."},
+      ContentSetting{
+          .key = "reservation_seconds",
+          .type = ColumnType::kInteger,
+          .default_value = "900",
+          .description = "How long stock stays reserved for an unpaid invoice, in seconds.",
+          .description_ru = "Сколько секунд товар зарезервирован за неоплаченным счётом."},
   };
 }
 

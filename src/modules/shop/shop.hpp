@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,5 +70,13 @@ void staff_list(ModuleServices& services, Context& ctx, const std::string& statu
 void staff_order(ModuleServices& services, Context& ctx, std::int64_t order);
 void set_status(ModuleServices& services, Context& ctx, std::int64_t order,
                 const std::string& status);
+// The status change itself (conditional, history, the customer told); `done` gets the order as it
+// is now (nullopt when the store failed). For callers that hold no update (a refund's answer).
+void apply_status(ModuleServices& services, std::int64_t order, const std::string& status,
+                  std::int64_t by,
+                  std::function<void(const std::optional<boost::json::object>&)> done);
+// Edits a staff message to show the order as it is now.
+void show_staff_order(ModuleServices& services, std::int64_t chat, std::int64_t message,
+                      const std::string& language, const boost::json::object& order);
 
 }  // namespace corebot::modules::shop

@@ -4,8 +4,12 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+#include <sstream>
 #include "corebot/ascii.hpp"
+
 #include "modules/shop/catalog.hpp"
+#include "modules/shop/payments.hpp"
 #include "modules/shop/shop.hpp"
 #include "modules/shop/texts.hpp"
 
@@ -80,7 +84,7 @@ ModuleInfo ShopModule::info() const {
   info.version = "1.0";
   info.commands = {{"shop", "Open the shop", has_products}};
   info.callback_prefix = std::string(kPrefix);
-  info.update_kinds = {"message"};
+  info.update_kinds = {"message", "shipping_query", "pre_checkout_query"};
   info.sees_all_commands = true;  // another command ends a search or a checkout in progress
   info.page_buttons = true;       // Pages: "Shop -> shop:home"
   info.admin_menu = {AdminMenuEntry{.title = "🛍 Orders",
@@ -97,10 +101,46 @@ ModuleInfo ShopModule::info() const {
   return info;
 }
 
-void ShopModule::start(ModuleServices& services) { services_ = &services; }
+void ShopModule::start(ModuleServices& services) {
+  services_ = &services;
+  PaymentConfig config;
+  if (auto file = services.settings().get("provider_token_file"); file && !file->empty()) {
+    std::ifstream in(*file);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    config.provider_token = std::string(ascii::trim(bytes.str()));
+    // The token itself is never written anywhere: only whether it was read.
+    if (!in || config.provider_token.empty()) {
+      throw std::runtime_error("[modules.shop] provider_token_file \"" + *file +
+                               "\" cannot be read or is empty — write the payment provider's token "
+                               "(from @BotFather, Payments) into that file");
+    }
+  }
+  if (auto seconds = services.settings().get("reservation_seconds"); seconds && !seconds->empty()) {
+    config.reservation_seconds = std::max<std::int64_t>(1, std::stoll(*seconds));
+  }
+  set_payment_config(std::move(config));
+  handle_payment_jobs(services);
+}
 
 Handled ShopModule::on_update(Context& ctx) {
   if (ctx.kind() == "callback_query") return on_callback(ctx);
+  if (ctx.kind() == "shipping_query") {
+    on_shipping_query(*services_, ctx);
+    return Handled::kStop;
+  }
+  if (ctx.kind() == "pre_checkout_query") {
+    on_pre_checkout(*services_, ctx);
+    return Handled::kStop;
+  }
+  if (ctx.kind() == "message") {
+    const json::value* payment =
+        ctx.update().at("message").as_object().if_contains("successful_payment");
+    if (payment && payment->is_object()) {
+      on_successful_payment(*services_, ctx);
+      return Handled::kStop;
+    }
+  }
   if (ctx.kind() != "message" || !ctx.content()) return Handled::kContinue;
   if (ctx.command() == "shop") {
     ctx.session().erase("shop");
@@ -163,6 +203,13 @@ Handled ShopModule::on_callback(Context& ctx) {
     place_order(s, ctx, arg(1));
   } else if (verb == "m") {
     show_my_orders(s, ctx);
+  } else if (verb == "f" && number(arg(1)) > 0) {
+    // Refunds move money: admins only.
+    if (ctx.role() < Role::kAdmin) {
+      ctx.answer_callback(say(ctx, "shop_not_allowed"), true);
+      return Handled::kStop;
+    }
+    refund_order(s, ctx, number(arg(1)));
   } else if (verb == "adm" || verb == "l" || verb == "v" || verb == "t") {
     // Staff only: callback data can be forged, so the role is checked here again.
     if (ctx.role() < Role::kOperator) {
@@ -191,7 +238,7 @@ Handled ShopModule::on_callback(Context& ctx) {
   } else if (verb != "n") {
     ctx.answer_callback(say(ctx, "shop_stale"));
   }
-  if (!ctx.callback_answered() && verb != "a" && verb != "t") ctx.answer_callback();
+  if (!ctx.callback_answered() && verb != "a" && verb != "t" && verb != "f") ctx.answer_callback();
   return Handled::kStop;
 }
 

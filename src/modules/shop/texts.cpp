@@ -95,6 +95,18 @@ constexpr Phrase kPhrases[] = {
     {"shop_not_allowed", "Your role does not allow this.", "Ваша роль этого не позволяет."},
     {"shop_admin_button", "🛍 Orders", "🛍 Заказы"},
     {"shop_paid", "paid", "оплачен"},
+    {"shop_invoice_title", "Order #{}", "Заказ №{}"},
+    {"shop_pay_closed", "This order is no longer open. Please check out again.",
+     "Этот заказ уже закрыт. Оформите его заново."},
+    {"shop_pay_changed", "The prices have changed. Please check your cart and check out again.",
+     "Цены изменились. Проверьте корзину и оформите заказ заново."},
+    {"shop_digital", "📦 {}: {}", "📦 {}: {}"},
+    {"shop_staff_refund", "↩ Refund the Stars", "↩ Вернуть звёзды"},
+    {"shop_refund_none", "Only a paid Stars order can be refunded here.",
+     "Здесь можно вернуть только оплаченный звёздами заказ."},
+    {"shop_refund_failed", "The refund did not work: {}", "Возврат не удался: {}"},
+    {"shop_order_refunded", "Order #{}: your payment was refunded.",
+     "Заказ №{}: оплата возвращена."},
     {"shop_unpaid", "to pay on delivery", "оплата при получении"},
 };
 
@@ -109,7 +121,10 @@ constexpr Status kStatuses[] = {{"new", "new", "новый"},
                                 {"done", "done", "выполнен"},
                                 {"paid", "paid", "оплачен"},
                                 {"cancelled", "cancelled", "отменён"},
-                                {"refunded", "refunded", "возвращён"}};
+                                {"refunded", "refunded", "возвращён"},
+                                {"pending", "awaiting payment", "ожидает оплаты"},
+                                {"expired", "payment expired", "время оплаты истекло"},
+                                {"failed", "payment failed", "оплата не прошла"}};
 
 bool russian(std::string_view language) { return language.substr(0, 2) == "ru"; }
 
