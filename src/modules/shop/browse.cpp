@@ -91,7 +91,7 @@ void show_category(Context& ctx, const std::string& id, std::size_t page) {
 }
 
 void show_product(ModuleServices& services, Context& ctx, const std::string& id, std::size_t vi,
-                  std::int64_t qty) {
+                  std::int64_t qty, std::string note) {
   const Catalog catalog = catalog_of(ctx);
   const Product* p = catalog.product(id);
   if (!p || !p->active || vi >= p->variants.size()) {
@@ -100,11 +100,12 @@ void show_product(ModuleServices& services, Context& ctx, const std::string& id,
   }
   qty = std::clamp<std::int64_t>(qty, 1, kMaxQuantity);
   const Variant& v = p->variants[vi];
-  auto render = [id, vi, qty, name = p->name, description = p->description, photo = p->photo,
+  auto render = [id, vi, qty, note, name = p->name, description = p->description, photo = p->photo,
                  currency = p->currency, category = p->category, variants = p->variants,
                  price = v.price](Context& c, std::optional<std::int64_t> left) {
     View view;
     view.photo = photo;
+    view.same_photo_marker = cb("n:" + id);  // the quantity button marks the product's card
     view.text = c.localize(name);
     if (!description.empty()) view.text += "\n\n" + c.localize(description);
     view.text += "\n\n" + format(say(c, "shop_price"), {format_price(price, currency)});
@@ -112,6 +113,7 @@ void show_product(ModuleServices& services, Context& ctx, const std::string& id,
       view.text += "\n" + (*left > 0 ? format(say(c, "shop_in_stock"), {std::to_string(*left)})
                                      : say(c, "shop_sold_out"));
     }
+    if (!note.empty()) view.text += "\n\n" + note;
     if (variants.size() > 1 || !variants[0].name.empty()) {
       json::array row;
       for (std::size_t i = 0; i < variants.size(); ++i) {
@@ -123,7 +125,7 @@ void show_product(ModuleServices& services, Context& ctx, const std::string& id,
     }
     const std::string at = "p:" + id + ":" + std::to_string(vi) + ":";
     view.keyboard.push_back(json::array{button("−", cb(at + std::to_string(qty - 1))),
-                                        button(std::to_string(qty), cb("n")),
+                                        button(std::to_string(qty), cb("n:" + id)),
                                         button("+", cb(at + std::to_string(qty + 1)))});
     if (!left || *left > 0) {
       view.keyboard.push_back(json::array{

@@ -27,7 +27,7 @@ void with_cart(ModuleServices& services, Context& ctx, std::function<bool(Contex
        then = std::move(then)](StoreResult<Cart> r) mutable {
         Context& c = *hold;
         if (!r) {
-          c.answer_callback(say(c, "shop_failed"), true);
+          c.reply(say(c, "shop_failed"));
           return;
         }
         Cart cart = std::move(r.value());
@@ -39,7 +39,7 @@ void with_cart(ModuleServices& services, Context& ctx, std::function<bool(Contex
             },
             [hold, cart, then = std::move(then)](StoreResult<std::monostate> saved) {
               if (!saved) {
-                hold->answer_callback(say(*hold, "shop_failed"), true);
+                hold->reply(say(*hold, "shop_failed"));
                 return;
               }
               then(*hold, cart);
@@ -84,20 +84,23 @@ void add_to_cart(ModuleServices& services, Context& ctx, const std::string& id, 
   }
   CartLine line{p->id, p->variants[vi].name, qty, p->variants[vi].price, p->currency, p->name};
   const std::string name = line_name(catalog, line);
+  // The press is answered when on_update returns, before the store has spoken: the outcome is
+  // shown on the card itself (edited in place), not in a toast.
+  auto note = std::make_shared<std::string>();
   with_cart(
       services, ctx,
-      [line](Context& c, Cart& cart) {
+      [line, note](Context& c, Cart& cart) {
         const std::string currency = cart_currency(cart);
         if (!currency.empty() && currency != line.currency) {
-          c.answer_callback(format(say(c, "shop_other_currency"), {currency}), true);
+          *note = "⚠️ " + format(say(c, "shop_other_currency"), {currency});
           return false;
         }
         add_line(cart, line);
         return true;
       },
-      [name, qty, currency = line.currency](Context& c, const Cart& cart) {
-        if (cart_currency(cart) != currency) return;  // refused above
-        c.answer_callback(format(say(c, "shop_added"), {name, std::to_string(qty)}));
+      [&services, note, name, id, vi, qty](Context& c, const Cart&) {
+        if (note->empty()) *note = "✅ " + format(say(c, "shop_added"), {name, std::to_string(qty)});
+        show_product(services, c, id, vi, qty, *note);
       });
 }
 

@@ -254,7 +254,7 @@ void set_status(ModuleServices& services, Context& ctx, std::int64_t id,
                [hold = ctx.hold()](const std::optional<json::object>& order) {
                  Context& c = *hold;
                  if (!order) {
-                   c.answer_callback(say(c, "shop_failed"), true);
+                   c.reply(say(c, "shop_failed"));
                    return;
                  }
                  c.answer_callback();

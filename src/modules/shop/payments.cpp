@@ -361,7 +361,7 @@ void refund_order(ModuleServices& services, Context& ctx, std::int64_t id) {
         if (!r || !r.value() || str(*r.value(), "currency") != "XTR" ||
             str(*r.value(), "telegram_payment_charge_id").empty() ||
             str(*r.value(), "status") == "refunded") {
-          c.answer_callback(say(c, "shop_refund_none"), true);
+          c.reply(say(c, "shop_refund_none"));
           return;
         }
         const json::object order = *r.value();

@@ -38,8 +38,9 @@ std::int64_t now_ms(ModuleServices& services);
 // browse.cpp
 void show_home(Context& ctx);
 void show_category(Context& ctx, const std::string& id, std::size_t page);
+// `note` (when given) ends the card's text: what the last press did ("Added to the cart").
 void show_product(ModuleServices& services, Context& ctx, const std::string& id,
-                  std::size_t variant, std::int64_t qty);
+                  std::size_t variant, std::int64_t qty, std::string note = {});
 void ask_search(Context& ctx);
 void show_search(Context& ctx, const std::string& query);
 

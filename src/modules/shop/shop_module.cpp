@@ -235,10 +235,12 @@ Handled ShopModule::on_callback(Context& ctx) {
     } else {
       ctx.answer_callback(say(ctx, "shop_stale"));
     }
-  } else if (verb != "n") {
+  } else if (verb != "n") {  // "n", "n:<product>": buttons that only show a number
     ctx.answer_callback(say(ctx, "shop_stale"));
   }
-  if (!ctx.callback_answered() && verb != "a" && verb != "t" && verb != "f") ctx.answer_callback();
+  // Answered now (the dispatcher would answer anyway when this returns): what the store says
+  // later shows in the chat, not in a toast.
+  if (!ctx.callback_answered()) ctx.answer_callback();
   return Handled::kStop;
 }
 

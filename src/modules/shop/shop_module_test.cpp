@@ -39,9 +39,9 @@ TEST_F(ShopFixture, BrowsesCategoriesAndPagesInPlace) {
   EXPECT_EQ(last("sendPhoto").params.at("photo"), "https://example.com/mug.jpg");
   EXPECT_NE(text_of(last("sendPhoto")).find("In stock: 1"), std::string::npos);
   EXPECT_EQ(calls().back().method, "deleteMessage");
-  // Choosing the variant and quantity on the photo: edited in place.
+  // Choosing the variant and quantity on the card's photo: its caption edited in place.
   press("shop:p:mug:1:2", 5, true);
-  const auto& card = last("editMessageMedia");
+  const auto& card = last("editMessageCaption");
   EXPECT_NE(text_of(card).find("9.00 EUR"), std::string::npos) << text_of(card);
   EXPECT_NE(text_of(card).find("In stock: 5"), std::string::npos);
   const auto b = buttons(card);
@@ -61,7 +61,9 @@ TEST_F(ShopFixture, SearchesByNameIgnoringCase) {
 
 TEST_F(ShopFixture, TheCartSurvivesARestartAndPointsOutChanges) {
   press("shop:a:green:0:2");
-  EXPECT_EQ(answer(), "Added to the cart: Зелёный чай × 2");
+  EXPECT_NE(text_of(last("editMessageText")).find("✅ Added to the cart: Зелёный чай × 2"),
+            std::string::npos)
+      << "shown on the card itself";
   press("shop:a:black:0:1");
   press("shop:a:green:0:1");
   // A new module instance over the same store: a restart.

@@ -71,7 +71,14 @@ struct ShopFixture : ::testing::Test {
   Handled press(std::string data, std::int64_t user = 5, bool photo = false,
                 std::string lang = "en") {
     json::object message{{"message_id", 3}, {"chat", {{"id", user}}}, {"text", "x"}};
-    if (photo) message["photo"] = json::array{json::object{{"file_id", "f"}}};
+    if (photo) {
+      // A product card: its photo, and the quantity button that marks whose card it is.
+      message["photo"] = json::array{json::object{{"file_id", "f"}}};
+      const std::string product = data.size() > 7 ? data.substr(7, data.find(':', 7) - 7) : "";
+      message["reply_markup"] = json::object{
+          {"inline_keyboard", json::array{json::array{json::object{
+                                  {"text", "1"}, {"callback_data", "shop:n:" + product}}}}}};
+    }
     return run(user, {{"id", "q"}, {"data", data}, {"message", message}}, "callback_query", lang);
   }
   const corebot::testing::RecordedCall& last(std::string_view method, std::int64_t chat = 5) const {

@@ -18,6 +18,25 @@ bool pressed_on_media(const Context& ctx) {
          msg.contains("animation");
 }
 
+bool pressed_has_button(const Context& ctx, std::string_view data) {
+  if (data.empty()) return false;
+  const json::value* q = ctx.update().if_contains("callback_query");
+  const json::value* m = q && q->is_object() ? q->get_object().if_contains("message") : nullptr;
+  const json::value* markup =
+      m && m->is_object() ? m->get_object().if_contains("reply_markup") : nullptr;
+  const json::value* rows =
+      markup && markup->is_object() ? markup->get_object().if_contains("inline_keyboard") : nullptr;
+  if (!rows || !rows->is_array()) return false;
+  for (const json::value& row : rows->get_array()) {
+    if (!row.is_array()) continue;
+    for (const json::value& b : row.get_array()) {
+      const json::value* d = b.is_object() ? b.get_object().if_contains("callback_data") : nullptr;
+      if (d && d->is_string() && d->get_string() == data) return true;
+    }
+  }
+  return false;
+}
+
 // Captions hold 1024 characters: a longer product text goes without its end.
 std::string caption(const std::string& text) {
   if (utf8::utf16_length(text) <= 1024) return text;
@@ -53,18 +72,17 @@ void show(Context& ctx, View view) {
     ctx.edit_text(message, std::move(view.text), {{"reply_markup", markup(view)}});
     return;
   }
-  if (was_media && is_media) {
-    ctx.sender().call(
-        "editMessageMedia",
-        {{"chat_id", chat},
-         {"message_id", message},
-         {"media",
-          json::object{{"type", "photo"}, {"media", view.photo}, {"caption", caption(view.text)}}},
-         {"reply_markup", markup(view)}},
-        Priority::kInteractive);
+  if (was_media && is_media && pressed_has_button(ctx, view.same_photo_marker)) {
+    ctx.sender().call("editMessageCaption",
+                      {{"chat_id", chat},
+                       {"message_id", message},
+                       {"caption", caption(view.text)},
+                       {"reply_markup", markup(view)}},
+                      Priority::kInteractive);
     return;
   }
-  // Text <-> photo: Telegram edits neither into the other. The new screen first, then the old
+  // Text <-> photo, or another photo: Telegram edits neither into the other (editMessageMedia
+  // would do the last, but the sandbox lacks it). The new screen first, then the old
   // one goes, so the chat is never empty in between.
   send_view(ctx, std::move(view));
   ctx.sender().call("deleteMessage", {{"chat_id", chat}, {"message_id", message}},
