@@ -175,5 +175,30 @@ TEST_F(PaymentsFixture, StarsDeliverTheDigitalItemAndAdminsRefund) {
   EXPECT_EQ(text_of(last("sendMessage")), "Order #1: your payment was refunded.");
 }
 
+TEST_F(PaymentsFixture, OneCartPaysInOneCurrency) {
+  press("shop:a:mug:0:1");
+  press("shop:a:book:0:1");
+  EXPECT_NE(text_of(last("editMessageText")).find("⚠️ Your cart holds items paid in EUR"),
+            std::string::npos)
+      << text_of(last("editMessageText"));
+  EXPECT_EQ(services.collection("carts").find_one({{"_id", "5"}})->at("items").as_array().size(),
+            1u);
+}
+
+TEST_F(PaymentsFixture, AnUnreadableTokenFileStopsTheStartSayingWhatToDo) {
+  services.fake_settings().values["provider_token_file"] = "/nonexistent/provider-token";
+  ShopModule other;
+  try {
+    other.start(services);
+    FAIL() << "started without its token";
+  } catch (const std::exception& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("provider_token_file \"/nonexistent/provider-token\" "
+                                   "cannot be read or is empty — write the payment provider's"),
+        std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace corebot::modules
