@@ -1,6 +1,7 @@
 // Orders as people read them: the customer's "My orders", and the staff side — every new order
 // sent at once to the admins and operators (Admins sheet, by id) with its status buttons, the
 // panel's list by status, and changing a status (the customer is told in their language).
+#include <map>
 #include <set>
 
 #include "modules/shop/money.hpp"
@@ -136,27 +137,49 @@ void notify_staff(ModuleServices& services, const json::object& order) {
   }
 }
 
+// The panel's figures: orders per status, and what was paid today (UTC), per currency, without
+// refunded orders. The admin panel's Statistics has no place for a module's figures, so the
+// shop's revenue lives on its own screen.
+struct PanelFigures {
+  std::vector<std::int64_t> counts;
+  std::map<std::string, std::int64_t> paid_today;  // currency -> minor units
+};
+
 void staff_panel(ModuleServices& services, Context& ctx) {
   const Catalog catalog = catalog_of(ctx);
   std::vector<std::string> statuses = catalog.settings.statuses;
   statuses.emplace_back(kCancelled);
   statuses.emplace_back("refunded");
+  constexpr std::int64_t kDay = 24 * 60 * 60 * 1000;
+  const std::int64_t today = now_ms(services) / kDay * kDay;
   services.store().run(
-      [statuses](ModuleCollections& cs) {
-        std::vector<std::int64_t> counts;
-        for (const auto& s : statuses)
-          counts.push_back(cs.collection(kOrders).count({{"status", s}}));
-        return counts;
+      [statuses, today](ModuleCollections& cs) {
+        PanelFigures f;
+        for (const auto& s : statuses) {
+          f.counts.push_back(cs.collection(kOrders).count({{"status", s}}));
+        }
+        for (const json::object& o :
+             cs.collection(kOrders).find({{"paid", true},
+                                          {"paid_at", {{"$gte", today}}},
+                                          {"status", {{"$ne", "refunded"}}}})) {
+          f.paid_today[str(o, "currency")] += num(o, "total");
+        }
+        return f;
       },
-      [hold = ctx.hold(), statuses](StoreResult<std::vector<std::int64_t>> r) {
+      [hold = ctx.hold(), statuses](StoreResult<PanelFigures> r) {
         Context& c = *hold;
         if (!r) return c.reply(say(c, "shop_failed"));
         View view;
         view.text = say(c, "shop_staff_orders");
+        std::string paid;
+        for (const auto& [currency, total] : r.value().paid_today) {
+          paid += (paid.empty() ? "" : " · ") + format_price(total, currency);
+        }
+        view.text += "\n" + format(say(c, "shop_paid_today"), {paid.empty() ? "0" : paid});
         for (std::size_t i = 0; i < statuses.size(); ++i) {
           view.keyboard.push_back(
               json::array{button(status_name(c.content(), c.language(), statuses[i]) + " (" +
-                                     std::to_string(r.value()[i]) + ")",
+                                     std::to_string(r.value().counts[i]) + ")",
                                  cb("l:" + statuses[i]))});
         }
         show(c, std::move(view));

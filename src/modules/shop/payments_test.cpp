@@ -96,6 +96,10 @@ TEST_F(PaymentsFixture, PaysByCardWithShippingAndRecordsThePaymentOnce) {
   EXPECT_EQ(calls().size(), before) << "recorded once: no second receipt, no second order";
   EXPECT_EQ(services.collection("payments").count({}), 1);
   EXPECT_EQ(left("mug/Blue"), 3);
+  press("shop:adm", 77);
+  EXPECT_NE(text_of(last("editMessageText", 77)).find("Paid today (UTC): 21.00 EUR"),
+            std::string::npos)
+      << text_of(last("editMessageText", 77));
 }
 
 TEST_F(PaymentsFixture, PreCheckoutRefusesAChangedPriceAndGivesTheStockBack) {

@@ -91,6 +91,7 @@ constexpr Phrase kPhrases[] = {
     {"shop_staff_order", "Order #{} from {} — {}:\n\n{}", "Заказ №{} от {} — {}:\n\n{}"},
     {"shop_staff_cancel", "✖ Cancel the order", "✖ Отменить заказ"},
     {"shop_staff_orders", "🛍 Orders by status:", "🛍 Заказы по статусам:"},
+    {"shop_paid_today", "Paid today (UTC): {}", "Оплачено сегодня (UTC): {}"},
     {"shop_staff_none", "No orders with this status.", "Заказов с этим статусом нет."},
     {"shop_not_allowed", "Your role does not allow this.", "Ваша роль этого не позволяет."},
     {"shop_admin_button", "🛍 Orders", "🛍 Заказы"},
