@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web chat checked in a real browser: headless Chromium drives the page of `corebot demo`
 # (tests/ui/webchat_ui.py over the Chrome DevTools Protocol, standard library only) and saves a
-# screenshot of each step. Not part of ctest: Chromium is large and the only user of it.
+# screenshot of each step; tests/ui/payments_ui.py does the same for invoices and the Pay button
+# (the sandbox alone). Not part of ctest: Chromium is large and the only user of it.
 # Usage: scripts/ui-test.sh [OUT_DIR]   (default build/ui-test; needs a build: scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +14,5 @@ if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-color-emoji >/dev/nu
 fi
 export COREBOT_BIN="${COREBOT_BIN:-build/src/cli/corebot}"
 python3 tests/ui/webchat_ui.py "${1:-build/ui-test}"
+# Invoices and the Pay button (the sandbox alone with a scripted bot).
+SANDBOX_BIN="${SANDBOX_BIN:-build/src/sandbox/corebot-sandbox}" python3 tests/ui/payments_ui.py "${1:-build/ui-test}"

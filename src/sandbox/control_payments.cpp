@@ -299,10 +299,13 @@ void PaymentsControl::finish(const PayPtr& pay, std::string_view status, std::st
                       {"currency", pay->currency},
                       {"telegram_payment_charge_id", charge_id}};
   if (Bot* bot = state_.find_bot(pay->token)) {
-    // The web chat shows how the payment ended (Telegram shows it in its payment form).
+    // The web chat shows how the payment ended under the invoice (Telegram shows it in its
+    // payment form).
+    const Invoice* invoice = bot->payments.find_invoice(pay->invoice_id);
     bot->events.add(bot->token(), json::object{{"kind", "payment"},
                                                {"chat_id", pay->user_id},
                                                {"invoice_id", pay->invoice_id},
+                                               {"message_id", invoice ? invoice->message_id : 0},
                                                {"result", result}});
   }
   pay->respond(ok_response(result));

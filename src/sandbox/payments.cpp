@@ -174,6 +174,24 @@ json::object invoice_json(const Invoice& invoice) {
                       {"total_amount", invoice.total_amount}};
 }
 
+void add_payment_view(json::object& view, const json::object& content, const Invoice* sent) {
+  for (const std::string_view key : {"invoice", "successful_payment", "refunded_payment"}) {
+    const json::value* v = content.if_contains(key);
+    if (v == nullptr || !v->is_object()) continue;
+    json::object shown = v->as_object();
+    const json::value* amount = shown.if_contains("total_amount");
+    const json::value* currency = shown.if_contains("currency");
+    if (amount && amount->is_int64() && currency && currency->is_string()) {
+      shown["total_text"] = format_amount(amount->get_int64(), currency->get_string());
+    }
+    // The product photo (sendInvoice photo_url), which the Bot API's Invoice leaves out.
+    if (key == "invoice" && sent != nullptr && !sent->photo_url.empty()) {
+      shown["photo_url"] = sent->photo_url;
+    }
+    view[key] = std::move(shown);
+  }
+}
+
 Invoice& PaymentBook::add_invoice(Invoice invoice, bool as_link) {
   invoice.id = next_invoice_++;
   if (as_link) invoice.link = "https://t.me/$sandbox_invoice/" + std::to_string(invoice.id);
@@ -186,8 +204,9 @@ Invoice* PaymentBook::find_invoice(std::int64_t id) {
   return it == invoices_.end() ? nullptr : &it->second;
 }
 
-Invoice* PaymentBook::find_invoice_message(std::int64_t chat_id, std::int64_t message_id) {
-  for (auto& [id, invoice] : invoices_) {
+const Invoice* PaymentBook::find_invoice_message(std::int64_t chat_id,
+                                                 std::int64_t message_id) const {
+  for (const auto& [id, invoice] : invoices_) {
     if (invoice.message_id != 0 && invoice.chat_id == chat_id && invoice.message_id == message_id) {
       return &invoice;
     }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -63,6 +64,12 @@ struct Invoice {
 // An amount in minor units as people read it: "⭐ 50" for Stars, "12.50 EUR" otherwise.
 [[nodiscard]] std::string format_amount(std::int64_t amount, std::string_view currency);
 
+// The web chat's view of a message's payment fields (state.cpp's Bot::web_view): `invoice`,
+// `successful_payment` and `refunded_payment` as in `content`, plus "total_text"
+// (format_amount) and, for an invoice `sent` with a photo, "photo_url".
+void add_payment_view(boost::json::object& view, const boost::json::object& content,
+                      const Invoice* sent);
+
 // A shipping or pre-checkout query waiting for the bot's answer.
 struct PaymentQuery {
   struct Answer {
@@ -108,7 +115,11 @@ class PaymentBook {
   // Files an invoice and returns it with its id (and, for a link, its link).
   Invoice& add_invoice(Invoice invoice, bool as_link);
   [[nodiscard]] Invoice* find_invoice(std::int64_t id);
-  [[nodiscard]] Invoice* find_invoice_message(std::int64_t chat_id, std::int64_t message_id);
+  [[nodiscard]] const Invoice* find_invoice_message(std::int64_t chat_id,
+                                                    std::int64_t message_id) const;
+  [[nodiscard]] Invoice* find_invoice_message(std::int64_t chat_id, std::int64_t message_id) {
+    return const_cast<Invoice*>(std::as_const(*this).find_invoice_message(chat_id, message_id));
+  }
   [[nodiscard]] Invoice* find_invoice_link(std::string_view link);
   [[nodiscard]] const std::map<std::int64_t, Invoice>& invoices() const { return invoices_; }
 

@@ -155,6 +155,7 @@ TEST_F(PaymentsServerTest, SendInvoiceReturnsAnInvoiceMessage) {
                                  {"provider_token", "284685063:TEST:abc"},
                                  {"currency", "EUR"},
                                  {"start_parameter", "tee"},
+                                 {"photo_url", "https://example.com/tee.jpg"},
                                  {"prices", R"([{"label":"T-shirt","amount":1990},
                                                 {"label":"Delivery","amount":500}])"},
                                  {"reply_markup", R"({"inline_keyboard":[[{"text":"Pay 24.90",
@@ -171,6 +172,16 @@ TEST_F(PaymentsServerTest, SendInvoiceReturnsAnInvoiceMessage) {
   EXPECT_EQ(invoice.at("payload").as_string(), "order-1");
   EXPECT_EQ(invoice.at("message_id").as_int64(), r.result().at("message_id").as_int64());
   EXPECT_EQ(invoice.at("total_text").as_string(), "24.90 EUR");
+
+  // The web chat's view of the message carries the invoice with its total as people read it.
+  Reply chat = control("GET", "/control/chats/messages?token=" + std::string(kToken) +
+                                  "&chat_id=" + std::to_string(kUser));
+  const json::object& shown = chat.result().as_array().back().as_object();
+  EXPECT_EQ(shown.at("invoice").at("title").as_string(), "T-shirt");
+  EXPECT_EQ(shown.at("invoice").at("total_text").as_string(), "24.90 EUR");
+  EXPECT_EQ(shown.at("invoice").at("photo_url").as_string(), "https://example.com/tee.jpg");
+  // ... while the Bot API's Message has no photo_url.
+  EXPECT_FALSE(r.result().at("invoice").as_object().contains("photo_url"));
 }
 
 TEST_F(PaymentsServerTest, SendInvoiceIsValidatedStrictly) {
@@ -274,6 +285,12 @@ TEST_F(PaymentsServerTest, FlexibleInvoiceGoesThroughShippingThenPreCheckout) {
   EXPECT_EQ(result.result().at("status").as_string(), "paid");
   EXPECT_EQ(result.result().at("total_amount").as_int64(), 2890);
   EXPECT_EQ(result.result().at("telegram_payment_charge_id").as_string(), "tg-1");
+  // The web chat hears how it ended, under the invoice it paid.
+  Reply events = control("GET", "/control/events?token=" + std::string(kToken));
+  const json::object& last = events.result().as_array().back().as_object();
+  EXPECT_EQ(last.at("kind").as_string(), "payment");
+  EXPECT_EQ(last.at("message_id").as_int64(), message_id);
+  EXPECT_EQ(last.at("result").at("status").as_string(), "paid");
 
   json::object message = next_update().at("message").as_object();
   EXPECT_EQ(message.at("from").at("id").as_int64(), kUser);

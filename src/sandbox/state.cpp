@@ -290,18 +290,6 @@ json::object Bot::message_view(const Message& message) {
   if (const json::value* contact = message.content.if_contains("contact")) {
     out["contact"] = *contact;
   }
-  // Payments: the invoice and the payment service messages, with the total as people read it.
-  for (const std::string_view key : {"invoice", "successful_payment", "refunded_payment"}) {
-    const json::value* v = message.content.if_contains(key);
-    if (v == nullptr || !v->is_object()) continue;
-    json::object shown = v->as_object();
-    const json::value* amount = shown.if_contains("total_amount");
-    const json::value* currency = shown.if_contains("currency");
-    if (amount && amount->is_int64() && currency && currency->is_string()) {
-      shown["total_text"] = format_amount(amount->get_int64(), currency->get_string());
-    }
-    out[key] = std::move(shown);
-  }
   return out;
 }
 
@@ -319,6 +307,8 @@ json::object Bot::web_view(const Message& message) const {
                                 {"file_name", file->file_name},
                                 {"url", file->url}};
   }
+  add_payment_view(out, message.content,
+                   payments.find_invoice_message(message.chat_id, message.message_id));
   return out;
 }
 
