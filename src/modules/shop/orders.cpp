@@ -127,10 +127,17 @@ void notify_staff(ModuleServices& services, const json::object& order) {
   const std::string language = content->default_language();
   const View view = staff_view(content.get(), language, order, true);
   std::set<std::int64_t> sent;
+  // Staff listed by @username: the account the engine bound that name to (the first that wrote
+  // with it); one that has not written yet cannot be written to and gets nothing.
+  const auto bindings = services.admin().bindings();
   for (const Admin& a : content->admins()) {
-    if (a.user_id == 0 || a.role < Role::kOperator || !sent.insert(a.user_id).second) continue;
+    std::int64_t id = a.user_id;
+    for (const AdminBinding& b : bindings) {
+      if (id == 0 && !a.username.empty() && b.username == a.username) id = b.user_id;
+    }
+    if (id == 0 || a.role < Role::kOperator || !sent.insert(id).second) continue;
     services.sender().call("sendMessage",
-                           {{"chat_id", a.user_id},
+                           {{"chat_id", id},
                             {"text", view.text},
                             {"reply_markup", json::object{{"inline_keyboard", view.keyboard}}}},
                            Priority::kNotification);

@@ -91,6 +91,8 @@ TEST_F(ShopFixture, TheCartSurvivesARestartAndPointsOutChanges) {
 }
 
 TEST_F(ShopFixture, CheckoutWithPayOnDeliveryStoresTheOrderAndTellsTheStaff) {
+  // @helper wrote to the bot (bound to 88); @late_one never did.
+  services.fake_admin().binding_list = {AdminBinding{"helper", 88, 1}};
   press("shop:a:mug:1:2");
   checkout();
   const auto& summary = last("sendMessage");

@@ -43,12 +43,14 @@ struct ShopFixture : ::testing::Test {
     shop.start(services);
   }
   void load(const char* products, const char* settings = kSettings) {
-    content = corebot::testing::make_content({{"Pages", kPages},
-                                              {"Settings", settings},
-                                              {"Categories", kCategories},
-                                              {"Products", products},
-                                              {"Admins", "user,name,role\n77,Boss,admin\n"}},
-                                             registry);
+    content = corebot::testing::make_content(
+        {{"Pages", kPages},
+         {"Settings", settings},
+         {"Categories", kCategories},
+         {"Products", products},
+         {"Admins",
+          "user,name,role\n77,Boss,admin\n@helper,Helper,operator\n@late_one,Late,operator\n"}},
+        registry);
     services.set_content(content);
   }
   // One update from `user`, run until every store answer came back (the chat's next update
