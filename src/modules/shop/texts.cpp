@@ -95,7 +95,7 @@ constexpr Phrase kPhrases[] = {
     {"shop_staff_none", "No orders with this status.", "Заказов с этим статусом нет."},
     {"shop_not_allowed", "Your role does not allow this.", "Ваша роль этого не позволяет."},
     {"shop_admin_button", "🛍 Orders", "🛍 Заказы"},
-    {"shop_paid", "paid", "оплачен"},
+    {"shop_paid", "✅ Paid", "✅ Оплачен"},
     {"shop_invoice_title", "Order #{}", "Заказ №{}"},
     {"shop_pay_closed", "This order is no longer open. Please check out again.",
      "Этот заказ уже закрыт. Оформите его заново."},
@@ -108,7 +108,7 @@ constexpr Phrase kPhrases[] = {
     {"shop_refund_failed", "The refund did not work: {}", "Возврат не удался: {}"},
     {"shop_order_refunded", "Order #{}: your payment was refunded.",
      "Заказ №{}: оплата возвращена."},
-    {"shop_unpaid", "to pay on delivery", "оплата при получении"},
+    {"shop_unpaid", "💵 To pay on delivery", "💵 Оплата при получении"},
 };
 
 struct Status {
