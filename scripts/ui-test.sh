@@ -16,3 +16,5 @@ export COREBOT_BIN="${COREBOT_BIN:-build/src/cli/corebot}"
 python3 tests/ui/webchat_ui.py "${1:-build/ui-test}"
 # Invoices and the Pay button (the sandbox alone with a scripted bot).
 SANDBOX_BIN="${SANDBOX_BIN:-build/src/sandbox/corebot-sandbox}" python3 tests/ui/payments_ui.py "${1:-build/ui-test}"
+# The shop example as a customer uses it (the engine with examples/shop against the sandbox).
+SANDBOX_BIN="${SANDBOX_BIN:-build/src/sandbox/corebot-sandbox}" python3 tests/ui/shop_ui.py "${1:-build/ui-test}"

@@ -101,6 +101,12 @@ class Content {
 
   // A setting's value as written (trimmed); nullopt when absent.
   [[nodiscard]] virtual std::optional<std::string_view> setting(std::string_view key) const = 0;
+  // The address of a setting's value cell in the Settings sheet ("B4"), for a module's own
+  // checks of what a setting holds ("Settings!B4: ..."); empty when absent or unknown.
+  [[nodiscard]] virtual std::string setting_cell(std::string_view key) const {
+    (void)key;
+    return {};
+  }
 
   // Whether the user is listed in Admins (by id, or by @username ignoring case), whatever the
   // role. The engine's role check (Context::role()) also binds @usernames to the first account

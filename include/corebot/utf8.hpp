@@ -29,6 +29,36 @@ constexpr std::size_t utf16_length(std::string_view s) {
   return n;
 }
 
+// `s` with upper-case letters lowered, for case-insensitive search ("Чай" finds "ЧАЙ"): ASCII,
+// Latin-1 (À-Þ), Greek (Α-Ω) and Cyrillic (Ѐ-Я) letters; other characters unchanged. Valid UTF-8
+// stays valid (every letter it lowers keeps its byte length).
+inline std::string fold_case(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      out += b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : static_cast<char>(b);
+      continue;
+    }
+    if ((b & 0xE0) == 0xC0 && i + 1 < s.size()) {
+      unsigned cp = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+      if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) ||
+          (cp >= 0x410 && cp <= 0x42F)) {
+        cp += 0x20;
+      } else if (cp >= 0x400 && cp <= 0x40F) {
+        cp += 0x50;  // Ѐ..Џ -> ѐ..џ (Ё -> ё)
+      }
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(b);
+  }
+  return out;
+}
+
 // Splits valid UTF-8 into pieces of at most `limit` UTF-16 units (Telegram's count: 4096 for a
 // message), each cut after the last line break that fits, else between two characters; joined,
 // the pieces give `text` back. For messages that can grow past the limit (a form's summary with

@@ -288,6 +288,7 @@ class SnapshotCompiler {
       }
       s_.settings_[underscored] = std::string(value);
       settings_cells_[underscored] = t->address(r, "value");
+      s_.setting_cells_[underscored] = t->address(r, "value");
     }
   }
 

@@ -32,6 +32,11 @@ std::optional<std::string_view> ContentSnapshot::setting(std::string_view key) c
   return std::string_view(it->second);
 }
 
+std::string ContentSnapshot::setting_cell(std::string_view key) const {
+  auto it = setting_cells_.find(key);
+  return it == setting_cells_.end() ? std::string() : it->second;
+}
+
 bool ContentSnapshot::setting_flag(std::string_view key, bool fallback) const {
   const auto v = setting(key);
   if (!v) return fallback;

@@ -75,6 +75,7 @@ class ContentSnapshot final : public corebot::Content {
   std::optional<std::string_view> setting(std::string_view key) const override;
   // A boolean setting ("yes"/"no"...); fallback when absent.
   bool setting_flag(std::string_view key, bool fallback) const;
+  std::string setting_cell(std::string_view key) const override;
 
   bool is_admin(int64_t user_id, std::string_view username) const override;
   const std::vector<Admin>& admins() const override { return admins_; }
@@ -98,6 +99,7 @@ class ContentSnapshot final : public corebot::Content {
   std::string default_language_;
   std::map<std::string, std::map<std::string, std::string>, std::less<>> texts_;  // key->lang->text
   std::map<std::string, std::string, std::less<>> settings_;
+  std::map<std::string, std::string, std::less<>> setting_cells_;  // key -> "B4"
   std::vector<Admin> admins_;
   std::map<std::string, std::vector<corebot::ContentRow>, std::less<>> rows_;  // lowercase name
 };

@@ -21,14 +21,15 @@ from content_helpers import EXAMPLES, ROOT  # noqa: E402
 # ctx.text("key", ...), bad("key", ...) (a complaint about an answer), say(ctx, "key", ...).
 USES = re.compile(r'(?:\btext|\bbad|\bsay)\(\s*(?:ctx,\s*)?"([a-z_]+)"')
 WARNED = re.compile(r'the bot uses the text "([a-z_]+)", which Texts lacks')
-# Worded in English and Russian by the admin module itself (every admin_* key, docs/admin.md),
-# or not English text at all.
+# Worded in English and Russian by the admin module itself (every admin_* key, docs/admin.md) and
+# by the shop (every shop_* key, docs/shop.md), or not English text at all.
 NOT_DECLARED = {"language_name", "no_languages"}
 
 
-# The support desk is off by default, so `corebot check` (which runs the default modules) never
-# warns about its keys; they are declared all the same and documented in docs/support.md.
-OFF_BY_DEFAULT = ("support_",)
+# The support desk and the shop are off by default, so `corebot check` (which runs the default
+# modules) never warns about their keys; they are declared all the same and documented in
+# docs/support.md and docs/shop.md.
+OFF_BY_DEFAULT = ("support_", "shop_")
 
 
 def declared(keys):
@@ -62,8 +63,8 @@ def check(path):
 class TextKeysTest(unittest.TestCase):
     def test_every_key_the_modules_use_is_documented(self):
         docs = ""
-        # The panel's keys are in admin.md, the support desk's in support.md.
-        for name in ("spreadsheet-format.md", "admin.md", "support.md"):
+        # The panel's keys are in admin.md, the support desk's in support.md, the shop's in shop.md.
+        for name in ("spreadsheet-format.md", "admin.md", "support.md", "shop.md"):
             with open(os.path.join(ROOT, "docs", name), encoding="utf-8") as f:
                 docs += f.read()
         keys = used_keys()

@@ -60,3 +60,16 @@ TEST(Utf8, EveryPieceFitsAndNothingIsLost) {
 
 }  // namespace
 }  // namespace corebot
+
+namespace corebot {
+namespace {
+
+TEST(Utf8, FoldCaseLowersLatinCyrillicAndGreekLetters) {
+  EXPECT_EQ(utf8::fold_case("Green TEA"), "green tea");
+  EXPECT_EQ(utf8::fold_case("ЧАЙ Зелёный ЁЖ"), "чай зелёный ёж");
+  EXPECT_EQ(utf8::fold_case("ÀÉ×Ω"), "àé×ω");
+  EXPECT_EQ(utf8::fold_case("🍵 42"), "🍵 42");
+}
+
+}  // namespace
+}  // namespace corebot
