@@ -31,6 +31,8 @@ using namespace detail;
 // `ctx.command` ("quiz" for "/quiz 3"), `ctx.args` ("3"), `ctx.callback_data`, `ctx.message_id`
 // (the message a pressed button is on), `ctx.chat_id`, `ctx.user_id` (integers, nil when the
 // update has none), `ctx.username`, `ctx.language` (the user's language), `ctx.is_admin`,
+// `ctx.role` ("owner", "admin", "operator" or "none": check it again before acting on an admin
+// panel button, since callback data can be forged),
 // `ctx.update` (the raw update as a table), `ctx.module` (the module's name) and `ctx.session`:
 // a table kept per (chat, user) across updates and restarts, saved when the handler ends without
 // an error. A ctx is valid only while its handler runs.
@@ -60,6 +62,7 @@ int ctx_index(lua_State* L) {
   if (k == "chat_id") return push_id(c.chat_id()), 1;
   if (k == "user_id") return push_id(c.user_id()), 1;
   if (k == "is_admin") return lua_pushboolean(L, c.is_admin()), 1;
+  if (k == "role") return push_sv(role_name(c.role())), 1;
   if (k == "language") return push_sv(c.language()), 1;
   if (k == "module") return push_sv(Script::of(L).manifest().info.name), 1;
   if (k == "update") return push_json(L, c.update()), 1;
@@ -367,6 +370,7 @@ void open_bindings(Script& script) {
   lua_setfield(L, -2, "module");
   lua_pop(L, 1);
   open_store_bindings(L);
+  open_time_bindings(L);
   static const luaL_Reg kSettings[] = {{"get", settings_get}, {nullptr, nullptr}};
   set_library(L, "settings", kSettings);
   static const luaL_Reg kLog[] = {
