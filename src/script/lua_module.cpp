@@ -85,8 +85,8 @@ void LuaModule::run_job(const JobRun& run) {
   auto script = current_;
   const bool started = script->spawn(
       [kind = run.kind](lua_State* L, int handlers) {
-        if (lua_getfield(L, handlers, "jobs") != LUA_TTABLE) return false;
-        return lua_getfield(L, -1, kind.c_str()) == LUA_TFUNCTION;
+        if (raw_field(L, handlers, "jobs") != LUA_TTABLE) return false;
+        return raw_field(L, -1, kind.c_str()) == LUA_TFUNCTION;
       },
       [run, payload = boost::json::value(run.payload)](lua_State* L) {
         lua_createtable(L, 0, 5);
@@ -113,11 +113,9 @@ void LuaModule::run_job(const JobRun& run) {
 }
 
 void LuaModule::run_on_start() {
-  current_->spawn(
-      [](lua_State* L, int handlers) {
-        return lua_getfield(L, handlers, "on_start") == LUA_TFUNCTION;
-      },
-      {});
+  current_->spawn([](lua_State* L,
+                     int handlers) { return raw_field(L, handlers, "on_start") == LUA_TFUNCTION; },
+                  {});
 }
 
 void LuaModule::stop() {

@@ -96,13 +96,14 @@ class Reader {
         {"url", ColumnType::kUrl},
         {"language", ColumnType::kLanguage},
         {"enum", ColumnType::kEnum},
-        {"telegram_user", ColumnType::kTelegramUser}};
+        {"telegram_user", ColumnType::kTelegramUser},
+        {"datetime", ColumnType::kDateTime}};
     const std::string name = string(t, "type", false, "text");
     auto it = kTypes.find(name);
     if (it == kTypes.end()) {
       fail(*t.get("type"), "unknown type '" + name +
-                               "' — use text, id, integer, number, boolean, url, language, enum "
-                               "or telegram_user");
+                               "' — use text, id, integer, number, boolean, url, language, enum, "
+                               "telegram_user or datetime");
     }
     return it->second;
   }

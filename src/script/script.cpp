@@ -11,6 +11,16 @@ namespace {
 
 Event*& event_slot(lua_State* L) { return *static_cast<Event**>(lua_getextraspace(L)); }
 
+}  // namespace
+
+int raw_field(lua_State* L, int index, const char* key) {
+  index = lua_absindex(L, index);
+  lua_pushstring(L, key);
+  return lua_rawget(L, index);
+}
+
+namespace {
+
 // The handler an update is routed to, pushed onto L; false (nothing pushed) when none.
 bool push_handler(lua_State* L, int handlers, const Context& ctx, const ModuleInfo& info) {
   const int top = lua_gettop(L);
@@ -137,32 +147,13 @@ bool Script::spawn(const std::function<bool(lua_State*, int)>& push_function,
   return true;
 }
 
-bool Script::has_handler(const std::string& table, const std::string& key) {
-  lua_State* L = sandbox_.state();
-  Sandbox::HostScope host(sandbox_);
-  const int top = lua_gettop(L);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, handlers_ref_);
-  bool found = false;
-  if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, table.c_str());
-    if (key.empty()) {
-      found = lua_isfunction(L, -1);
-    } else if (lua_istable(L, -1)) {
-      lua_getfield(L, -1, key.c_str());
-      found = lua_isfunction(L, -1);
-    }
-  }
-  lua_settop(L, top);
-  return found;
-}
-
 std::vector<std::string> Script::handler_keys(const std::string& table) {
   std::vector<std::string> out;
   lua_State* L = sandbox_.state();
   Sandbox::HostScope host(sandbox_);
   const int top = lua_gettop(L);
   lua_rawgeti(L, LUA_REGISTRYINDEX, handlers_ref_);
-  if (lua_istable(L, -1) && lua_getfield(L, -1, table.c_str()) == LUA_TTABLE) {
+  if (lua_istable(L, -1) && raw_field(L, -1, table.c_str()) == LUA_TTABLE) {
     lua_pushnil(L);
     while (lua_next(L, -2) != 0) {
       if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1)) {

@@ -78,8 +78,6 @@ class Script : public std::enable_shared_from_this<Script> {
   // `argument` as Event::argument. Returns whether a function started.
   bool spawn(const std::function<bool(lua_State* L, int handlers)>& push_function,
              std::function<void(lua_State*)> argument);
-  // Whether the handlers table has a function at handlers[table][key] (key empty: handlers[table]).
-  [[nodiscard]] bool has_handler(const std::string& table, const std::string& key = "");
   // The keys of handlers[table] whose values are functions ("jobs": the job kinds it handles).
   [[nodiscard]] std::vector<std::string> handler_keys(const std::string& table);
 
@@ -135,6 +133,10 @@ class Script : public std::enable_shared_from_this<Script> {
 
 // The most timers one module may have at once.
 inline constexpr std::size_t kMaxTimers = 100;
+
+// Pushes t[key] of the table at `index` without metamethods (the host reads the module's
+// handlers table outside any limit, so no Lua code may run) and returns its type.
+int raw_field(lua_State* L, int index, const char* key);
 
 // Adds the module API (ctx, bot, store, settings, log) to `script`'s state (bindings.cpp).
 void open_bindings(Script& script);

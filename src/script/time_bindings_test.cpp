@@ -1,6 +1,6 @@
 // What a Lua module has besides updates: timers.*, jobs.* (run through handlers.jobs), on_start,
-// admin panel entries from module.toml, ctx.role; and its failures counted with the engine's
-// module errors (ModuleServices::report_error). All on the fake clock: nothing sleeps.
+// admin panel entries from module.toml, bot.notify_admins, ctx.role; and its failures counted with
+// the engine's module errors (ModuleServices::report_error). All on the fake clock: nothing sleeps.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -273,6 +273,22 @@ TEST(LuaAdminMenu, AnEntryOutsideTheCallbackPrefixIsRefused) {
                                                 "callback_data = \"m:x\"\n"
                                                 "role = \"boss\"\n"));
   EXPECT_THROW(read_manifest(tmp.path), ManifestError);
+}
+
+TEST(LuaAdminMenu, NotifyAdminsWritesToEachAdminAtAdminPriority) {
+  Harness h("m", "tell",
+            "return { commands = { tell = function(ctx)\n"
+            "  ctx:reply('told ' .. bot.notify_admins('new booking'))\n"
+            "end } }\n");
+  h.start();
+  h.say("/tell");
+  EXPECT_EQ(h.sent().back(), "told 1");
+  ASSERT_EQ(h.sent(kAdmin), std::vector<std::string>{"new booking"});
+  for (const auto& c : h.services.recorded.calls) {
+    if (c.params.at("chat_id").to_number<std::int64_t>() == kAdmin) {
+      EXPECT_EQ(c.priority, Priority::kAdmin);
+    }
+  }
 }
 
 TEST(LuaContext, RoleIsTheSendersRole) {
