@@ -123,7 +123,7 @@ void BM_LuaModuleReply(benchmark::State& state) {
   ModuleFolder folder(std::string("return { commands = { start = function(ctx)\n"
                                   "  ctx:reply('") +
                       kReply + "')\nend } }\n");
-  testing::FakeServices services("replier");
+  corebot::testing::FakeServices services("replier");
   ModuleRegistry registry;
   auto module = std::make_unique<script::LuaModule>(folder.dir, options());
   auto* lua = module.get();
@@ -138,7 +138,7 @@ BENCHMARK(BM_LuaModuleReply);
 // A Lua module's memory once loaded and idle, in bytes: the minimal replier, and the quiz and
 // booking examples of modules/ (read from the source tree).
 void idle_memory(benchmark::State& state, const fs::path& dir) {
-  testing::FakeServices services(dir.filename().string());
+  corebot::testing::FakeServices services(dir.filename().string());
   std::size_t bytes = 0;
   for (auto _ : state) {
     script::LuaModule module(dir, options());
