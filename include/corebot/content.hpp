@@ -132,6 +132,7 @@ enum class ColumnType {
   kLanguage,      // an ISO 639-1 code, optionally with a region: "en", "pt-br"
   kEnum,          // one of ContentColumn::choices (case-insensitive)
   kTelegramUser,  // a numeric Telegram user id or an @username
+  kDateTime,  // a date and time "2026-12-07 14:30" (":SS" and a 'T' accepted: a date cell's text)
 };
 
 // Words for owners about a sheet, a column or a setting, in English and Russian. `corebot new`

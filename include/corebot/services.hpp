@@ -117,6 +117,11 @@ class ModuleServices {
   virtual void reload_content(std::function<void(const ReloadReport&)> done) = 0;
   // Writes to the engine's log with the module's name in front.
   virtual void log(LogLevel level, std::string_view message) = 0;
+  // A failure the module caught itself (a Lua module's handler that raised or hit a limit):
+  // logged at error level with the module's name and counted with the modules' errors (the
+  // metric corebot_module_errors_total), like an exception thrown by a C++ module. Telling the
+  // admins is the module's part.
+  virtual void report_error(std::string_view message) { log(LogLevel::kError, message); }
 
   // --- The admin HTTP API ---
   // Serves "/admin/<route>" and everything under it (GET and POST) with `handler`, for scripts

@@ -231,8 +231,10 @@ struct Engine::State {
     out.single("corebot_updates_maintenance_total", "counter",
                "Updates answered with the maintenance notice instead of the modules.",
                maintenance_updates);
-    out.single("corebot_module_errors_total", "counter",
-               "Exceptions of modules: handlers, timers, jobs.", d.module_errors + module_errors);
+    out.single(
+        "corebot_module_errors_total", "counter",
+        "Module failures: exceptions (handlers, timers, jobs) and Lua modules' failed calls.",
+        d.module_errors + module_errors);
     out.single("corebot_user_writes_total", "counter", "User records written.", u.written);
     out.single("corebot_user_write_failures_total", "counter", "User record batches that failed.",
                u.failures);
@@ -556,7 +558,7 @@ struct Engine::State {
   std::unique_ptr<web::AdminServer> admin;
   std::vector<std::unique_ptr<EngineServices>> services;  // one per module, registry order
   std::size_t modules_started = 0;
-  std::uint64_t module_errors = 0;  // outside updates: timers, jobs, stop()
+  std::uint64_t module_errors = 0;  // outside updates: timers, jobs, stop(), Lua failures
   std::uint64_t banned_updates = 0;
   std::uint64_t maintenance_updates = 0;
   std::deque<std::pair<core::TimePoint, std::uint64_t>> rate_samples;  // (when, calls done)

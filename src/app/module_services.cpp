@@ -112,6 +112,14 @@ void EngineServices::serve_admin_api(std::string route, AdminApiHandler handler)
   if (shared_.admin_api) shared_.admin_api(name_, std::move(route), std::move(handler));
 }
 
+void EngineServices::report_error(std::string_view message) {
+  if (shared_.module_error) {
+    shared_.module_error(name_, std::string(message));
+  } else {
+    log(LogLevel::kError, message);
+  }
+}
+
 void EngineServices::log(LogLevel level, std::string_view message) {
   switch (level) {
     case LogLevel::kDebug:

@@ -76,6 +76,7 @@ class EngineServices final : public ModuleServices {
   [[nodiscard]] const std::vector<ModuleInfo>& modules() const override { return *shared_.modules; }
   void reload_content(std::function<void(const ReloadReport&)> done) override;
   void log(LogLevel level, std::string_view message) override;
+  void report_error(std::string_view message) override;
   void serve_admin_api(std::string route, AdminApiHandler handler) override;
   [[nodiscard]] AdminControl& admin() override { return *shared_.admin; }
 

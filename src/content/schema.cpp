@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 #include "content/text.hpp"
 
@@ -86,6 +87,31 @@ bool is_id(std::string_view v) {
   return v.find("\xC2\xA0") == std::string_view::npos;
 }
 
+bool is_date_time(std::string_view v) {
+  // YYYY-MM-DD HH:MM, optionally :SS; a 'T' in place of the space.
+  if (v.size() != 16 && v.size() != 19) return false;
+  auto num = [&](std::size_t at, std::size_t n, int lo, int hi) {
+    int x = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (!is_digit(v[i])) return false;
+      x = x * 10 + (v[i] - '0');
+    }
+    return x >= lo && x <= hi;
+  };
+  if (v[4] != '-' || v[7] != '-' || (v[10] != ' ' && v[10] != 'T') || v[13] != ':') return false;
+  if (v.size() == 19 && (v[16] != ':' || !num(17, 2, 0, 59))) return false;
+  if (!num(0, 4, 1970, 9999) || !num(5, 2, 1, 12) || !num(11, 2, 0, 23) || !num(14, 2, 0, 59)) {
+    return false;
+  }
+  const int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+  const unsigned m = static_cast<unsigned>((v[5] - '0') * 10 + (v[6] - '0'));
+  const unsigned d = static_cast<unsigned>((v[8] - '0') * 10 + (v[9] - '0'));
+  return is_digit(v[8]) && is_digit(v[9]) &&
+         std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
+                                     std::chrono::day{d}}
+             .ok();
+}
+
 std::optional<bool> parse_boolean(std::string_view value) {
   const std::string v = fold_case(trim(value));
   if (v == "yes" || v == "true" || v == "on" || v == "1" || v == "y") return true;
@@ -133,6 +159,10 @@ std::optional<CheckFailure> check_value(ColumnType type, std::string_view v,
       return CheckFailure{quoted(v) + " is not one of the allowed values",
                           "write one of: " + join(choices)};
     }
+    case ColumnType::kDateTime:
+      if (is_date_time(v)) return std::nullopt;
+      return CheckFailure{quoted(v) + " is not a date and time",
+                          "write it as YYYY-MM-DD HH:MM, e.g. 2026-12-07 14:30"};
     case ColumnType::kTelegramUser: {
       if (all_digits(v) && v.size() <= 15) return std::nullopt;
       if (v.size() >= 6 && v.size() <= 33 && v[0] == '@' && is_ascii_alpha(v[1]) &&

@@ -62,6 +62,7 @@ std::optional<CheckFailure> check_value(ColumnType type, std::string_view value,
 bool is_language_code(std::string_view code);  // case-insensitive
 bool is_url(std::string_view value);           // http://, https:// or tg:// with something after
 bool is_id(std::string_view value);
+bool is_date_time(std::string_view value);  // YYYY-MM-DD HH:MM[:SS], a space or a T between
 // Parses a kBoolean value; nullopt when it is not one.
 std::optional<bool> parse_boolean(std::string_view value);
 

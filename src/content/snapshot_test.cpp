@@ -284,6 +284,11 @@ TEST(Schema, Values) {
   EXPECT_FALSE(check_value(ColumnType::kTelegramUser, "@abcde"));
   EXPECT_TRUE(check_value(ColumnType::kTelegramUser, "@abc"));
   EXPECT_TRUE(check_value(ColumnType::kTelegramUser, "12a"));
+  EXPECT_FALSE(check_value(ColumnType::kDateTime, "2026-12-07 14:30"));
+  EXPECT_FALSE(check_value(ColumnType::kDateTime, "2028-02-29T09:05:00"));
+  EXPECT_TRUE(check_value(ColumnType::kDateTime, "2026-02-29 10:00"));
+  EXPECT_TRUE(check_value(ColumnType::kDateTime, "2026-12-07 24:00"));
+  EXPECT_TRUE(check_value(ColumnType::kDateTime, "7.12.2026 14:30"));
   EXPECT_EQ(normalize_header("  Media_Type "), "media type");
   EXPECT_EQ(utf16_length("a😀é"), 4u);
   EXPECT_EQ(cell_address(0, 0), "A1");

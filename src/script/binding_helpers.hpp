@@ -18,6 +18,8 @@ namespace corebot::script {
 
 // Adds store.* and users.find (bindings_store.cpp).
 void open_store_bindings(lua_State* L);
+// Adds timers.* and jobs.* (bindings_jobs.cpp).
+void open_time_bindings(lua_State* L);
 
 }  // namespace corebot::script
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <regex>
+#include <set>
 
 #include "binding_helpers.hpp"
 #include "corebot/content.hpp"
@@ -31,6 +32,8 @@ using namespace detail;
 // `ctx.command` ("quiz" for "/quiz 3"), `ctx.args` ("3"), `ctx.callback_data`, `ctx.message_id`
 // (the message a pressed button is on), `ctx.chat_id`, `ctx.user_id` (integers, nil when the
 // update has none), `ctx.username`, `ctx.language` (the user's language), `ctx.is_admin`,
+// `ctx.role` ("owner", "admin", "operator" or "none": check it again before acting on an admin
+// panel button, since callback data can be forged),
 // `ctx.update` (the raw update as a table), `ctx.module` (the module's name) and `ctx.session`:
 // a table kept per (chat, user) across updates and restarts, saved when the handler ends without
 // an error. A ctx is valid only while its handler runs.
@@ -60,6 +63,7 @@ int ctx_index(lua_State* L) {
   if (k == "chat_id") return push_id(c.chat_id()), 1;
   if (k == "user_id") return push_id(c.user_id()), 1;
   if (k == "is_admin") return lua_pushboolean(L, c.is_admin()), 1;
+  if (k == "role") return push_sv(role_name(c.role())), 1;
   if (k == "language") return push_sv(c.language()), 1;
   if (k == "module") return push_sv(Script::of(L).manifest().info.name), 1;
   if (k == "update") return push_json(L, c.update()), 1;
@@ -253,6 +257,38 @@ int bot_call(lua_State* L) { return bot_send_impl(L, true, "bot.call"); }
 // bot.call without waiting for the outcome.
 int bot_send(lua_State* L) { return bot_send_impl(L, false, "bot.send"); }
 
+// @lua bot.notify_admins(text) -> integer
+// Sends `text` to each of the bot's admins (the Admins sheet's rows of role admin or owner, and
+// the admins bound by @username) at admin priority, without waiting; returns how many it wrote
+// to. Needs the permission "send"; inside a handler (or a job, a timer) only. Counts as one send.
+int bot_notify_admins(lua_State* L) {
+  need_permission(L, "send", "bot.notify_admins");
+  Event& ev = need_event(L, "bot.notify_admins");
+  luaL_checkstring(L, 1);
+  count_send(L, ev);
+  return guard(L, [&] {
+    ModuleServices& services = Script::of(L).services();
+    std::set<std::int64_t> to;
+    std::set<std::string> usernames;  // admins given as @username, bound once they wrote
+    if (auto content = services.content()) {
+      for (const auto& admin : content->admins()) {
+        if (admin.role < Role::kAdmin) continue;
+        if (admin.user_id != 0) to.insert(admin.user_id);
+        if (!admin.username.empty()) usernames.insert(admin.username);
+      }
+    }
+    for (const auto& bound : services.admin().bindings()) {
+      if (bound.user_id != 0 && usernames.count(bound.username)) to.insert(bound.user_id);
+    }
+    const std::string text = lua_tostring(L, 1);
+    for (std::int64_t id : to) {
+      services.sender().call("sendMessage", {{"chat_id", id}, {"text", text}}, Priority::kAdmin);
+    }
+    lua_pushinteger(L, static_cast<lua_Integer>(to.size()));
+    return 1;
+  });
+}
+
 // @lua bot.module
 // The module's name, as module.toml gives it (a string).
 
@@ -359,14 +395,18 @@ void open_bindings(Script& script) {
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 
-  static const luaL_Reg kBot[] = {
-      {"call", bot_call}, {"send", bot_send}, {"now", bot_now}, {nullptr, nullptr}};
+  static const luaL_Reg kBot[] = {{"call", bot_call},
+                                  {"send", bot_send},
+                                  {"now", bot_now},
+                                  {"notify_admins", bot_notify_admins},
+                                  {nullptr, nullptr}};
   set_library(L, "bot", kBot);
   lua_getglobal(L, "bot");
   lua_pushstring(L, script.manifest().info.name.c_str());
   lua_setfield(L, -2, "module");
   lua_pop(L, 1);
   open_store_bindings(L);
+  open_time_bindings(L);
   static const luaL_Reg kSettings[] = {{"get", settings_get}, {nullptr, nullptr}};
   set_library(L, "settings", kSettings);
   static const luaL_Reg kLog[] = {

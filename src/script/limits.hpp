@@ -12,7 +12,7 @@ struct Limits {
   // Everything the module's Lua state holds (code, tables, strings, coroutines), in bytes.
   std::size_t memory_bytes = 32u << 20;
   // Lua VM instructions one call may run: one event handler (all its slices between waits
-  // together), the module's main chunk at load, on_start/on_stop.
+  // together), the module's main chunk at load, on_start, one job run, one timer call.
   std::int64_t instructions = 20'000'000;
   // Wall-clock time one slice of Lua code may run without waiting (the time a handler spends
   // waiting for the store or Telegram does not count).

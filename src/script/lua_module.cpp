@@ -1,7 +1,12 @@
 #include "lua_module.hpp"
 
+#include <lua.hpp>
+
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+
+#include "json_bridge.hpp"
 
 namespace corebot::script {
 
@@ -53,10 +58,64 @@ void LuaModule::start(ModuleServices& services) {
     current_.reset();
     throw std::runtime_error(dir_.string() + ": " + error + " — fix the module's code");
   }
+  register_jobs();
   if (options_.reload_s > 0) {
     reload_timer_ = services.timers().every(std::chrono::seconds(options_.reload_s),
                                             [this] { check_for_changes(); });
   }
+  run_on_start();
+}
+
+void LuaModule::register_jobs() {
+  for (const auto& kind : current_->handler_keys("jobs")) {
+    if (!job_kinds_.insert(kind).second) continue;
+    std::weak_ptr<bool> alive = alive_;
+    services_->jobs().handle(kind, [this, alive](const JobRun& run) {
+      if (auto a = alive.lock(); a && *a) run_job(run);
+    });
+  }
+}
+
+void LuaModule::run_job(const JobRun& run) {
+  if (off_ || !current_) {
+    services_->log(LogLevel::kWarn,
+                   "job " + run.id + " (" + run.kind + ") not run: the module is switched off");
+    return;
+  }
+  auto script = current_;
+  const bool started = script->spawn(
+      [kind = run.kind](lua_State* L, int handlers) {
+        if (raw_field(L, handlers, "jobs") != LUA_TTABLE) return false;
+        return raw_field(L, -1, kind.c_str()) == LUA_TFUNCTION;
+      },
+      [run, payload = boost::json::value(run.payload)](lua_State* L) {
+        lua_createtable(L, 0, 5);
+        lua_pushlstring(L, run.id.data(), run.id.size());
+        lua_setfield(L, -2, "id");
+        lua_pushlstring(L, run.kind.data(), run.kind.size());
+        lua_setfield(L, -2, "kind");
+        push_json(L, payload);
+        lua_setfield(L, -2, "payload");
+        lua_pushinteger(
+            L, std::chrono::duration_cast<std::chrono::milliseconds>(run.due.time_since_epoch())
+                   .count());
+        lua_setfield(L, -2, "due");
+        lua_pushboolean(L, run.repeating);
+        lua_setfield(L, -2, "repeating");
+      });
+  if (!started) {
+    on_finished({false, Abort::kNone,
+                 "job " + run.id + ": the module has no handler for its kind '" + run.kind +
+                     "' — add jobs = { " + run.kind +
+                     " = function(job) ... end } to the "
+                     "table main.lua returns"});
+  }
+}
+
+void LuaModule::run_on_start() {
+  current_->spawn([](lua_State* L,
+                     int handlers) { return raw_field(L, handlers, "on_start") == LUA_TFUNCTION; },
+                  {});
 }
 
 void LuaModule::stop() {
@@ -90,8 +149,9 @@ void LuaModule::on_finished(const Outcome& outcome) {
   ++failures_;
   ++failures_total_;
   const std::string& name = manifest_.info.name;
-  services_->log(LogLevel::kError,
-                 "handler failed (" + std::to_string(failures_) + " in a row): " + outcome.error);
+  // Counted with the engine's module errors (corebot_module_errors_total), and logged.
+  services_->report_error("handler failed (" + std::to_string(failures_) +
+                          " in a row): " + outcome.error);
   if (off_) return;
   const std::string error = headline(outcome.error);
   if (failures_ >= options_.max_failures) {
@@ -154,13 +214,18 @@ bool LuaModule::check_for_changes() {
                     ": новая версия не загрузилась, работает прежняя. " + headline(error));
     return false;
   }
-  if (current_ && current_->pending() > 0) retired_.push_back(current_);
+  if (current_) {
+    current_->cancel_timers();  // the new version starts its own in on_start
+    if (current_->pending() > 0) retired_.push_back(current_);
+  }
   current_ = std::move(next);
   manifest_ = current_->manifest();
   const bool was_off = off_;
   off_ = false;
   failures_ = 0;
   services_->log(LogLevel::kInfo, std::string("reloaded") + (was_off ? ", switched on again" : ""));
+  register_jobs();
+  run_on_start();
   return true;
 }
 

@@ -1,11 +1,13 @@
 // A Lua module as a corebot::Module: found in a configured folder ([scripts] dirs), written
 // against the same public API as a C++ module (it uses only ModuleServices and Context). Runs
-// each update in the current loaded version (script.hpp); counts failures, tells the admins, and
+// each update, job run (handlers.jobs) and timer in the current loaded version (script.hpp);
+// counts failures (ModuleServices::report_error: the engine's module errors), tells the admins, and
 // switches itself off after too many in a row; reloads its folder when it changes.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,12 @@ class LuaModule final : public Module {
  private:
   std::shared_ptr<Script> make_script(Manifest manifest) const;
   void on_finished(const Outcome& outcome);
+  // Registers a Jobs handler for each kind the current version handles (handlers.jobs) that has
+  // none yet: a job's run calls the running version's handler.
+  void register_jobs();
+  void run_job(const JobRun& run);
+  // Calls handlers.on_start() of the current version, if it has one (after start and a reload).
+  void run_on_start();
   void tell_admins(const std::string& english, const std::string& russian);
 
   std::filesystem::path dir_;
@@ -60,6 +68,7 @@ class LuaModule final : public Module {
   std::vector<std::shared_ptr<Script>> retired_;  // replaced, with events still running
   std::string fingerprint_;
   Timers::Id reload_timer_ = 0;
+  std::set<std::string> job_kinds_;  // registered with Jobs::handle
   int failures_ = 0;
   std::int64_t failures_total_ = 0;
   bool off_ = false;

@@ -96,13 +96,14 @@ class Reader {
         {"url", ColumnType::kUrl},
         {"language", ColumnType::kLanguage},
         {"enum", ColumnType::kEnum},
-        {"telegram_user", ColumnType::kTelegramUser}};
+        {"telegram_user", ColumnType::kTelegramUser},
+        {"datetime", ColumnType::kDateTime}};
     const std::string name = string(t, "type", false, "text");
     auto it = kTypes.find(name);
     if (it == kTypes.end()) {
       fail(*t.get("type"), "unknown type '" + name +
-                               "' — use text, id, integer, number, boolean, url, language, enum "
-                               "or telegram_user");
+                               "' — use text, id, integer, number, boolean, url, language, enum, "
+                               "telegram_user or datetime");
     }
     return it->second;
   }
@@ -133,7 +134,7 @@ Manifest read_manifest(const fs::path& dir) {
   Reader r(file);
   r.only(root,
          {"name", "version", "api_version", "main", "permissions", "callback_prefix",
-          "update_kinds", "commands", "settings", "sheets"},
+          "update_kinds", "commands", "settings", "sheets", "admin_menu"},
          "module.toml");
   Manifest m;
   m.info.name = r.string(root, "name", true);
@@ -159,10 +160,10 @@ Manifest read_manifest(const fs::path& dir) {
   m.info.callback_prefix = r.string(root, "callback_prefix", false);
   m.info.update_kinds = r.strings(root, "update_kinds");
   for (const auto& p : r.strings(root, "permissions")) {
-    if (p != "store" && p != "send" && p != "users") {
+    if (p != "store" && p != "send" && p != "users" && p != "jobs") {
       r.fail(*root.get("permissions"), "unknown permission '" + p +
-                                           "' — the permissions are \"store\", \"send\" and "
-                                           "\"users\"");
+                                           "' — the permissions are \"store\", \"send\", "
+                                           "\"users\" and \"jobs\"");
     }
     m.permissions.insert(p);
   }
@@ -196,6 +197,37 @@ Manifest read_manifest(const fs::path& dir) {
       sheet.columns.push_back(std::move(col));
     }
     m.info.sheets.push_back(std::move(sheet));
+  }
+  for (const toml::table* t : r.tables(root, "admin_menu")) {
+    r.only(*t, {"title", "callback_data", "role", "titles"}, "[[admin_menu]]");
+    AdminMenuEntry e;
+    e.title = r.string(*t, "title", true);
+    e.callback_data = r.string(*t, "callback_data", true);
+    if (m.info.callback_prefix.empty() ||
+        e.callback_data.rfind(m.info.callback_prefix + ":", 0) != 0) {
+      r.fail(*t->get("callback_data"),
+             "the admin_menu entry's callback_data '" + e.callback_data + "' must start with '" +
+                 (m.info.callback_prefix.empty() ? std::string("<callback_prefix>")
+                                                 : m.info.callback_prefix) +
+                 ":' — set callback_prefix and start callback_data with it");
+    }
+    const std::string role = r.string(*t, "role", false, "admin");
+    auto parsed = parse_role(role);
+    if (!parsed) {
+      r.fail(*t->get("role"), "unknown role '" + role + "' — use operator, admin or owner");
+    }
+    e.role = *parsed;
+    if (const toml::node* titles = t->get("titles")) {
+      const toml::table* tt = titles->as_table();
+      if (!tt)
+        r.fail(*titles, "'titles' must be a table of language = \"title\" ({ ru = \"...\" })");
+      for (const auto& [lang, node] : *tt) {
+        auto v = node.value_exact<std::string>();
+        if (!v) r.fail(node, "each of 'titles' must be a string");
+        e.titles[std::string(lang.str())] = *v;
+      }
+    }
+    m.info.admin_menu.push_back(std::move(e));
   }
   return m;
 }

@@ -12,6 +12,8 @@
 //   description = "Play a quiz"
 //   [[settings]]
 //   key = "rounds"  type = "integer"  default = "3"  description = "..."
+//   [[admin_menu]]                # a button of the admin panel (ModuleInfo::admin_menu)
+//   title = "Bookings"  callback_data = "booking:admin"  role = "admin"  titles = { ru = "..." }
 //   [[sheets]]
 //   name = "Questions"  required = false
 //   columns = [{ name = "question", type = "text", required = true }]
@@ -33,9 +35,10 @@ class ManifestError : public std::runtime_error {
 };
 
 struct Manifest {
-  ModuleInfo info;  // name, version, commands, prefix, kinds, sheets, settings
+  ModuleInfo info;  // name, version, commands, prefix, kinds, sheets, settings, admin_menu
   std::string main = "main.lua";
-  // "store" (store.*), "send" (bot.call, bot.send, ctx:call), "users" (users.find)
+  // "store" (store.*), "send" (bot.call, bot.send, ctx:call), "users" (users.find),
+  // "jobs" (jobs.*)
   std::set<std::string> permissions;
 };
 

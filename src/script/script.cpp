@@ -3,12 +3,23 @@
 #include <lua.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace corebot::script {
 
 namespace {
 
 Event*& event_slot(lua_State* L) { return *static_cast<Event**>(lua_getextraspace(L)); }
+
+}  // namespace
+
+int raw_field(lua_State* L, int index, const char* key) {
+  index = lua_absindex(L, index);
+  lua_pushstring(L, key);
+  return lua_rawget(L, index);
+}
+
+namespace {
 
 // The handler an update is routed to, pushed onto L; false (nothing pushed) when none.
 bool push_handler(lua_State* L, int handlers, const Context& ctx, const ModuleInfo& info) {
@@ -48,6 +59,8 @@ Script::Script(Manifest manifest, std::map<std::string, std::string> files, Limi
 }
 
 Script::~Script() {
+  for (const auto& [id, timer] : timers_) services_.timers().cancel(id);
+  timers_.clear();
   // The events die with the state; their contexts are released (the chats go on).
   events_.clear();
 }
@@ -75,10 +88,24 @@ std::string Script::load() {
   return "";
 }
 
-Handled Script::handle(Context& ctx) {
-  lua_State* L = sandbox_.state();
+// A new event with its coroutine; the function to run must be on top of L (it is moved to the
+// coroutine). Call inside a HostScope.
+Event& Script::new_event(lua_State* L) {
   auto owned = std::make_unique<Event>();
   Event& ev = *owned;
+  ev.id = ++next_id_;
+  ev.thread = lua_newthread(L);
+  ev.thread_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  event_slot(ev.thread) = &ev;
+  lua_pushcfunction(ev.thread, &Script::entry);
+  lua_xmove(L, ev.thread, 1);  // the function
+  events_[ev.id] = std::move(owned);
+  return ev;
+}
+
+Handled Script::handle(Context& ctx) {
+  lua_State* L = sandbox_.state();
+  Event* started = nullptr;
   {
     Sandbox::HostScope host(sandbox_);
     lua_rawgeti(L, LUA_REGISTRYINDEX, handlers_ref_);
@@ -86,18 +113,12 @@ Handled Script::handle(Context& ctx) {
       lua_pop(L, 1);
       return Handled::kContinue;
     }
-    ev.id = ++next_id_;
-    ev.ctx = ctx.hold();
-    ev.thread = lua_newthread(L);
-    ev.thread_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    event_slot(ev.thread) = &ev;
-    lua_pushcfunction(ev.thread, &Script::entry);
-    lua_xmove(L, ev.thread, 1);  // the handler
-    lua_pop(L, 1);               // the handlers table
+    started = &new_event(L);
+    started->ctx = ctx.hold();
+    lua_pop(L, 1);  // the handlers table
   }
-  events_[ev.id] = std::move(owned);
-  const std::uint64_t id = ev.id;
-  run(ev, 1);
+  const std::uint64_t id = started->id;
+  run(*started, 1);
   // Ended already (no wait): it may have passed the update on.
   if (Event* still = event(id)) {
     (void)still;
@@ -106,10 +127,112 @@ Handled Script::handle(Context& ctx) {
   return last_continue_ ? Handled::kContinue : Handled::kStop;
 }
 
-// The coroutine's body: ctx made inside the coroutine (under its limits), then the handler.
+bool Script::spawn(const std::function<bool(lua_State*, int)>& push_function,
+                   std::function<void(lua_State*)> argument) {
+  lua_State* L = sandbox_.state();
+  Event* started = nullptr;
+  {
+    Sandbox::HostScope host(sandbox_);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, handlers_ref_);
+    const int handlers = lua_gettop(L);
+    if (!lua_istable(L, handlers) || !push_function(L, handlers)) {
+      lua_settop(L, handlers - 1);
+      return false;
+    }
+    started = &new_event(L);
+    started->argument = std::move(argument);
+    lua_settop(L, handlers - 1);
+  }
+  run(*started, 1);
+  return true;
+}
+
+std::vector<std::string> Script::handler_keys(const std::string& table) {
+  std::vector<std::string> out;
+  lua_State* L = sandbox_.state();
+  Sandbox::HostScope host(sandbox_);
+  const int top = lua_gettop(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, handlers_ref_);
+  if (lua_istable(L, -1) && raw_field(L, -1, table.c_str()) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1)) {
+        out.emplace_back(lua_tostring(L, -2));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, top);
+  return out;
+}
+
+Timers::Id Script::add_timer(lua_State* L, int function_index, Duration delay, bool repeating) {
+  if (timers_.size() >= kMaxTimers) {
+    throw std::runtime_error("the module has " + std::to_string(kMaxTimers) +
+                             " timers already — cancel some (timers.cancel) or use jobs");
+  }
+  Timer timer;
+  timer.repeating = repeating;
+  {
+    Sandbox::HostScope host(sandbox_);
+    lua_pushvalue(L, function_index);
+    timer.ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  auto id_box = std::make_shared<Timers::Id>(0);
+  auto fire = [weak = weak_from_this(), id_box] {
+    if (auto self = weak.lock()) self->fire_timer(*id_box);
+  };
+  Timers& t = services_.timers();
+  *id_box = repeating ? t.every(delay, fire) : t.after(delay, fire);
+  timers_[*id_box] = timer;
+  return *id_box;
+}
+
+void Script::fire_timer(Timers::Id id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  const int ref = it->second.ref;
+  const bool repeating = it->second.repeating;
+  if (!repeating) timers_.erase(it);
+  spawn(
+      [ref](lua_State* L, int) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        return lua_isfunction(L, -1) != 0;
+      },
+      {});
+  if (!repeating) {
+    Sandbox::HostScope host(sandbox_);
+    luaL_unref(sandbox_.state(), LUA_REGISTRYINDEX, ref);
+  }
+}
+
+bool Script::cancel_timer(Timers::Id id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return false;
+  services_.timers().cancel(id);
+  {
+    Sandbox::HostScope host(sandbox_);
+    luaL_unref(sandbox_.state(), LUA_REGISTRYINDEX, it->second.ref);
+  }
+  timers_.erase(it);
+  return true;
+}
+
+void Script::cancel_timers() {
+  while (!timers_.empty()) cancel_timer(timers_.begin()->first);
+}
+
+// The coroutine's body: ctx (or the argument of an event without an update) made inside the
+// coroutine (under its limits), then the function.
 int Script::entry(lua_State* L) {
   Event& ev = *current(L);
-  push_ctx(L, ev);
+  if (ev.ctx) {
+    push_ctx(L, ev);
+  } else if (ev.argument) {
+    ev.argument(L);
+  } else {
+    lua_pushnil(L);
+  }
   lua_pushvalue(L, -1);
   lua_insert(L, 1);  // keep ctx at 1 for entry_done
   lua_callk(L, 1, 1, 0, &Script::entry_done);
@@ -120,6 +243,7 @@ int Script::entry_done(lua_State* L, int status, std::intptr_t ctx) {
   (void)status;
   (void)ctx;
   Event& ev = *current(L);
+  if (!ev.ctx) return 0;  // no update: no session, nothing to pass on
   ev.continue_ = lua_isboolean(L, -1) && !lua_toboolean(L, -1);
   char message[512] = {0};
   try {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "corebot/context.hpp"
 #include "corebot/module.hpp"
@@ -26,10 +27,15 @@ namespace corebot::script {
 // returns how many values it pushed; may raise a Lua error.
 using Deliver = std::function<int(lua_State*)>;
 
-// One update being handled.
+// One call of a module's Lua function: an update being handled, or one without an update
+// (on_start, a job's run, a timer).
 struct Event {
   std::uint64_t id = 0;
-  std::shared_ptr<Context> ctx;  // held until the handler ended: the chat's next update waits
+  std::shared_ptr<Context> ctx;  // held until the handler ended: the chat's next update waits;
+                                 // null for an event without an update
+  // Without an update: pushes the function's one argument (runs inside the coroutine, under the
+  // limits); unset: the function gets no argument.
+  std::function<void(lua_State*)> argument;
   lua_State* thread = nullptr;
   int thread_ref = -2;      // LUA_NOREF
   std::int64_t used = 0;    // instructions so far
@@ -67,6 +73,23 @@ class Script : public std::enable_shared_from_this<Script> {
   // Starts the handler the update is routed to. kContinue when the module has none for it, or
   // when it returned false without waiting.
   Handled handle(Context& ctx);
+  // Runs a function without an update in an event of its own: `push_function` pushes it onto L
+  // (the handlers table is at `handlers`) and returns false when there is none (nothing pushed).
+  // `argument` as Event::argument. Returns whether a function started.
+  bool spawn(const std::function<bool(lua_State* L, int handlers)>& push_function,
+             std::function<void(lua_State*)> argument);
+  // The keys of handlers[table] whose values are functions ("jobs": the job kinds it handles).
+  [[nodiscard]] std::vector<std::string> handler_keys(const std::string& table);
+
+  // --- timers (timers.after/every in Lua): in memory, cancelled with this version ---
+  // Calls the function at `function_index` of L after `delay` (repeating: every `delay`).
+  // Returns the timer's id; throws std::runtime_error when the module has too many.
+  Timers::Id add_timer(lua_State* L, int function_index, Duration delay, bool repeating);
+  // False when the id is not one of this version's live timers.
+  bool cancel_timer(Timers::Id id);
+  // Cancels every timer of this version (on stop, and when a reload replaces it).
+  void cancel_timers();
+  [[nodiscard]] std::size_t timers() const { return timers_.size(); }
   // Events started and not yet ended.
   [[nodiscard]] std::size_t pending() const { return events_.size(); }
   [[nodiscard]] Sandbox& sandbox() { return sandbox_; }
@@ -85,6 +108,8 @@ class Script : public std::enable_shared_from_this<Script> {
   int await(lua_State* L, Event& ev);
 
  private:
+  Event& new_event(lua_State* L);
+  void fire_timer(Timers::Id id);
   void run(Event& ev, int nargs);
   void finish(Event& ev, Outcome outcome);
   static int entry(lua_State* L);
@@ -99,7 +124,19 @@ class Script : public std::enable_shared_from_this<Script> {
   std::uint64_t next_id_ = 0;
   bool last_continue_ = false;  // how the event that ended last ended
   std::map<std::uint64_t, std::unique_ptr<Event>> events_;
+  struct Timer {
+    int ref = -2;  // the function, in the registry
+    bool repeating = false;
+  };
+  std::map<Timers::Id, Timer> timers_;
 };
+
+// The most timers one module may have at once.
+inline constexpr std::size_t kMaxTimers = 100;
+
+// Pushes t[key] of the table at `index` without metamethods (the host reads the module's
+// handlers table outside any limit, so no Lua code may run) and returns its type.
+int raw_field(lua_State* L, int index, const char* key);
 
 // Adds the module API (ctx, bot, store, settings, log) to `script`'s state (bindings.cpp).
 void open_bindings(Script& script);

@@ -28,7 +28,7 @@
 //    engine, and on the test's thread.
 //  - content, modules(): settable; reload_content() records its callback (`reloads`) for the test
 //    to answer with finish_reload(report).
-//  - log(): recorded in `logs`.
+//  - log(): recorded in `logs`; report_error() in `reported_errors` (and `logs`).
 //  - admin(): `fake_admin()`, in memory (bindings, owner and code, maintenance, figures, the
 //    exportable collections' documents).
 #pragma once
@@ -391,6 +391,11 @@ class FakeServices final : public ModuleServices {
   void reload_content(std::function<void(const ReloadReport&)> done) override {
     reloads.push_back(std::move(done));
   }
+  // Recorded in `reported_errors`, and in `logs` at error level (as the engine logs it).
+  void report_error(std::string_view message) override {
+    reported_errors.emplace_back(message);
+    logs.emplace_back(LogLevel::kError, std::string(message));
+  }
   void log(LogLevel level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
   }
@@ -437,6 +442,7 @@ class FakeServices final : public ModuleServices {
   std::vector<ModuleInfo> infos;
   std::vector<std::function<void(const ReloadReport&)>> reloads;
   std::vector<std::pair<LogLevel, std::string>> logs;
+  std::vector<std::string> reported_errors;  // report_error(), in order
 
  private:
   static std::string temp_path(const std::string& module) {

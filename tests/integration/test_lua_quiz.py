@@ -8,7 +8,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Bot, Sandbox, bot_messages, wait_for  # noqa: E402
+from harness import Bot, Sandbox, bot_messages, free_port, http, wait_for  # noqa: E402
 from content_helpers import ROOT, Chat, body, buttons  # noqa: E402
 
 # The right answer of each question (modules/quiz/questions.lua).
@@ -80,8 +80,12 @@ class QuizTest(unittest.TestCase):
         ann.wait_text("No players so far")
 
 
+ADMIN_TOKEN = "admin-secret-for-tests"
+
+
 class FailingModuleTest(unittest.TestCase):
-    """A Lua module that loops forever is stopped, the admins are told, the bot goes on."""
+    """A Lua module that loops forever is stopped, counted in the engine's module errors, the
+    admins are told, the bot goes on."""
 
     def setUp(self):
         self.sandbox = Sandbox("--limits", "off")
@@ -105,16 +109,27 @@ class FailingModuleTest(unittest.TestCase):
         config = os.path.join(base, "bot.toml")
         with open(config, "w") as f:
             f.write(f'[content]\nsource = "{content}"\n[scripts]\ndirs = ["{modules}"]\n')
-        self.bot = Bot(self.sandbox, "--config", config)
+        self.admin_port = free_port()
+        self.bot = Bot(self.sandbox, "--config", config, env={
+            "COREBOT_ADMIN_LISTEN": f"127.0.0.1:{self.admin_port}",
+            "COREBOT_ADMIN_TOKEN": ADMIN_TOKEN})
 
     def tearDown(self):
         self.bot.close()
         self.sandbox.close()
 
+    def module_errors(self):
+        status, metrics = http("GET", f"http://127.0.0.1:{self.admin_port}/metrics", None,
+                               {"Authorization": "Bearer " + ADMIN_TOKEN})
+        self.assertEqual(status, 200)
+        line = [x for x in metrics.splitlines() if x.startswith("corebot_module_errors_total ")]
+        return int(line[0].split()[1])
+
     def test_an_endless_loop_is_stopped_reported_and_the_bot_goes_on(self):
         admin = Chat(self.sandbox, 1009, first_name="Admin")
         admin.send("/start")  # a bot writes only to whom wrote to it
         admin.wait_text("Hi")
+        self.assertEqual(self.module_errors(), 0)
         ann = Chat(self.sandbox, 1001, first_name="Ann")
         ann.send("/loop")
         report = wait_for(lambda: [m for m in bot_messages(self.sandbox.chat(1009))
@@ -124,6 +139,7 @@ class FailingModuleTest(unittest.TestCase):
         ann.wait_text("Nobody has played yet")
         self.assertNotIn("escaped", [body(m) for m in bot_messages(self.sandbox.chat(1001))])
         self.assertIn("stack traceback", self.bot.output())
+        self.assertEqual(self.module_errors(), 1, "counted with the engine's module errors")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ std::string type_words(ColumnType type, bool ru) {
     case ColumnType::kTelegramUser:
       return ru ? "Числовой id пользователя Telegram или @username."
                 : "A numeric Telegram user id or an @username.";
+    case ColumnType::kDateTime:
+      return ru ? "Дата и время: 2026-12-07 14:30." : "A date and time: 2026-12-07 14:30.";
   }
   return {};
 }
