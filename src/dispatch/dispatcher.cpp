@@ -37,9 +37,9 @@ void Dispatcher::dispatch(json::value update, std::function<void()> handled) {
       if (queue.waiting.size() >= kMaxWaitingPerChat) {
         // Dropped, and confirmed to Telegram like a handled one: a flood is not kept for later.
         if (++stats_.flood_dropped % 100 == 1) {
-          COREBOT_LOG_WARN("dispatch: chat {} has {} updates waiting; dropped update {} ({} so far)",
-                           *chat, queue.waiting.size(), item.context->update_id(),
-                           stats_.flood_dropped);
+          COREBOT_LOG_WARN(
+              "dispatch: chat {} has {} updates waiting; dropped update {} ({} so far)", *chat,
+              queue.waiting.size(), item.context->update_id(), stats_.flood_dropped);
         }
         --pending_;
         if (item.handled) post_(std::move(item.handled));

@@ -58,7 +58,9 @@ struct Example {
   // Runs `ctxs` to their ends (they were all started before any store answer came back).
   void finish(std::initializer_list<const std::shared_ptr<Context>*> ctxs) {
     ASSERT_TRUE(services.run_store_until([&] {
-      // Held by the caller; a second holder is the handler still running.
+      // Held by the caller; a second holder is the handler still running, or a send of it the
+      // outbox has not reported (played here: every send succeeds).
+      services.recorded.deliver_all();
       for (const auto* c : ctxs) {
         if (c->use_count() > 1) return false;
       }

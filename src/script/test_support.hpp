@@ -105,28 +105,12 @@ struct Harness {
     // reports them (Context::sender()): play the outbox, every send succeeds. Then the session
     // is final.
     EXPECT_TRUE(services.run_store_until([&] {
-      deliver_sends();
+      services.recorded.deliver_all();
       return ctx.use_count() == 1;
     })) << text;
     session[user] = ctx->session();
     return h;
   }
-  // Reports every recorded call not reported yet as delivered, as the outbox would.
-  void deliver_sends() {
-    auto& calls = services.recorded.calls;
-    for (; delivered < calls.size(); ++delivered) {
-      if (!calls[delivered].done) continue;
-      CallResult ok;
-      ok.ok = true;
-      ok.result = boost::json::object{{"message_id", static_cast<std::int64_t>(delivered + 1)}};
-      // Taken out of the record: what it holds (the Context) goes with it.
-      CallDone done = std::move(calls[delivered].done);
-      calls[delivered].done = nullptr;
-      done(ok);
-    }
-  }
-  std::size_t delivered = 0;
-
   // Texts of sendMessage calls to `chat`.
   std::vector<std::string> sent(std::int64_t chat = kUser) const {
     std::vector<std::string> out;

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,24 @@ class RecordingSender final : public Sender {
     calls.push_back({std::move(call.method), std::move(call.params), priority, std::move(done),
                      std::move(call.files)});
   }
+  // Plays the outbox for every call not reported yet: reports it delivered (ok, with a
+  // message_id), and takes its `done` out of the record, so what it held (the update's Context:
+  // Context::sender()) is released. Tests that wait for an update to end call this.
+  void deliver_all() {
+    for (; delivered_ < calls.size(); ++delivered_) {
+      CallDone done = std::move(calls[delivered_].done);
+      calls[delivered_].done = nullptr;
+      if (!done) continue;
+      CallResult ok;
+      ok.ok = true;
+      ok.result = boost::json::object{{"message_id", static_cast<std::int64_t>(delivered_ + 1)}};
+      done(ok);
+    }
+  }
   std::vector<RecordedCall> calls;
+
+ private:
+  std::size_t delivered_ = 0;
 };
 
 }  // namespace corebot::testing

@@ -85,12 +85,12 @@ void Context::HoldingSender::call(ApiCall call, Priority priority, CallDone done
   // Not owned by a shared_ptr (a unit test's Context on the stack): nothing to keep alive.
   std::shared_ptr<Context> keep = context_.weak_from_this().lock();
   if (!keep) return context_.sender_.call(std::move(call), priority, std::move(done));
-  context_.sender_.call(std::move(call), priority,
-                        [keep = std::move(keep), done = std::move(done)](
-                            const CallResult& result) mutable {
-                          if (done) done(result);
-                          keep.reset();  // the update may end now, not when the outbox drops us
-                        });
+  context_.sender_.call(
+      std::move(call), priority,
+      [keep = std::move(keep), done = std::move(done)](const CallResult& result) mutable {
+        if (done) done(result);
+        keep.reset();  // the update may end now, not when the outbox drops us
+      });
 }
 
 std::int64_t Context::update_id() const { return find_int(&update_, "update_id").value_or(0); }
@@ -108,7 +108,8 @@ void Context::edit_text(std::int64_t message_id, std::string text, json::object 
   extra["chat_id"] = *chat_id_;
   extra["message_id"] = message_id;
   extra["text"] = std::move(text);
-  holding_sender_.call("editMessageText", std::move(extra), Priority::kInteractive, std::move(done));
+  holding_sender_.call("editMessageText", std::move(extra), Priority::kInteractive,
+                       std::move(done));
 }
 
 void Context::answer_callback(std::string text, bool show_alert) {

@@ -167,10 +167,7 @@ TEST_F(PaymentsFixture, StarsDeliverTheDigitalItemAndAdminsRefund) {
   press("shop:f:1", 77);
   const auto& refund = last_call("refundStarPayment");
   EXPECT_EQ(refund.params.at("telegram_payment_charge_id"), "tg-7");
-  EXPECT_EQ(refund.params.at("user_id"), 5);
-  CallResult ok;
-  ok.ok = true;
-  refund.done(ok);
+  EXPECT_EQ(refund.params.at("user_id"), 5);  // Telegram accepted it (the fixture's outbox)
   services.run_store_until([&] {
     return services.collection("orders").find_one({{"_id", 1}})->at("status") == "refunded";
   });

@@ -62,7 +62,11 @@ struct ShopFixture : ::testing::Test {
     ctx->attach(content, nullptr, &services.fake_users());
     ctx->load_session(sessions[user]);
     Handled h = shop.on_update(*ctx);
-    EXPECT_TRUE(services.run_store_until([&] { return ctx.use_count() == 1; }));
+    // The update's sends hold it too, until the outbox reports them: every send succeeds here.
+    EXPECT_TRUE(services.run_store_until([&] {
+      services.recorded.deliver_all();
+      return ctx.use_count() == 1;
+    }));
     sessions[user] = ctx->session();
     return h;
   }
