@@ -1,14 +1,10 @@
 #include "modules/admin/texts.hpp"
 
+#include "corebot/phrases.hpp"
+
 namespace corebot::modules::admin {
 
 namespace {
-
-struct Phrase {
-  const char* key;
-  const char* en;
-  const char* ru;
-};
 
 // One row per text. Keys start with admin_ so they never clash with an owner's own keys.
 constexpr Phrase kPhrases[] = {
@@ -130,32 +126,12 @@ constexpr Phrase kPhrases[] = {
 
 bool russian(const Context& ctx) { return ctx.language().rfind("ru", 0) == 0; }
 
-std::string say(const Context& ctx, std::string_view key) {
-  for (const Phrase& p : kPhrases) {
-    if (key == p.key) return ctx.text(key, russian(ctx) ? p.ru : p.en);
-  }
-  return std::string(key);
-}
+std::string say(const Context& ctx, std::string_view key) { return phrase(kPhrases, ctx, key); }
 
 std::string format(std::string pattern, const std::vector<std::string>& values) {
-  std::string out;
-  std::size_t next = 0;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t hole = pattern.find("{}", pos);
-    if (hole == std::string::npos || next >= values.size()) break;
-    out.append(pattern, pos, hole - pos);
-    out += values[next++];
-    pos = hole + 2;
-  }
-  out.append(pattern, pos, std::string::npos);
-  return out;
+  return fill(std::move(pattern), values);
 }
 
-std::vector<std::string> all_keys() {
-  std::vector<std::string> keys;
-  for (const Phrase& p : kPhrases) keys.emplace_back(p.key);
-  return keys;
-}
+std::vector<std::string> all_keys() { return phrase_keys(kPhrases); }
 
 }  // namespace corebot::modules::admin

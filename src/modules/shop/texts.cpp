@@ -1,13 +1,9 @@
 #include "modules/shop/texts.hpp"
 
+#include "corebot/phrases.hpp"
+
 namespace corebot::modules::shop {
 namespace {
-
-struct Phrase {
-  const char* key;
-  const char* en;
-  const char* ru;
-};
 
 // Keys start with shop_ so they never clash with an owner's own keys.
 constexpr Phrase kPhrases[] = {
@@ -111,12 +107,8 @@ constexpr Phrase kPhrases[] = {
     {"shop_unpaid", "💵 To pay on delivery", "💵 Оплата при получении"},
 };
 
-struct Status {
-  const char* key;
-  const char* en;
-  const char* ru;
-};
-constexpr Status kStatuses[] = {{"new", "new", "новый"},
+// The order statuses' names (an owner's own statuses have none: they show as written).
+constexpr Phrase kStatuses[] = {{"new", "new", "новый"},
                                 {"confirmed", "confirmed", "подтверждён"},
                                 {"shipped", "shipped", "отправлен"},
                                 {"done", "done", "выполнен"},
@@ -127,16 +119,11 @@ constexpr Status kStatuses[] = {{"new", "new", "новый"},
                                 {"expired", "payment expired", "время оплаты истекло"},
                                 {"failed", "payment failed", "оплата не прошла"}};
 
-bool russian(std::string_view language) { return language.substr(0, 2) == "ru"; }
-
 }  // namespace
 
 std::string say(const Content* content, std::string_view language, std::string_view key) {
   if (content && content->has_text(key)) return std::string(content->text(key, language));
-  for (const Phrase& p : kPhrases) {
-    if (key == p.key) return russian(language) ? p.ru : p.en;
-  }
-  return std::string(key);
+  return phrase_in(kPhrases, language, key);
 }
 
 std::string say(const Context& ctx, std::string_view key) {
@@ -144,29 +131,15 @@ std::string say(const Context& ctx, std::string_view key) {
 }
 
 std::string format(std::string pattern, const std::vector<std::string>& values) {
-  std::size_t at = 0;
-  for (const std::string& v : values) {
-    const auto pos = pattern.find("{}", at);
-    if (pos == std::string::npos) break;
-    pattern.replace(pos, 2, v);
-    at = pos + v.size();
-  }
-  return pattern;
+  return fill(std::move(pattern), values);
 }
 
 std::string status_name(const Content* content, std::string_view language,
                         std::string_view status) {
   if (content && content->has_text(status)) return std::string(content->text(status, language));
-  for (const Status& s : kStatuses) {
-    if (status == s.key) return russian(language) ? s.ru : s.en;
-  }
-  return std::string(status);
+  return phrase_in(kStatuses, language, status);
 }
 
-std::vector<std::string> all_keys() {
-  std::vector<std::string> keys;
-  for (const Phrase& p : kPhrases) keys.emplace_back(p.key);
-  return keys;
-}
+std::vector<std::string> all_keys() { return phrase_keys(kPhrases); }
 
 }  // namespace corebot::modules::shop

@@ -1,13 +1,9 @@
 #include "modules/support/texts.hpp"
 
+#include "corebot/phrases.hpp"
+
 namespace corebot::modules::support {
 namespace {
-
-struct Phrase {
-  const char* key;
-  const char* en;
-  const char* ru;
-};
 
 // Keys start with support_ so they never clash with an owner's own keys.
 constexpr Phrase kPhrases[] = {
@@ -71,40 +67,18 @@ constexpr Phrase kPhrases[] = {
      "там."},
 };
 
-const Phrase* find(std::string_view key) {
-  for (const Phrase& p : kPhrases) {
-    if (key == p.key) return &p;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string say_in(std::string_view language, std::string_view key) {
-  const Phrase* p = find(key);
-  if (p == nullptr) return std::string(key);
-  return language.starts_with("ru") ? p->ru : p->en;
+  return phrase_in(kPhrases, language, key);
 }
 
-std::string say(const Context& ctx, std::string_view key) {
-  return ctx.text(key, say_in(ctx.language(), key));
-}
+std::string say(const Context& ctx, std::string_view key) { return phrase(kPhrases, ctx, key); }
 
 std::string format(std::string pattern, const std::vector<std::string>& values) {
-  std::size_t pos = 0;
-  for (const std::string& v : values) {
-    pos = pattern.find("{}", pos);
-    if (pos == std::string::npos) break;
-    pattern.replace(pos, 2, v);
-    pos += v.size();
-  }
-  return pattern;
+  return fill(std::move(pattern), values);
 }
 
-std::vector<std::string> all_keys() {
-  std::vector<std::string> out;
-  for (const Phrase& p : kPhrases) out.emplace_back(p.key);
-  return out;
-}
+std::vector<std::string> all_keys() { return phrase_keys(kPhrases); }
 
 }  // namespace corebot::modules::support
