@@ -56,4 +56,49 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
   echo "static_checks: systemd-analyze not installed: unit not verified"
 fi
+# Every library the binary and the MongoDB plugin load must come from a package the installer
+# and the image's runtime stage install (a library added to the build without them fails only
+# on a fresh machine: "error while loading shared libraries").
+plugin="$(dirname "$binary")/../store/libcorebot_store_mongo.so"
+if command -v readelf >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+  python3 - "$binary" "$plugin" <<'PY' || failed=1
+import os, re, subprocess, sys
+# In every Debian base image, or pulled in by a listed package (liborcus-parser by liborcus).
+BASE = {"libc6", "libgcc-s1", "libstdc++6", "liborcus-parser-0.17-0"}
+def needed(path):
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\).*\[(.+?)\]", out)
+def package(lib):
+    cache = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in cache.splitlines():
+        if line.strip().startswith(lib + " "):
+            real = os.path.realpath(line.rsplit("=> ", 1)[1])
+            for candidate in (real, real.replace("/usr/lib/", "/lib/", 1)):
+                r = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+                if r.returncode == 0:
+                    return r.stdout.split(":")[0]
+    return None
+install = open("install.sh").read()
+installer = set(re.search(r"RUNTIME_PACKAGES=\((.*?)\)", install, re.S).group(1).split())
+docker = open("Dockerfile").read()
+runtime_stage = docker[docker.rindex("\nFROM "):]
+image = set(re.search(r"apt-get install[^\n]*\\\n(.*?)>/dev/null", runtime_stage, re.S)
+            .group(1).replace("\\", " ").split())
+libs = {lib for path in sys.argv[1:] if os.path.exists(path) for lib in needed(path)}
+missing = []
+for lib in sorted(libs):
+    pkg = package(lib)
+    if pkg is None or pkg in BASE:
+        continue
+    for where, listed in (("install.sh RUNTIME_PACKAGES", installer), ("Dockerfile runtime stage", image)):
+        if pkg not in listed:
+            missing.append(f"{lib} ({pkg}) is not installed by {where}")
+if missing:
+    print("static_checks: runtime libraries missing:\n  " + "\n  ".join(missing), file=sys.stderr)
+    sys.exit(1)
+print(f"static_checks: the {len(libs)} libraries the binaries load are all installed")
+PY
+else
+  echo "static_checks: readelf or dpkg missing: runtime packages not checked"
+fi
 exit $failed
