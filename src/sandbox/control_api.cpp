@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sandbox/bot_api_methods.hpp"
+#include "sandbox/control_params.hpp"
 #include "sandbox/user_media.hpp"
 #include "sandbox/validator.hpp"
 
@@ -20,21 +21,9 @@ namespace {
 constexpr std::int64_t kMaxWaitMs = 60000;
 constexpr std::int64_t kMaxUsersPerCall = 1000000;
 
-// An integer member (a JSON integer or a numeric string); nullopt when absent or not one.
-std::optional<std::int64_t> get_int(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_string()) return parse_int64(v->get_string());
-  return std::nullopt;
-}
-
-std::string get_string(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-ApiError invalid(std::string what) { return ApiError{400, "Bad Request: " + std::move(what)}; }
+using control::get_int;
+using control::get_string;
+using control::invalid;
 
 json::object query_object(std::string_view query) {
   json::object out;

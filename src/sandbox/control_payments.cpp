@@ -5,26 +5,16 @@
 #include <utility>
 
 #include "sandbox/api_error.hpp"
+#include "sandbox/control_params.hpp"
 #include "sandbox/validator.hpp"
 
 namespace corebot::sandbox {
 namespace json = boost::json;
 namespace {
 
-std::optional<std::int64_t> get_int(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_string()) return parse_int64(v->get_string());
-  return std::nullopt;
-}
-
-std::string get_string(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-ApiError invalid(std::string what) { return ApiError{400, "Bad Request: " + std::move(what)}; }
+using control::get_int;
+using control::get_string;
+using control::invalid;
 
 std::int64_t unix_now(const core::Clock& clock) {
   return std::chrono::duration_cast<std::chrono::seconds>(clock.wall().time_since_epoch()).count();

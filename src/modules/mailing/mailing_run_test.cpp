@@ -119,9 +119,8 @@ TEST_F(MailingRunTest, EveryRecipientOnceThenDoneWithCountsAndCursor) {
   }
   // The store shows "done" from its worker before the write's answer reaches the loop, where
   // the run is let go: wait for both (the sanitizer build lost that race once).
-  ASSERT_TRUE(services.run_store_until([&] {
-    return stored("m1").at("status") == "done" && mailings->run("m1") == nullptr;
-  }));
+  ASSERT_TRUE(services.run_store_until(
+      [&] { return stored("m1").at("status") == "done" && mailings->run("m1") == nullptr; }));
   std::vector<std::int64_t> sent;
   for (std::size_t i = 0; i < calls(); ++i) sent.push_back(chat_of(i));
   EXPECT_EQ(sent, chats(10));
