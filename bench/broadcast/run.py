@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -304,7 +305,7 @@ def run_throughput_bot(spec, args, workroot: str) -> dict:
     n = args.updates
     workdir = new_workdir(workroot, spec.name)
     sandbox = Sandbox(SANDBOX_BIN, workdir, limits=False, global_rate=1_000_000)
-    proc = None
+    proc = perf = None
     result = {"bot": spec.name, "label": spec.label, "updates": n}
     try:
         t0 = time.monotonic()
@@ -319,6 +320,7 @@ def run_throughput_bot(spec, args, workroot: str) -> dict:
                                 admin_port=free_port())
         started_us = now_us()
         proc = bots.start(spec, workdir, params)
+        perf = start_perf(args, spec, proc.pid)
         fp = Footprint(proc.pid)
         # The sandbox shares the 2 cores: its CPU tells whether it, not the bot, was the limit.
         sandbox_fp = Footprint(sandbox.proc.pid)
@@ -355,9 +357,28 @@ def run_throughput_bot(spec, args, workroot: str) -> dict:
     except (SandboxError, OSError) as e:
         return {**result, "status": "failed", "note": f"{type(e).__name__}: {e}"}
     finally:
+        if perf is not None:
+            perf.send_signal(signal.SIGINT)
+            perf.wait(timeout=60)
         if proc is not None:
             bots.stop(proc)
         sandbox.close()
+
+
+def start_perf(args, spec, pid: int):
+    """With --perf DIR: samples the bot's stacks (perf record, DWARF unwinding, since the build
+    keeps no frame pointers) into DIR/<bot>.perf.data for bench/flamegraph.py. Sampling costs the
+    bot CPU, so a run with --perf gives a profile, not figures for the tables."""
+    if not args.perf:
+        return None
+    os.makedirs(args.perf, exist_ok=True)
+    out = os.path.join(args.perf, f"{spec.name}.perf.data")
+    # System-wide (-a): `-p` attaches only to the threads alive at that moment, and the engine
+    # starts its workers later. bench/flamegraph.py keeps the bot's process (--pid).
+    with open(out + ".pid", "w", encoding="ascii") as f:
+        f.write(str(pid))
+    return subprocess.Popen(["perf", "record", "-q", "-a", "-F", "1999", "--call-graph",
+                             "dwarf,16384", "-o", out], stdout=subprocess.DEVNULL)
 
 
 # Idle footprint -------------------------------------------------------------------------------
@@ -446,6 +467,8 @@ def parse_args(argv):
     p.add_argument("--paid-bots", default="corebot", help="bots for --paid (corebot)")
     p.add_argument("--updates", type=int, default=20000, help="throughput: /start updates (20000)")
     p.add_argument("--throughput-timeout", type=float, default=90.0)
+    p.add_argument("--perf", metavar="DIR", help="throughput: record each bot's stacks with perf "
+                   "into DIR (for bench/flamegraph.py; the run's figures then include perf's cost)")
     p.add_argument("--load-users", type=int, default=20)
     p.add_argument("--load-rate", type=float, default=2.0, help="/start per second, all users")
     p.add_argument("--min-gap", type=float, default=1.5, help="s between two /start of one user")

@@ -154,6 +154,18 @@ void BM_ParseAnswer(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAnswer);
 
+// Telegram's answer to a getUpdates that brought 100 users' /start: the poller's share per batch.
+void BM_ParseUpdatesBatch(benchmark::State& state) {
+  std::string body = R"({"ok":true,"result":[)";
+  for (int i = 0; i < 100; ++i) body += (i ? "," : "") + start_update(i, 1000 + i);
+  body += "]}";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(telegram::BotApiClient::parse_response(200, body, ""));
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_ParseUpdatesBatch);
+
 // Every stage in a row, as one reply goes through the engine minus the sockets.
 void BM_ReplyInProcess(benchmark::State& state) {
   OutboxRig rig([](telegram::ApiRequest request, std::function<void(telegram::ApiResult)> done) {
