@@ -216,6 +216,10 @@ class FakeSettings final : public Settings {
 // Users in a map; callbacks run at once.
 class FakeUsers final : public Users {
  public:
+  void hold_message(HeldMessage message, UsersDone done) override {
+    held.push_back(std::move(message));
+    if (done) done("");
+  }
   void find(std::int64_t id, UserFound done) override {
     auto it = records.find(id);
     done(it == records.end() ? std::nullopt : std::optional<UserRecord>(it->second), "");
@@ -299,6 +303,7 @@ class FakeUsers final : public Users {
 
   std::map<std::int64_t, UserRecord> records;
   std::map<std::int64_t, std::string> unreachable;  // mark_unreachable's reasons
+  std::vector<HeldMessage> held;                    // hold_message's, in order
   Statistics stats;                                 // what statistics() answers
 
  private:

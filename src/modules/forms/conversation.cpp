@@ -181,7 +181,7 @@ void start(Context& ctx, const Content& content, std::string form) {
   advance(ctx, content, state);
 }
 
-void confirm(Context& ctx, const Content& content, json::object& state) {
+void confirm(Context& ctx, const Content& content, json::object& state, const AdminControl* admin) {
   std::string form = str(state, "form");
   auto fields = fields_of(content, form);
   if (fields.empty()) {
@@ -192,7 +192,7 @@ void confirm(Context& ctx, const Content& content, json::object& state) {
   json::object answers =
       state["answers"].is_object() ? state["answers"].as_object() : json::object{};
   if (next_field(fields, answers)) return advance(ctx, content, state);  // a reload added one
-  submit_lead(ctx, content, std::move(fields), std::move(answers), std::move(form),
+  submit_lead(ctx, content, std::move(fields), std::move(answers), std::move(form), admin,
               [&content](Context& c, LeadOutcome outcome) {
                 if (outcome == LeadOutcome::kNotSaved) {
                   c.reply(c.text("form_error",
@@ -264,7 +264,7 @@ Handled on_message(Context& ctx, const Content& content, json::object& state) {
   return Handled::kStop;
 }
 
-Handled on_callback(Context& ctx, const Content& content) {
+Handled on_callback(Context& ctx, const Content& content, const AdminControl* admin) {
   std::string_view arg =
       ctx.callback_data().substr(std::min(ctx.callback_data().size(), kCallbackPrefix.size() + 1));
   json::object* state = state_of(ctx);
@@ -305,7 +305,7 @@ Handled on_callback(Context& ctx, const Content& content) {
       return Handled::kStop;
     }
     ctx.answer_callback();
-    confirm(ctx, content, *state);
+    confirm(ctx, content, *state, admin);
     return Handled::kStop;
   }
   const auto fields = fields_of(content, str(*state, "form"));
@@ -357,14 +357,14 @@ Handled on_callback(Context& ctx, const Content& content) {
 
 }  // namespace
 
-Handled converse(Context& ctx) {
+Handled converse(Context& ctx, const AdminControl* admin) {
   const Content* content = ctx.content();
   if (ctx.kind() == "callback_query") {
     if (!content) {
       ctx.answer_callback();
       return Handled::kStop;
     }
-    return on_callback(ctx, *content);
+    return on_callback(ctx, *content, admin);
   }
   json::object* state = state_of(ctx);
   if (ctx.command() == "cancel") {

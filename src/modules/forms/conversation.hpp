@@ -6,12 +6,14 @@
 // answer, so a reload that adds, removes or reorders questions never strands a user mid-form.
 #pragma once
 
+#include "corebot/admin.hpp"
 #include "corebot/context.hpp"
 #include "corebot/module.hpp"
 
 namespace corebot::modules::forms {
 
-// Handles one update for the forms module (FormsModule::on_update).
-Handled converse(Context& ctx);
+// Handles one update for the forms module (FormsModule::on_update). `admin` (may be null: no
+// @username is bound yet) tells which account each admin listed by @username is bound to.
+Handled converse(Context& ctx, const AdminControl* admin);
 
 }  // namespace corebot::modules::forms

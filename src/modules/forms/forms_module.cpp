@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "corebot/services.hpp"
 #include "modules/forms/content_check.hpp"
 #include "modules/forms/conversation.hpp"
 #include "modules/forms/fields.hpp"
@@ -27,6 +28,8 @@ ModuleInfo FormsModule::info() const {
   return info;
 }
 
-Handled FormsModule::on_update(Context& ctx) { return forms::converse(ctx); }
+void FormsModule::start(ModuleServices& services) { admin_ = &services.admin(); }
+
+Handled FormsModule::on_update(Context& ctx) { return forms::converse(ctx, admin_); }
 
 }  // namespace corebot::modules

@@ -3,9 +3,11 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <set>
 #include <utility>
 
+#include "corebot/ascii.hpp"
 #include "corebot/store.hpp"
 #include "corebot/users.hpp"
 #include "corebot/utf8.hpp"
@@ -120,7 +122,8 @@ void send_lead(Context& ctx, const Recipient& to, const std::string& text, const
 // lets a bot write only to users who started it, and only by id). What cannot reach an admin is
 // kept by Users::hold_message and sent when they write.
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
-                   const json::object& answers, const std::string& form) {
+                   const json::object& answers, const std::string& form,
+                   const AdminControl* admin_control) {
   std::string who = user_field(ctx, "first_name");
   if (auto u = user_field(ctx, "username"); !u.empty()) who += " @" + u;
   if (ctx.user_id()) who += " (id " + std::to_string(*ctx.user_id()) + ")";
@@ -142,42 +145,41 @@ void notify_admins(Context& ctx, const Content& content, const std::vector<Field
       text += "\n" + label + ": " + std::string(v->get_string());
     }
   }
-  std::set<std::int64_t> sent;
-  std::vector<const Admin*> by_name;
-  for (const Admin& admin : content.admins()) {
-    if (admin.user_id != 0 && sent.insert(admin.user_id).second) {
-      send_lead(ctx, Recipient{admin.user_id, {}, describe(admin)}, text, photos);
-    } else if (admin.user_id == 0 && !admin.username.empty()) {
-      by_name.push_back(&admin);
-    }
+  std::map<std::string, std::int64_t> bound;  // lowercase @username -> the account bound to it
+  if (admin_control) {
+    for (const AdminBinding& b : admin_control->bindings()) bound[b.username] = b.user_id;
   }
-  Users* users = ctx.users();
-  if (by_name.empty() || !users) return;
-  // Whoever holds the @username now (Users resolves a name that changed hands to its newest
-  // holder). Someone nobody with that name has written yet gets the lead kept for them; a failed
-  // lookup sends nothing more: the lead is saved in forms.leads either way.
-  auto already = std::make_shared<std::set<std::int64_t>>(std::move(sent));
-  for (const Admin* admin : by_name) {
-    users->find_by_username(
-        admin->username,
-        [hold = ctx.hold(), text, photos, already, name = admin->username,
-         label = describe(*admin)](std::optional<UserRecord> user, const std::string& error) {
-          if (!error.empty()) return;
-          if (!user) return send_lead(*hold, Recipient{0, name, label}, text, photos);
-          if (!already->insert(user->id).second) return;
-          send_lead(*hold, Recipient{user->id, name, label}, text, photos);
-        });
+  std::set<std::int64_t> sent;
+  std::set<std::string> kept;
+  for (const Admin& admin : content.admins()) {
+    if (admin.user_id != 0) {
+      if (sent.insert(admin.user_id).second) {
+        send_lead(ctx, Recipient{admin.user_id, {}, describe(admin)}, text, photos);
+      }
+      continue;
+    }
+    if (admin.username.empty()) continue;
+    const std::string name = ascii::lower(admin.username);
+    if (auto it = bound.find(name); it != bound.end()) {
+      if (sent.insert(it->second).second) {
+        send_lead(ctx, Recipient{it->second, admin.username, describe(admin)}, text, photos);
+      }
+    } else if (kept.insert(name).second) {
+      // Not bound: nobody has written with the name since it was listed. Kept for the next
+      // account that does, which that message binds; the lead is in forms.leads either way.
+      send_lead(ctx, Recipient{0, admin.username, describe(admin)}, text, photos);
+    }
   }
 }
 
 }  // namespace
 
 void submit_lead(Context& ctx, const Content& content, std::vector<Field> fields,
-                 json::object answers, std::string form,
+                 json::object answers, std::string form, const AdminControl* admin,
                  std::function<void(Context&, LeadOutcome)> done) {
   AsyncStore* store = ctx.store();
   if (!store) {
-    notify_admins(ctx, content, fields, answers, form);
+    notify_admins(ctx, content, fields, answers, form, admin);
     return done(ctx, LeadOutcome::kAccepted);
   }
   // Built before the callbacks below take `form` and `answers` (argument order is unspecified).
@@ -194,10 +196,10 @@ void submit_lead(Context& ctx, const Content& content, std::vector<Field> fields
         }
       },
       [hold = ctx.hold(), &content, fields = std::move(fields), answers = std::move(answers),
-       form = std::move(form), done = std::move(done)](StoreResult<std::monostate> r) {
+       form = std::move(form), admin, done = std::move(done)](StoreResult<std::monostate> r) {
         Context& c = *hold;
         if (!r) return done(c, LeadOutcome::kNotSaved);
-        notify_admins(c, content, fields, answers, form);
+        notify_admins(c, content, fields, answers, form, admin);
         done(c, LeadOutcome::kAccepted);
       });
 }
