@@ -71,10 +71,10 @@ struct OutboxOptions {
   int flood_chats = 3;
   double flood_backoff = 0.5;
   double flood_min_factor = 0.0625;
-  // Only when bulk is already cut and, among the non-bulk calls that started after that cut and
-  // were answered within `flood_window`, at least `throttle_share` got a 429, in `flood_chats`
-  // distinct chats or more, is Telegram throttling the bot as a whole: then every class's rate
-  // is multiplied by `flood_backoff`, not below `throttle_min_factor` (15 replies/s at 30/s:
+  // Only when bulk is already cut and, among the chats whose non-bulk calls started after that
+  // cut and were answered within `flood_window`, at least `throttle_share` got a 429 (and
+  // `flood_chats` chats or more), is Telegram throttling the bot as a whole: then every class's
+  // rate is multiplied by `flood_backoff`, not below `throttle_min_factor` (15 replies/s at 30/s:
   // replies stay within seconds for any load a bot that Telegram throttles should offer). A
   // storm on a minority of chats never reaches the share, so it never slows replies.
   double throttle_share = 0.5;

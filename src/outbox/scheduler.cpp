@@ -357,21 +357,22 @@ void Scheduler::note_answer(const Job& job, bool rate_limited, core::TimePoint n
   if (job.started_at <= bulk_cut_since_ || job.started_at <= throttle_cut_at_) return;
   recent_answers_.push_back(Answer{now, job.chat_id.value_or(0), rate_limited});
   while (recent_answers_.front().at + options_.flood_window < now) recent_answers_.pop_front();
-  std::vector<std::int64_t> distinct;
-  std::size_t limited = 0;
+  // By chats, not calls: a chat that keeps getting 429s (its retries) counts once.
+  std::vector<std::int64_t> answered;
+  std::vector<std::int64_t> limited;
+  auto add = [](std::vector<std::int64_t>& set, std::int64_t chat) {
+    if (std::find(set.begin(), set.end(), chat) == set.end()) set.push_back(chat);
+  };
   for (const auto& a : recent_answers_) {
-    if (!a.rate_limited) continue;
-    ++limited;
-    if (std::find(distinct.begin(), distinct.end(), a.chat) == distinct.end()) {
-      distinct.push_back(a.chat);
-    }
+    add(answered, a.chat);
+    if (a.rate_limited) add(limited, a.chat);
   }
-  if (static_cast<int>(distinct.size()) < options_.flood_chats ||
-      static_cast<double>(limited) <
-          options_.throttle_share * static_cast<double>(recent_answers_.size())) {
+  if (static_cast<int>(limited.size()) < options_.flood_chats ||
+      static_cast<double>(limited.size()) <
+          options_.throttle_share * static_cast<double>(answered.size())) {
     return;
   }
-  // Most replies get 429s although bulk is cut: Telegram throttles the bot as a whole. Slow
+  // Most chats' replies get 429s although bulk is cut: Telegram throttles the bot as a whole. Slow
   // every class, never below the floor that keeps replies within seconds. No pause: each chat
   // that got a 429 already waits its retry_after, and the others may still be answered.
   rate_factor_ = std::max(options_.throttle_min_factor, rate_factor_ * options_.flood_backoff);
