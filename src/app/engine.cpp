@@ -585,6 +585,7 @@ void Engine::State::start_admin() {
     const Health health =
         assess_health({.stopping = stopping,
                        .rate_factor = out.rate_factor,
+                       .bulk_factor = out.bulk_factor,
                        .replies_queued = out.queued[outbox::index_of(Priority::kInteractive)],
                        .updates_pending = dispatcher.pending(),
                        .users_pending_write = users->pending()});

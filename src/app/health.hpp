@@ -12,7 +12,8 @@ namespace corebot::app {
 
 struct HealthFigures {
   bool stopping = false;
-  double rate_factor = 1;               // the outbox's global rate, as a fraction of the configured
+  double rate_factor = 1;  // the outbox's rate for every class, as a fraction of the configured
+  double bulk_factor = 1;  // mailings' share of it, < 1 after a 429 flood (outbox/options.hpp)
   std::size_t replies_queued = 0;       // interactive calls waiting in the outbox
   std::size_t updates_pending = 0;      // accepted by the dispatcher, not yet handled
   std::size_t users_pending_write = 0;  // user records waiting for the store

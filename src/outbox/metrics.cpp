@@ -47,8 +47,11 @@ std::string OutboxMetrics::render(const SchedulerStats& stats) const {
   out.single("corebot_outbox_rate", "gauge", "Effective global budget, calls per second.",
              stats.rate);
   out.single("corebot_outbox_rate_factor", "gauge",
-             "Fraction of the configured rate in use; below 1 after a 429 flood.",
+             "Fraction of the configured rate in use; below 1 while Telegram throttles the bot.",
              stats.rate_factor);
+  out.single("corebot_outbox_bulk_rate_factor", "gauge",
+             "Fraction of the bulk class's pace in use; below 1 after a 429 flood.",
+             stats.bulk_factor);
   out.single("corebot_outbox_request_latency_seconds", "gauge",
              "Smoothed latency of one request (send to answer).",
              std::chrono::duration<double>(stats.latency).count());
@@ -76,7 +79,10 @@ std::string OutboxMetrics::render(const SchedulerStats& stats) const {
   out.single("corebot_outbox_rate_limited_total", "counter", "429 answers from Telegram.",
              stats.rate_limited);
   out.single("corebot_outbox_global_backoffs_total", "counter",
-             "Times 429s in several chats cut the global rate.", stats.global_backoffs);
+             "Times 429s in several chats (a flood) cut the bulk class.", stats.global_backoffs);
+  out.single("corebot_outbox_throttle_backoffs_total", "counter",
+             "Times most replies got 429s after bulk was cut, slowing every class.",
+             stats.throttle_backoffs);
 
   out.family("corebot_outbox_call_duration_seconds", "histogram",
              "From submit() to the final report, by class.");

@@ -61,16 +61,31 @@ struct OutboxOptions {
   // --- 429 Too Many Requests ---
   core::Duration default_retry_after = std::chrono::seconds(1);  // when a 429 carries none
   int max_rate_limited_retries = 10;  // 429s one call may absorb before it is reported failed
-  // When 429s reach `flood_chats` distinct chats within `flood_window`, the whole outbox pauses
-  // for the largest retry_after seen, and the global rate is multiplied by `flood_backoff` (not
-  // below `flood_min_factor` of the configured rate). It then grows back by `flood_recovery_step`
-  // (a fraction of the configured rate) every `flood_recovery_interval`.
+  // A 429 backs off its chat (retry_after). When 429s reach `flood_chats` distinct chats within
+  // `flood_window` (a flood), the BULK class pays first: it pauses for the largest retry_after
+  // seen and its rate is multiplied by `flood_backoff` (not below `flood_min_factor`). Replies
+  // keep their full rate: 429s on a share of chats (users who flooded, a storm Telegram aims at
+  // some chats) must not starve replies to the others (issue 10: a cut of everything to 1/8 made
+  // /start wait 34 s).
   core::Duration flood_window = std::chrono::seconds(1);
   int flood_chats = 3;
   double flood_backoff = 0.5;
   double flood_min_factor = 0.0625;
-  double flood_recovery_step = 0.125;
-  core::Duration flood_recovery_interval = std::chrono::seconds(5);
+  // Only when bulk is already cut and, among the chats whose non-bulk calls started after that
+  // cut and were answered within `flood_window`, at least `throttle_share` got a 429 (and
+  // `flood_chats` chats or more), is Telegram throttling the bot as a whole: then every class's
+  // rate is multiplied by `flood_backoff`, not below `throttle_min_factor` (15 replies/s at 30/s:
+  // replies stay within seconds for any load a bot that Telegram throttles should offer). A
+  // storm on a minority of chats never reaches the share, so it never slows replies.
+  double throttle_share = 0.5;
+  double throttle_min_factor = 0.5;
+  // Recovery is multiplicative: after `flood_recovery_interval` with no new cut, a factor is
+  // multiplied by `flood_recovery_growth` (up to 1), so the deepest cut (1/16) is undone 4
+  // intervals (8 s) after the last flood. Quick on purpose: a 429 is cheap feedback (the next
+  // flood cuts again at once), while a slow recovery kept mailings and replies late for ~40 s
+  // after a storm had ended (additive steps of 1/8 every 5 s).
+  core::Duration flood_recovery_interval = std::chrono::seconds(2);
+  double flood_recovery_growth = 2.0;
 
   // --- 5xx and transport errors ---
   int max_attempts = 5;  // attempts in total, the first one included

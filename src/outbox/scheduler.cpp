@@ -120,7 +120,7 @@ bool Scheduler::budget_ok(const Job& job, core::TimePoint now, Budget& reserved)
   const bool nf = needs_free(job);
   const bool np = needs_paid(job);
   const bool bulk = job.priority == Priority::kBulk;
-  core::TimePoint ready = paused_until_;
+  core::TimePoint ready = bulk ? bulk_paused_until_ : now;
   if (nf) {
     const std::size_t below = free_window_.limit() - (bulk ? bulk_reserve(free_window_) : 0);
     ready = std::max(ready, free_window_.ready_at(now, below));
@@ -256,11 +256,16 @@ std::optional<core::TimePoint> Scheduler::next_wake(core::TimePoint now) const {
 
 void Scheduler::advance(core::TimePoint now) {
   bool changed = false;
-  while (rate_factor_ < 1.0 && now - factor_changed_at_ >= options_.flood_recovery_interval) {
-    rate_factor_ = std::min(1.0, rate_factor_ + options_.flood_recovery_step);
-    factor_changed_at_ += options_.flood_recovery_interval;
-    changed = true;
-  }
+  const double growth = options_.flood_recovery_growth > 1.0 ? options_.flood_recovery_growth : 2.0;
+  auto recover = [&](double& factor, core::TimePoint& since) {
+    while (factor < 1.0 && now - since >= options_.flood_recovery_interval) {
+      factor = std::min(1.0, factor * growth);
+      since += options_.flood_recovery_interval;
+      changed = true;
+    }
+  };
+  recover(bulk_factor_, bulk_changed_at_);
+  recover(rate_factor_, factor_changed_at_);
   if (changed) apply_rate();
 
   while (!wakes_.empty() && wakes_.top().at <= now) {
@@ -300,11 +305,12 @@ void Scheduler::note_settled() {
 }
 
 void Scheduler::apply_rate() {
-  // Bulk is paced at its share of the window, so a window it has to itself fills evenly.
+  // Bulk is paced at its share of the window, so a window it has to itself fills evenly; a cut
+  // after a 429 flood slows only that pacer, so replies keep the whole window.
   auto set = [this](SlidingWindow& window, TokenBucket& pacer, double rate) {
     const WindowShape shape = window_for(rate, options_.global_window_guard);
     window.set(shape.limit, shape.window);
-    pacer.set_rate(static_cast<double>(window.limit() - bulk_reserve(window)) /
+    pacer.set_rate(bulk_factor_ * static_cast<double>(window.limit() - bulk_reserve(window)) /
                    seconds(shape.window));
   };
   set(free_window_, free_pacer_, options_.global_rate * rate_factor_);
@@ -329,14 +335,52 @@ void Scheduler::note_rate_limited(std::int64_t key, core::Duration retry_after,
     longest = std::max(longest, hit.retry_after);
   }
   if (static_cast<int>(distinct.size()) < options_.flood_chats) return;
-  // Telegram is throttling the bot as a whole, not one chat: stop everything for as long as it
-  // asked and come back slower.
-  rate_factor_ = std::max(options_.flood_min_factor, rate_factor_ * options_.flood_backoff);
-  factor_changed_at_ = now;
-  paused_until_ = std::max(paused_until_, now + longest);
+  // 429s in several chats: mailings are the load we can shed without anyone waiting for an
+  // answer, so bulk stops for as long as Telegram asked and comes back slower. Replies to chats
+  // that got no 429 go on at full rate (note_answer decides whether they must slow down too).
+  if (bulk_factor_ >= 1.0) bulk_cut_since_ = now;
+  bulk_factor_ = std::max(options_.flood_min_factor, bulk_factor_ * options_.flood_backoff);
+  bulk_changed_at_ = now;
+  bulk_paused_until_ = std::max(bulk_paused_until_, now + longest);
   apply_rate();
   ++global_backoffs_;
   recent_429_.clear();
+}
+
+void Scheduler::note_answer(const Job& job, bool rate_limited, core::TimePoint now) {
+  if (bulk_factor_ >= 1.0) {
+    recent_answers_.clear();
+    return;
+  }
+  // Only calls that started after bulk was cut (their 429s are not the mailing's doing) and
+  // after the last throttle cut (that cut had its chance).
+  if (job.started_at <= bulk_cut_since_ || job.started_at <= throttle_cut_at_) return;
+  recent_answers_.push_back(Answer{now, job.chat_id.value_or(0), rate_limited});
+  while (recent_answers_.front().at + options_.flood_window < now) recent_answers_.pop_front();
+  // By chats, not calls: a chat that keeps getting 429s (its retries) counts once.
+  std::vector<std::int64_t> answered;
+  std::vector<std::int64_t> limited;
+  auto add = [](std::vector<std::int64_t>& set, std::int64_t chat) {
+    if (std::find(set.begin(), set.end(), chat) == set.end()) set.push_back(chat);
+  };
+  for (const auto& a : recent_answers_) {
+    add(answered, a.chat);
+    if (a.rate_limited) add(limited, a.chat);
+  }
+  if (static_cast<int>(limited.size()) < options_.flood_chats ||
+      static_cast<double>(limited.size()) <
+          options_.throttle_share * static_cast<double>(answered.size())) {
+    return;
+  }
+  // Most chats' replies get 429s although bulk is cut: Telegram throttles the bot as a whole. Slow
+  // every class, never below the floor that keeps replies within seconds. No pause: each chat
+  // that got a 429 already waits its retry_after, and the others may still be answered.
+  rate_factor_ = std::max(options_.throttle_min_factor, rate_factor_ * options_.flood_backoff);
+  factor_changed_at_ = now;
+  throttle_cut_at_ = now;
+  apply_rate();
+  ++throttle_backoffs_;
+  recent_answers_.clear();
 }
 
 void Scheduler::requeue(Job& job) {
@@ -378,6 +422,9 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
   if (job.kind != CallKind::kUnlimited && route != Route::kUncapped) {
     const double sample = seconds(now - job.started_at);
     latency_s_ += options_.latency_smoothing * (sample - latency_s_);
+    if (job.priority != Priority::kBulk && (result.ok || result.error.error_code == 429)) {
+      note_answer(job, !result.ok, now);
+    }
   }
 
   auto finish = [&](telegram::ApiResult r) {
@@ -476,12 +523,14 @@ SchedulerStats Scheduler::stats() const {
   s.in_flight = in_flight_total_;
   s.in_flight_limit = in_flight_limit();
   s.rate_factor = rate_factor_;
+  s.bulk_factor = bulk_factor_;
   s.rate =
       (options_.paid_broadcast_rate > 0 ? options_.paid_broadcast_rate : options_.global_rate) *
       rate_factor_;
   s.latency = std::chrono::duration_cast<core::Duration>(std::chrono::duration<double>(latency_s_));
   s.rate_limited = rate_limited_;
   s.global_backoffs = global_backoffs_;
+  s.throttle_backoffs = throttle_backoffs_;
   s.retries = retries_;
   s.chats = chats_.size();
   return s;

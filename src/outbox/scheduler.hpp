@@ -11,9 +11,11 @@
 //   budget (private: token bucket; group: sliding window). Other calls need neither. A budget is
 //   a sliding window of call starts (at most N in any 1 s + guard); bulk calls leave the last
 //   `bulk_reserve` calls of each window to the other classes and are paced evenly.
-// - 429: the chat waits retry_after; 429s across several chats pause everything and cut the
-//   global rate, which then recovers step by step. 5xx/transport: jittered exponential backoff
-//   (core::Backoff, by the call's attempts).
+// - 429: the chat waits retry_after. 429s across several chats (a flood) pause and cut the bulk
+//   class only; replies to other chats keep their rate. Only when most replies started after
+//   that cut still get 429s (Telegram throttles the bot as a whole) is every class slowed, not
+//   below a floor. Cuts are undone multiplicatively once the floods stop. 5xx/transport:
+//   jittered exponential backoff (core::Backoff, by the call's attempts).
 //
 // Threading: not thread-safe; the Outbox uses it from the loop thread only.
 #pragma once
@@ -48,10 +50,12 @@ struct SchedulerStats {
   std::size_t in_flight = 0;                         // all calls started and not done
   std::size_t in_flight_limit = 0;                   // current adaptive cap
   double rate = 0;                                   // effective global calls/s now
-  double rate_factor = 1;                            // < 1 while backed off after 429s
-  core::Duration latency{};                          // smoothed request latency
-  std::uint64_t rate_limited = 0;                    // 429 answers
-  std::uint64_t global_backoffs = 0;                 // times the global rate was cut
+  double rate_factor = 1;          // < 1 while Telegram throttles the bot as a whole (every class)
+  double bulk_factor = 1;          // < 1 while bulk is cut after a 429 flood (of `rate`)
+  core::Duration latency{};        // smoothed request latency
+  std::uint64_t rate_limited = 0;  // 429 answers
+  std::uint64_t global_backoffs = 0;    // 429 floods (each cuts bulk)
+  std::uint64_t throttle_backoffs = 0;  // times every class was slowed
   std::array<std::uint64_t, kPriorityCount> retries{};
   std::size_t chats = 0;  // chats with limiter state
 };
@@ -147,6 +151,7 @@ class Scheduler {
                                 core::TimePoint now) const;
   void advance(core::TimePoint now);
   void note_rate_limited(std::int64_t key, core::Duration retry_after, core::TimePoint now);
+  void note_answer(const Job& job, bool rate_limited, core::TimePoint now);
   void apply_rate();
   void note_settled();  // a chat has nothing queued or in flight: its state may go soon
   std::size_t bulk_reserve(const SlidingWindow& window) const;
@@ -175,15 +180,27 @@ class Scheduler {
   SlidingWindow paid_window_;
   TokenBucket free_pacer_;
   TokenBucket paid_pacer_;
-  core::TimePoint paused_until_{};  // global pause after a 429 flood
+  // 429 policy (options.hpp, "429"): bulk pays first, every class only when the bot as a whole
+  // is throttled. Each factor recovers on its own from its last cut.
+  core::TimePoint bulk_paused_until_{};  // bulk pause after a 429 flood
+  double bulk_factor_ = 1.0;
+  core::TimePoint bulk_changed_at_{};
+  core::TimePoint bulk_cut_since_{};  // the first cut of the current episode (bulk_factor_ < 1)
   double rate_factor_ = 1.0;
   core::TimePoint factor_changed_at_{};
+  core::TimePoint throttle_cut_at_{};  // the last cut of every class
   struct RateLimitedHit {
     core::TimePoint at;
     std::int64_t chat;
     core::Duration retry_after;
   };
   std::deque<RateLimitedHit> recent_429_;
+  struct Answer {  // a non-bulk limited call answered while bulk is cut (throttle detection)
+    core::TimePoint at;
+    std::int64_t chat;
+    bool rate_limited;
+  };
+  std::deque<Answer> recent_answers_;
   std::optional<core::TimePoint> budget_wake_;
   bool dirty_ = false;  // changed since next() last returned nullopt
   core::TimePoint last_gc_{};
@@ -197,6 +214,7 @@ class Scheduler {
   JobId next_id_ = 1;
   std::uint64_t rate_limited_ = 0;
   std::uint64_t global_backoffs_ = 0;
+  std::uint64_t throttle_backoffs_ = 0;
   std::array<std::uint64_t, kPriorityCount> retries_{};
 };
 

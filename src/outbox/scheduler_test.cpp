@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -296,7 +301,11 @@ TEST(SchedulerTest, RetryAfterHonouredExactlyForThatChat) {
   EXPECT_EQ(s.stats().rate_limited, 1u);
 }
 
-TEST(SchedulerTest, ManyChats429BackOffGloballyAndRecover) {
+// Issue 10: a 429 flood (three chats within a second) used to pause every class and halve the
+// global rate. It now pauses and cuts the bulk class only: a reply to an untouched chat starts at
+// once, at the full rate; the mailing waits out retry_after and comes back at half its pace, and
+// the cut is undone by doubling every flood_recovery_interval.
+TEST(SchedulerTest, A429FloodCutsBulkNotReplies) {
   core::ManualClock clock;
   auto o = roomy();
   o.global_rate = 30;
@@ -304,36 +313,209 @@ TEST(SchedulerTest, ManyChats429BackOffGloballyAndRecover) {
   Scheduler s(o);
   std::vector<Job> started;
   for (int i = 1; i <= 3; ++i) s.enqueue(message(i));
-  for (int i = 0; i < 3; ++i) {
-    while (auto j = s.next(clock.now())) started.push_back(*j);
-    if (started.size() < 3) clock.advance(*s.next_wake(clock.now()) - clock.now());
-  }
+  while (auto j = s.next(clock.now())) started.push_back(*j);
   ASSERT_EQ(started.size(), 3u);
-  for (auto& j : started) (void)s.on_done(j.id, error(429, "Too Many Requests", 2), clock.now());
+  for (auto& j : started) (void)s.on_done(j.id, error(429, "Too Many Requests", 1), clock.now());
   const TimePoint t = clock.now();
   auto st = s.stats();
   EXPECT_EQ(st.global_backoffs, 1u);
-  EXPECT_DOUBLE_EQ(st.rate_factor, 0.5);
-  EXPECT_DOUBLE_EQ(st.rate, 15.0);
+  EXPECT_DOUBLE_EQ(st.bulk_factor, 0.5);
+  EXPECT_DOUBLE_EQ(st.rate_factor, 1.0);
+  EXPECT_DOUBLE_EQ(st.rate, 30.0);
 
-  s.enqueue(message(99));  // an untouched chat waits for the global pause too
-  for (int i = 0; i < 40; ++i) s.enqueue(message(100 + i));
-  EXPECT_FALSE(s.next(clock.now()));
-  EXPECT_EQ(s.next_wake(clock.now()), t + 2s);
-  clock.advance(2s);
-  auto starts = run(s, clock);
-  ASSERT_EQ(starts.size(), 44u);
-  EXPECT_EQ(starts[0].at, t + 2s);
-  // At half rate the window holds 15 calls.
-  EXPECT_EQ(starts[14].at, t + 2s);
-  EXPECT_EQ(starts[15].at, t + 3s + o.global_window_guard);
+  for (int i = 0; i < 20; ++i) s.enqueue(message(500 + i, Priority::kBulk));
+  s.enqueue(message(99));  // an untouched chat is not held up
+  for (int i = 0; i < 4; ++i) s.enqueue(message(100 + i));
+  auto starts = run(s, clock, t + 900ms);
+  ASSERT_EQ(starts.size(), 5u);
+  for (const auto& start : starts) {
+    EXPECT_EQ(start.at, t);
+    EXPECT_NE(start.job.priority, Priority::kBulk);
+  }
+  EXPECT_EQ(chat_of(starts[0].job), 99);
 
-  clock.advance(5s);  // one recovery step
+  // Bulk waits out the longest retry_after, then runs at half its pace: (30 - 2 reserved) per
+  // 1.02 s, halved.
+  starts = run(s, clock, t + 1900ms);
+  std::erase_if(starts, [](const Start& x) { return x.job.priority != Priority::kBulk; });
+  ASSERT_FALSE(starts.empty());
+  EXPECT_EQ(starts[0].at, t + 1s);
+  const double pace = 1.02 / (28 * 0.5);
+  ASSERT_GE(starts.size(), 3u);
+  EXPECT_NEAR(std::chrono::duration<double>(starts[2].at - starts[1].at).count(), pace, 1e-3);
+  EXPECT_LE(starts.size(), static_cast<std::size_t>(0.9 / pace) + 2);
+
+  clock.advance(t + 2s - clock.now());  // one recovery interval after the cut
   (void)s.next(clock.now());
-  EXPECT_DOUBLE_EQ(s.stats().rate_factor, 0.625);
-  clock.advance(60s);
+  EXPECT_DOUBLE_EQ(s.stats().bulk_factor, 1.0);
+}
+
+// Calls answered at once by a fake Telegram that refuses some of them with a 429; calls are
+// submitted at given times. Records every start, the factors seen, and the last 429.
+struct Submit {
+  TimePoint at;
+  Job job;
+};
+struct Sample {
+  TimePoint at;
+  double rate_factor;
+  double bulk_factor;
+};
+struct StormRun {
+  std::vector<Start> starts;  // successful starts only
+  std::unordered_map<JobId, TimePoint> submitted;
+  std::vector<Sample> samples;
+  TimePoint last_429{};
+};
+StormRun simulate(Scheduler& s, core::ManualClock& clock, std::vector<Submit> submits,
+                  const std::function<bool(const Job&, TimePoint)>& refuse, TimePoint until) {
+  StormRun out;
+  std::size_t next = 0;
+  for (;;) {
+    const TimePoint now = clock.now();
+    for (; next < submits.size() && submits[next].at <= now; ++next) {
+      out.submitted[s.enqueue(submits[next].job)] = now;
+    }
+    (void)s.take_expired(now);
+    while (auto job = s.next(now)) {
+      if (refuse(*job, now)) {
+        out.last_429 = now;
+        (void)s.on_done(job->id, error(429, "Too Many Requests: retry after 1", 1), now);
+      } else {
+        out.starts.push_back(Start{now, *job});
+        (void)s.on_done(job->id, ok(), now);
+      }
+    }
+    out.samples.push_back(Sample{now, s.stats().rate_factor, s.stats().bulk_factor});
+    std::optional<TimePoint> wake = s.next_wake(now);
+    if (next < submits.size() && (!wake || submits[next].at < *wake)) wake = submits[next].at;
+    if (!wake || *wake > until) return out;
+    EXPECT_GT(*wake, now);
+    clock.advance(*wake - now);
+  }
+}
+
+// Issue 10's storm, with the default options: 50 users each get a reply every 2 s (25/s of the
+// 30/s) while a mailing to 1,000 chats runs; for 20 s Telegram answers 429 to every call to 20 %
+// of the chats. With the old policy (every class paused and cut to 1/16) replies waited tens of
+// seconds; now replies to the other chats never wait, bulk is cut during the storm, and both
+// classes are back to full rate within 4 recovery intervals (8 s) after the last 429.
+TEST(SchedulerTest, A429StormOnAShareOfChatsKeepsRepliesToOthersFlowing) {
+  core::ManualClock clock;
+  Scheduler s(OutboxOptions{});
+  const TimePoint t0 = clock.now();
+  const TimePoint storm_from = t0 + 2s;
+  const TimePoint storm_to = t0 + 22s;
+  auto stormed = [](std::int64_t chat) { return chat % 5 == 0; };  // 20 % of the chats
+  std::vector<Submit> submits;
+  for (int i = 0; i < 1000; ++i) submits.push_back({t0, message(10000 + i, Priority::kBulk)});
+  for (auto at = t0; at < t0 + 40s; at += 2s) {  // then the mailing has the outbox to itself
+    for (int user = 1; user <= 50; ++user) submits.push_back({at + user * 40ms, message(user)});
+  }
+  std::stable_sort(submits.begin(), submits.end(),
+                   [](const Submit& a, const Submit& b) { return a.at < b.at; });
+  StormRun r = simulate(
+      s, clock, std::move(submits),
+      [&](const Job& job, TimePoint now) {
+        return now >= storm_from && now < storm_to && stormed(*job.chat_id);
+      },
+      t0 + 120s);
+
+  core::Duration worst{};
+  std::size_t replies = 0;
+  std::size_t bulk_in_storm = 0;
+  std::set<std::int64_t> bulk_sent;
+  for (const auto& start : r.starts) {
+    if (start.job.priority == Priority::kBulk) {
+      EXPECT_TRUE(bulk_sent.insert(*start.job.chat_id).second) << "twice";
+      if (start.at >= storm_from + 1s && start.at < storm_to) ++bulk_in_storm;
+      continue;
+    }
+    if (stormed(*start.job.chat_id)) continue;
+    ++replies;
+    worst = std::max(worst, start.at - r.submitted.at(start.job.id));
+  }
+  EXPECT_EQ(replies, 40u * 20u);
+  EXPECT_LE(worst, 1s) << "a reply to a chat that got no 429 waited "
+                       << std::chrono::duration<double>(worst).count() << " s";
+  EXPECT_EQ(s.stats().throttle_backoffs, 0u);  // a minority of chats: never the whole bot
+  EXPECT_GE(s.stats().global_backoffs, 5u);
+  // Bulk is cut during the storm: unthrottled it would take every slot the replies leave free
+  // (about 3/s here, 57 in 19 s).
+  EXPECT_LT(bulk_in_storm, 20u);
+  // Every mailing recipient outside the storm got its message once (a stormed one may have run
+  // out of retries: 20 s of 429s).
+  for (int i = 0; i < 1000; ++i) {
+    if (!stormed(10000 + i)) {
+      EXPECT_TRUE(bulk_sent.contains(10000 + i)) << 10000 + i;
+    }
+  }
+
+  ASSERT_GT(r.last_429, storm_to - 2s);
+  ASSERT_LT(r.last_429, storm_to);
+  std::optional<TimePoint> full;
+  for (const auto& sample : r.samples) {
+    if (sample.at < storm_from) continue;
+    EXPECT_DOUBLE_EQ(sample.rate_factor, 1.0) << "replies were slowed";
+    if (sample.at > storm_from + 1s && sample.at < storm_to) {
+      EXPECT_LT(sample.bulk_factor, 1.0);
+    }
+    if (sample.at >= r.last_429 && !full && sample.bulk_factor == 1.0) full = sample.at;
+  }
+  ASSERT_TRUE(full);
+  EXPECT_LE(*full - r.last_429, 8s + 100ms);
+}
+
+// When replies to most chats still get 429s after bulk was cut, Telegram throttles the bot as a
+// whole: every class slows down, but never below throttle_min_factor, and recovers once the 429s
+// stop.
+TEST(SchedulerTest, WholeBotThrottleSlowsRepliesDownToTheFloorOnly) {
+  core::ManualClock clock;
+  auto o = roomy();
+  o.global_rate = 30;
+  o.global_burst = 1;
+  Scheduler s(o);
+  auto refuse_all = [&](int from, int n) {
+    for (int i = 0; i < n; ++i) s.enqueue(message(from + i));
+    std::vector<Job> jobs;
+    while (auto j = s.next(clock.now())) jobs.push_back(*j);
+    for (auto& j : jobs) (void)s.on_done(j.id, error(429, "Too Many Requests", 1), clock.now());
+    return jobs.size();
+  };
+  ASSERT_EQ(refuse_all(1, 3), 3u);  // a flood: bulk is cut, replies are not
+  EXPECT_DOUBLE_EQ(s.stats().rate_factor, 1.0);
+  EXPECT_DOUBLE_EQ(s.stats().bulk_factor, 0.5);
+  clock.advance(10ms);
+  ASSERT_EQ(refuse_all(100, 10), 10u);  // replies to ten other chats, all refused
+  EXPECT_EQ(s.stats().throttle_backoffs, 1u);
+  EXPECT_DOUBLE_EQ(s.stats().rate_factor, 0.5);
+  EXPECT_DOUBLE_EQ(s.stats().rate, 15.0);
+  for (int round = 0; round < 5; ++round) {
+    clock.advance(1100ms);
+    ASSERT_GT(refuse_all(200 + round * 10, 10), 0u);
+  }
+  EXPECT_GE(s.stats().throttle_backoffs, 2u);
+  EXPECT_DOUBLE_EQ(s.stats().rate_factor, o.throttle_min_factor);  // the floor, never lower
+  // Replies still start (at the floor's rate), and the 429s stop: back to full within one step.
+  clock.advance(o.flood_recovery_interval);
   (void)s.next(clock.now());
   EXPECT_DOUBLE_EQ(s.stats().rate_factor, 1.0);
+}
+
+// Replies answered with 429s that were already in flight when bulk was cut do not count as the
+// bot being throttled: only calls started after the cut show whether cutting bulk helped.
+TEST(SchedulerTest, RepliesStartedBeforeTheBulkCutDoNotSlowReplies) {
+  core::ManualClock clock;
+  Scheduler s(roomy());
+  for (int i = 1; i <= 10; ++i) s.enqueue(message(i));
+  std::vector<Job> jobs;
+  while (auto j = s.next(clock.now())) jobs.push_back(*j);
+  ASSERT_EQ(jobs.size(), 10u);
+  clock.advance(5ms);
+  for (auto& j : jobs) (void)s.on_done(j.id, error(429, "Too Many Requests", 1), clock.now());
+  EXPECT_LT(s.stats().bulk_factor, 1.0);
+  EXPECT_DOUBLE_EQ(s.stats().rate_factor, 1.0);
+  EXPECT_EQ(s.stats().throttle_backoffs, 0u);
 }
 
 TEST(SchedulerTest, FewChats429DoNotBackOffGlobally) {

@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
 #include "sandbox/params.hpp"
 #include "sandbox/validator.hpp"
@@ -34,6 +36,19 @@ std::vector<std::string> string_list(const json::value& v) {
     if (item.is_string()) out.emplace_back(item.get_string());
   }
   return out;
+}
+
+// The numeric chat_id a call names (a JSON number or a form's string), for chat-limited faults.
+std::optional<std::int64_t> chat_of(const RawParams& raw) {
+  const json::value* v = raw.values.if_contains("chat_id");
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (!v->is_string()) return std::nullopt;
+  const std::string_view text = v->get_string();
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return id;
 }
 
 }  // namespace
@@ -105,7 +120,7 @@ void BotApi::handle(const net::HttpRequest& request, net::Respond respond) {
     finish(*call, *error);
     return;
   }
-  const FaultPlan plan = faults_.take(call->method);
+  const FaultPlan plan = faults_.take(call->method, chat_of(call->raw), clock_.now());
   run(std::move(call), plan);
 }
 

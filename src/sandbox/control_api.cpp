@@ -402,7 +402,7 @@ ControlApi::Result ControlApi::chat_topics(const json::object& query) {
 ControlApi::Result ControlApi::add_fault(const json::object& body) {
   auto fault = FaultSet::parse(body);
   if (auto* error = std::get_if<std::string>(&fault)) return invalid(*error);
-  faults_.add(std::get<Fault>(std::move(fault)));
+  faults_.add(std::get<Fault>(std::move(fault)), clock_.now());
   return json::value(true);
 }
 

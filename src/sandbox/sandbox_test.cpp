@@ -365,6 +365,24 @@ TEST_F(SandboxTest, FaultsDropAndStatus) {
   EXPECT_EQ(control("POST", "/control/faults", {{"kind", "nonsense"}}).status, 400);
 }
 
+// Issue 10: a 429 storm on some chats only, through the control API.
+TEST_F(SandboxTest, FaultsLimitedToChats) {
+  control("POST", "/control/faults",
+          {{"method", "sendMessage"},
+           {"kind", "429"},
+           {"chats", json::array{5, -100}},
+           {"count", 0},
+           {"for_ms", 600000}});
+  EXPECT_EQ(call("sendMessage", {{"chat_id", 5}, {"text", "x"}}).status, 429);
+  EXPECT_EQ(call("sendMessage", {{"chat_id", "-100"}, {"text", "x"}}).status, 429);
+  EXPECT_NE(call("sendMessage", {{"chat_id", 6}, {"text", "x"}}).status, 429);
+  EXPECT_EQ(call("getMe").status, 200);
+  Reply bad = control("POST", "/control/faults", {{"kind", "429"}, {"chat_share", 2}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(description(bad),
+            "Bad Request: chat_share must be a number in (0, 1], e.g. 0.2 for 20 %");
+}
+
 TEST_F(SandboxTest, CallLogRecordsEveryCallAndLongPolls) {
   call("getMe");
   call("sendMessage", {{"text", "x"}});

@@ -94,8 +94,9 @@ class EngineTest(unittest.TestCase):
         self.assertEqual(len(bot_messages(self.sandbox.chat(3003))), 1, "delivered exactly once")
 
     def test_health_says_degraded_while_telegram_throttles_the_bot(self):
-        # A 429 storm (429s for several chats within a second) halves the outbox's rate: /health
-        # says "degraded" and /admin/status why, and every reply still arrives (issue 10).
+        # A 429 flood (429s for several chats within a second) cuts the outbox's bulk class for a
+        # few seconds: /health says "degraded" and /admin/status why, and every reply still
+        # arrives (issue 10; test_429_storm.py has the storm on a share of chats).
         port = free_port()
         self.start_bot(env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}",
                             "COREBOT_ADMIN_TOKEN": "admin-secret-for-tests"})
