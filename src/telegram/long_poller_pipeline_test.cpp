@@ -258,6 +258,8 @@ TEST_F(PipelineTest, StopWaitsForThePipelinedPollThenConfirmsWithAFinalCall) {
 // time, every getUpdates confirms only handled updates, never two are in flight, a long poll goes
 // out only with nothing in hand, each update is delivered exactly once and all are handled.
 TEST_F(PipelineTest, TheOffsetNeverConfirmsAnUnhandledUpdateUnderRandomOrders) {
+  std::uint64_t skipped = 0;
+  std::uint64_t pipelined = 0;
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
     SCOPED_TRACE(seed);
     std::mt19937 rng(seed);
@@ -331,7 +333,13 @@ TEST_F(PipelineTest, TheOffsetNeverConfirmsAnUnhandledUpdateUnderRandomOrders) {
     EXPECT_TRUE(tg.unconfirmed.empty());
     EXPECT_EQ(deliveries.size(), static_cast<std::size_t>(tg.next_id - 1)) << "each one delivered";
     EXPECT_EQ(tg.handled_prefix(), tg.next_id - 1);
+    skipped += poller_->redelivered_skipped();
+    pipelined += static_cast<std::uint64_t>(std::count_if(
+        transport.calls.begin(), transport.calls.end(),
+        [](const auto& c) { return c.request.params.at("timeout").as_int64() == 0; }));
   }
+  EXPECT_GT(skipped, 100u) << "the test must pipeline";
+  EXPECT_GT(pipelined, 100u);
 }
 
 // A crash between receive and handle: the poller is destroyed with updates in hand (some handled
@@ -428,6 +436,95 @@ TEST_F(PipelineTest, ASlowUpdateIsParkedWhilePipeliningGoesOn) {
   EXPECT_EQ(inbox.unparked, (std::vector<std::int64_t>{11}));
   EXPECT_TRUE(inbox.kept.empty());
   EXPECT_EQ(calls(), 3u);
+}
+
+// The property with parking: the clock runs, slow updates are parked at random moments of their
+// handling, and a parked update counts as done (it is stored) — but no update is confirmed before
+// it was handled or stored, each is delivered once, and the inbox is empty once all were handled.
+TEST_F(PipelineTest, ParkingKeepsTheNoLossRuleUnderRandomOrders) {
+  std::uint64_t parked = 0;
+  std::uint64_t skipped = 0;
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937 rng(seed);
+    options_.limit = 2 + static_cast<int>(rng() % 12);
+    options_.park_after = 2s;
+    transport.calls.clear();
+    delivered.clear();
+    handled.clear();
+    testing::FakeInbox inbox;
+    FakeTelegram tg;
+    tg.add(static_cast<int>(rng() % 30));
+    make(&inbox).start();
+    std::vector<std::size_t> pending;
+    std::set<std::int64_t> handled_ids;
+    std::map<std::int64_t, int> deliveries;
+    std::size_t seen = 0;
+    std::size_t checked_calls = 0;
+    auto step_done = [&] {
+      for (; seen < delivered.size(); ++seen) {
+        ASSERT_EQ(++deliveries[id(seen)], 1) << "delivered twice: " << id(seen);
+        pending.push_back(seen);
+      }
+      ASSERT_LE(transport.in_flight(), 1u);
+      for (; checked_calls < calls(); ++checked_calls) {
+        ASSERT_LE(offset(checked_calls) - 1, tg.handled_prefix());
+        if (timeout(checked_calls) > 0) {
+          ASSERT_EQ(poller_->in_hand(), 0u) << "a long poll with updates in hand";
+        }
+      }
+    };
+    auto handle = [&](std::size_t pick) {
+      const std::size_t i = pending[pick];
+      pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(pick));
+      tg.done.insert(id(i));
+      handled_ids.insert(id(i));
+      handled[i]();
+    };
+    auto finish_park = [&] {
+      // Stored before it is reported: from now on the update may be confirmed.
+      for (const auto& [kept_id, u] : inbox.kept) tg.done.insert(kept_id);
+      inbox.finish_park();
+    };
+    step_done();
+    for (int step = 0; step < 2000 && !HasFailure(); ++step) {
+      const auto action = rng() % 12;
+      const std::size_t call = calls() - 1;
+      if (action == 0) {
+        tg.add(static_cast<int>(rng() % 8));
+      } else if (action < 3) {
+        executor.advance(std::chrono::milliseconds(rng() % 1500));
+      } else if (action < 5 && !inbox.pending_parks.empty()) {
+        finish_park();
+      } else if (action < 8 && transport.calls[call].reply) {
+        json::array answer = tg.answer(transport.params(call));
+        if (!answer.empty() || timeout(call) == 0) transport.reply(call, ok(std::move(answer)));
+      } else if (!pending.empty() && action >= 8) {
+        handle(rng() % pending.size());
+      }
+      step_done();
+    }
+    for (int round = 0; round < 10000 && !HasFailure(); ++round) {
+      while (!pending.empty()) handle(0);
+      while (!inbox.pending_parks.empty()) finish_park();
+      step_done();
+      const std::size_t call = calls() - 1;
+      ASSERT_TRUE(transport.calls[call].reply) << "idle with no poll in flight";
+      json::array answer = tg.answer(transport.params(call));
+      if (answer.empty() && tg.unconfirmed.empty()) break;
+      transport.reply(call, ok(std::move(answer)));
+      step_done();
+    }
+    EXPECT_TRUE(tg.lost.empty()) << "confirmed unhandled, first: " << tg.lost.front();
+    EXPECT_EQ(deliveries.size(), static_cast<std::size_t>(tg.next_id - 1));
+    EXPECT_EQ(handled_ids.size(), static_cast<std::size_t>(tg.next_id - 1));
+    EXPECT_TRUE(inbox.kept.empty()) << "a handled update left in the inbox";
+    EXPECT_EQ(poller_->in_hand(), 0u);
+    parked += poller_->parked();
+    skipped += poller_->redelivered_skipped();
+  }
+  EXPECT_GT(parked, 20u) << "the test must park";
+  EXPECT_GT(skipped, 20u) << "the test must pipeline";
 }
 
 // Each answer parks on its own time: a later answer's slow update waits its own park_after.
