@@ -527,6 +527,25 @@ TEST_F(PipelineTest, ParkingKeepsTheNoLossRuleUnderRandomOrders) {
   EXPECT_GT(skipped, 20u) << "the test must pipeline";
 }
 
+// A park in flight is not stored yet: the offset must not pass it, whatever else is handled.
+TEST_F(PipelineTest, AnUpdateBeingParkedIsNotConfirmedBeforeItIsStored) {
+  testing::FakeInbox inbox;
+  options_.park_after = 2s;
+  auto& poller = make(&inbox);
+  poller.start();
+  transport.reply(0, ok(updates({10, 11})));
+  executor.advance(2s);
+  ASSERT_EQ(inbox.pending_parks.size(), 1u);
+  handled[1]();
+  EXPECT_EQ(poller.next_offset(), 0);
+  EXPECT_EQ(calls(), 1u);
+  inbox.finish_park();
+  EXPECT_EQ(poller.next_offset(), 12);
+  ASSERT_EQ(calls(), 2u);
+  EXPECT_EQ(offset(1), 12);
+  EXPECT_EQ(inbox.kept.size(), 1u) << "11 was handled while being parked: unparked";
+}
+
 // Each answer parks on its own time: a later answer's slow update waits its own park_after.
 TEST_F(PipelineTest, EachAnswerIsParkedOnItsOwnTime) {
   testing::FakeInbox inbox;
