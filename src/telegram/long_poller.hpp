@@ -4,10 +4,10 @@
 // parked, below), and every update below it was handled (or parked) — the *handled prefix*. So a
 // crash re-delivers rather than loses. The poller knows each update it received and no getUpdates
 // confirmed yet (unhandled ones, and handled ones above the first unhandled one); the offset is
-// one past the handled prefix: the first unhandled update's id, or the highest id received + 1
-// when none is unhandled. Handling out of order (3 before 2) does not move it past 2. An update
-// without a usable update_id is delivered and holds the highest id of its answer until it was
-// handled, so it still counts toward the offset (or it would come back forever).
+// one past the handled prefix (so never above the first unhandled update's id), and the highest
+// id received + 1 when none is unhandled. Handling out of order (3 before 2) does not move it
+// past 2. An update without a usable update_id is delivered and holds the highest id of its answer
+// until it was handled, so it still counts toward the offset (or it would come back forever).
 //
 // Pipelining: only one getUpdates is ever in flight (Telegram ends a second one with 409
 // "terminated by other getUpdates request"). While updates are in hand, the next getUpdates goes
@@ -15,8 +15,9 @@
 // getUpdates confirmed (there is something to confirm) and (b) at most
 // `pipeline_when_known_at_most` received updates are at or above the new offset: Telegram returns
 // those again with the new ones, and they are skipped (not delivered twice, counted in
-// redelivered_skipped()), so at least half of an answer is new. A batch then costs its handled
-// prefix, not its slowest update plus a round trip with the loop idle in between.
+// redelivered_skipped()), so (with the default, limit / 2) at least half of an answer is new. A
+// batch then costs its handled prefix, not its slowest update plus a round trip with the loop idle
+// in between.
 // A *long* poll (timeout = timeout_s) goes out only when nothing is in hand (everything received
 // was handled or parked), so it carries the whole handled prefix: an update handled while a long
 // poll is held could only be confirmed by a second getUpdates, which would end the held one with
