@@ -92,7 +92,7 @@ void LongPoller::poll(int timeout_s) {
   // Telegram drops every update below the offset when this call arrives and never returns it
   // again, nor does any later call (each carries at least this offset): forget them. If the call
   // fails, the next one confirms them.
-  known_.erase(known_.begin(), known_.lower_bound(offset_));
+  known_.erase_front(known_.lower_bound(offset_));
   below_offset_ = 0;
   handed_over_.erase(handed_over_.begin(), handed_over_.lower_bound(offset_));
   json::object params{{"offset", offset_},
@@ -177,7 +177,7 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
     a.anchor = top;
     a.group = group;
     if (inbox_ != nullptr) a.update = updates[f.index];
-    if (top) ++known_.at(*top).waiting_anonymous;
+    if (top) ++known_.find(*top)->second.waiting_anonymous;
     anonymous_.emplace(f.seq, std::move(a));
   }
   in_hand_ += fresh.size();

@@ -46,7 +46,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -57,6 +56,7 @@
 #include "core/backoff.hpp"
 #include "core/executor.hpp"
 #include "telegram/api_call.hpp"
+#include "telegram/id_ordered.hpp"
 #include "telegram/update_source.hpp"
 
 namespace corebot::telegram {
@@ -166,8 +166,8 @@ class LongPoller {
   core::Backoff backoff_;
   boost::json::array allowed_updates_;
 
-  std::map<std::int64_t, Received> known_;  // received, not confirmed by a getUpdates sent
-  std::size_t below_offset_ = 0;            // entries of known_ below offset_ (the prefix)
+  IdOrdered<Received> known_;     // received, not confirmed by a getUpdates sent
+  std::size_t below_offset_ = 0;  // entries of known_ below offset_ (the prefix)
   std::unordered_map<std::uint64_t, Anonymous> anonymous_;
   std::uint64_t next_anonymous_ = 1;
   std::unordered_map<std::uint64_t, Group> groups_;
