@@ -1,5 +1,6 @@
 // LongPoller on a manual executor and a fake transport: what each getUpdates asks for, when a
-// batch is confirmed, and how failures are retried. No sockets, no sleeping.
+// batch is confirmed, how failures are retried, parking. No sockets, no sleeping. Pipelining and
+// the no-loss properties: long_poller_pipeline_test.cpp.
 #include "telegram/long_poller.hpp"
 
 #include <gtest/gtest.h>
@@ -71,11 +72,11 @@ TEST_F(LongPollerTest, BatchIsConfirmedOnlyAfterEveryUpdateInItWasHandled) {
   ASSERT_EQ(delivered.size(), 3u);
   // Handled out of order: while one is unhandled, no getUpdates may move the offset past it.
   handled[2]();
-  handled[0]();
+  handled[1]();
   executor.advance(1h);
   EXPECT_EQ(calls(), 1u);
   EXPECT_EQ(poller.next_offset(), 0);
-  handled[1]();
+  handled[0]();
   ASSERT_EQ(calls(), 2u);
   EXPECT_EQ(offset(1), 13);
   EXPECT_EQ(timeout(1), 25);
@@ -109,12 +110,12 @@ TEST_F(LongPollerTest, StopConfirmsHandledUpdatesWithAFinalGetUpdatesWithoutTime
   auto& poller = make();
   poller.start();
   transport.reply(0, ok(updates({5, 6})));
-  handled[0]();
+  handled[1]();  // 5 first would send a pipelined getUpdates (long_poller_pipeline_test.cpp)
   bool stopped = false;
   poller.stop([&] { stopped = true; });
-  EXPECT_FALSE(stopped);  // the batch in hand comes first
+  EXPECT_FALSE(stopped);  // the updates in hand come first
   EXPECT_EQ(calls(), 1u);
-  handled[1]();
+  handled[0]();
   ASSERT_EQ(calls(), 2u);
   EXPECT_EQ(offset(1), 7);
   EXPECT_EQ(timeout(1), 0);
@@ -284,35 +285,6 @@ TEST_F(LongPollerTest, DestroyedPollerCancelsItsTimerAndIgnoresLateAnswers) {
   EXPECT_TRUE(delivered.empty());
 }
 
-// An inbox in memory standing for the store: park() answers when the test says so.
-struct FakeInbox final : UpdateInbox {
-  std::map<std::int64_t, json::value> kept;
-  std::vector<std::function<void(bool)>> pending_parks;
-  std::vector<std::int64_t> unparked;
-  bool store_fails = false;
-
-  void park(std::vector<json::value> updates, std::function<void(bool)> done) override {
-    if (!store_fails) {
-      for (auto& u : updates) kept[u.at("update_id").as_int64()] = std::move(u);
-    }
-    pending_parks.push_back([this, done = std::move(done)](bool) { done(!store_fails); });
-  }
-  void finish_park() {
-    auto done = std::move(pending_parks.front());
-    pending_parks.erase(pending_parks.begin());
-    done(true);
-  }
-  void unpark(std::int64_t id) override {
-    unparked.push_back(id);
-    kept.erase(id);
-  }
-  void load(std::function<void(std::vector<json::value>)> done) override {
-    std::vector<json::value> out;
-    for (auto& [id, u] : kept) out.push_back(u);
-    done(std::move(out));
-  }
-};
-
 class ParkingTest : public LongPollerTest {
  protected:
   LongPoller& make_with_inbox() {
@@ -322,14 +294,15 @@ class ParkingTest : public LongPollerTest {
                                            fatal_fn(), &inbox_);
     return *poller_;
   }
-  FakeInbox inbox_;
+  testing::FakeInbox inbox_;
 };
 
-// Without parking one slow update holds every chat: the next getUpdates waits for it.
+// Without parking one slow update holds every chat once nothing before it is left to confirm: the
+// next getUpdates waits for it.
 TEST_F(LongPollerTest, WithoutAnInboxASlowUpdateHoldsPolling) {
   make().start();
   transport.reply(0, ok(updates({10, 11})));
-  handled[0]();
+  handled[1]();
   executor.advance(1h);
   EXPECT_EQ(calls(), 1u);
 }
@@ -338,28 +311,29 @@ TEST_F(ParkingTest, ASlowUpdateIsParkedThenTheBatchIsConfirmedAndPollingGoesOn) 
   auto& poller = make_with_inbox();
   poller.start();
   transport.reply(0, ok(updates({10, 11, 12})));
-  handled[0]();
+  handled[1]();
   handled[2]();
   executor.advance(1999ms);
   EXPECT_EQ(calls(), 1u) << "a normal update is not parked";
   executor.advance(1ms);
   // Only the unhandled one is parked; polling waits until it is stored.
   ASSERT_EQ(inbox_.kept.size(), 1u);
-  EXPECT_TRUE(inbox_.kept.contains(11));
+  EXPECT_TRUE(inbox_.kept.contains(10));
   EXPECT_EQ(calls(), 1u);
   inbox_.finish_park();
   ASSERT_EQ(calls(), 2u);
   EXPECT_EQ(offset(1), 13) << "confirmed past the parked update";
+  EXPECT_EQ(timeout(1), 25) << "nothing else in hand";
   EXPECT_EQ(poller.parked(), 1u);
-  // The next batch is delivered while 11 is still being handled.
+  // The next batch is delivered while 10 is still being handled.
   transport.reply(1, ok(updates({13})));
   ASSERT_EQ(delivered.size(), 4u);
   handled[3]();
   ASSERT_EQ(calls(), 3u);
   EXPECT_EQ(offset(2), 14);
   // Once handled, the parked update leaves the inbox.
-  handled[1]();
-  EXPECT_EQ(inbox_.unparked, (std::vector<std::int64_t>{11}));
+  handled[0]();
+  EXPECT_EQ(inbox_.unparked, (std::vector<std::int64_t>{10}));
   EXPECT_TRUE(inbox_.kept.empty());
 }
 
@@ -368,17 +342,17 @@ TEST_F(ParkingTest, ASlowUpdateIsParkedThenTheBatchIsConfirmedAndPollingGoesOn) 
 TEST_F(ParkingTest, ACrashAfterParkingLosesNothing) {
   make_with_inbox().start();
   transport.reply(0, ok(updates({20, 21})));
-  handled[0]();
+  handled[1]();
   executor.advance(2s);
   inbox_.finish_park();
   ASSERT_EQ(calls(), 2u);
   EXPECT_EQ(offset(1), 22);
-  poller_.reset();  // the crash: 21 was never handled
+  poller_.reset();  // the crash: 20 was never handled
   delivered.clear();
   handled.clear();
   make_with_inbox().start();
   ASSERT_EQ(delivered.size(), 1u);
-  EXPECT_EQ(delivered[0].at("update_id").as_int64(), 21);
+  EXPECT_EQ(delivered[0].at("update_id").as_int64(), 20);
   EXPECT_EQ(calls(), 3u) << "polling starts after the hand-over";
   handled[0]();
   EXPECT_TRUE(inbox_.kept.empty());

@@ -1,11 +1,13 @@
 // What the receivers' tests share: the engine's side of a receiver (a manual executor, a transport
 // that records calls and answers when the test says so, what was delivered), canned Bot API
-// answers, and the backoff delays a receiver will use for a given seed.
+// answers, an inbox in memory, and the backoff delays a receiver will use for a given seed.
 #pragma once
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,11 +49,46 @@ struct FakeTransport {
   [[nodiscard]] const boost::json::object& params(std::size_t i) const {
     return calls.at(i).request.params;
   }
+  // Calls not answered yet.
+  [[nodiscard]] std::size_t in_flight() const {
+    std::size_t n = 0;
+    for (const Call& c : calls) n += c.reply ? 1 : 0;
+    return n;
+  }
   // Answers call i; the callback is consumed, so answering twice is an error in the test.
   void reply(std::size_t i, ApiResult result) {
     auto fn = std::move(calls.at(i).reply);
     calls.at(i).reply = nullptr;
     fn(std::move(result));
+  }
+};
+
+// An inbox in memory standing for the store: park() answers when the test says so.
+struct FakeInbox final : UpdateInbox {
+  std::map<std::int64_t, boost::json::value> kept;
+  std::vector<std::function<void(bool)>> pending_parks;
+  std::vector<std::int64_t> unparked;
+  bool store_fails = false;
+
+  void park(std::vector<boost::json::value> updates, std::function<void(bool)> done) override {
+    if (!store_fails) {
+      for (auto& u : updates) kept[u.at("update_id").as_int64()] = std::move(u);
+    }
+    pending_parks.push_back([this, done = std::move(done)](bool) { done(!store_fails); });
+  }
+  void finish_park() {
+    auto done = std::move(pending_parks.front());
+    pending_parks.erase(pending_parks.begin());
+    done(true);
+  }
+  void unpark(std::int64_t id) override {
+    unparked.push_back(id);
+    kept.erase(id);
+  }
+  void load(std::function<void(std::vector<boost::json::value>)> done) override {
+    std::vector<boost::json::value> out;
+    for (auto& [id, u] : kept) out.push_back(u);
+    done(std::move(out));
   }
 };
 
