@@ -19,7 +19,7 @@ What it does, in one corebot-sandbox process (limits on, 1000 sends/s: the paid 
 
 Reported: peak RSS and PSS while the mailing runs, the process's VmHWM (start-up included), RSS
 before the mailing (after the engine's start-up trim), the mailing's duration (the
-engine's started_ms -> finished_ms and the sandbox's last message), delivered (the sandbox's count
+engine's started_ms -> finished_ms, and the wall time from the request), delivered (the sandbox's count
 of bot messages to those chats), 429s. Result: bench/results/mailing_100k.json. Docs:
 docs/benchmarks.md, "Memory per item and the 100,000-recipient mailing".
 """
