@@ -131,6 +131,27 @@ TEST_F(MailingRunTest, EveryRecipientOnceThenDoneWithCountsAndCursor) {
   EXPECT_EQ(mailings->run("m1"), nullptr);
 }
 
+// An audience from the users collection is ascending and checked for duplicates without a set
+// of every recipient; a list given by the caller keeps its order. Both drop duplicates.
+TEST_F(MailingRunTest, DuplicatesAreDroppedAscendingOrNotAndTheOrderIsKept) {
+  make(16);
+  auto recipients_of = [&](const std::string& id) {
+    std::vector<std::int64_t> out;
+    for (std::int64_t i = 0;; ++i) {
+      auto doc =
+          services.collection(store::kRecipients).find_one({{"_id", store::recipient_id(id, i)}});
+      if (!doc) return out;
+      out.push_back(doc->at("chat").as_int64());
+    }
+  };
+  const Mailing ascending = create({5, 5, 6, 7, 7, 7, 9}, "asc");
+  EXPECT_EQ(ascending.total, 4);
+  EXPECT_EQ(recipients_of("asc"), (std::vector<std::int64_t>{5, 6, 7, 9}));
+  const Mailing given = create({9, 5, 9, 7, 5, 6}, "given");
+  EXPECT_EQ(given.total, 4);
+  EXPECT_EQ(recipients_of("given"), (std::vector<std::int64_t>{9, 5, 7, 6}));
+}
+
 TEST_F(MailingRunTest, AfterACrashOnlyPendingRecipientsAreSentAgainAtMostTheWindow) {
   make(4);
   create(chats(12));
