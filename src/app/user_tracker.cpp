@@ -98,18 +98,21 @@ void UserTracker::flush(std::function<void()> done) {
   std::vector<UpdateSpec> activity;
   std::uint64_t updates = 0;
   const std::int64_t today = core::wall_millis(clock_) / kDayMs;
+  if (today != active_day_) {
+    active_today_ = {};  // releases the buckets too
+    active_day_ = today;
+  }
   for (const auto& [id, change] : *batch) {
     updates += change.updates;
     if (change.updates > 0) {
-      auto [it, inserted] = active_day_.try_emplace(id, today);
-      if (inserted || it->second != today) {
-        it->second = today;
+      if (active_today_.insert(id).second) {
         activity.push_back({json::object{{"_id", std::to_string(today) + ":" + std::to_string(id)}},
                             json::object{{"$set", json::object{{"day", today}, {"user", id}}}},
                             true});
       }
     }
   }
+  stats_.active_today = active_today_.size();
   for (const auto& [id, change] : *batch) {
     json::object update{{"$set", change.set},
                         {"$setOnInsert", json::object{{"first_seen", change.first_seen_ms}}},

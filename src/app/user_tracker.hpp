@@ -19,7 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "core/clock.hpp"
 #include "core/executor.hpp"
@@ -34,10 +34,11 @@ struct UserTrackerOptions {
 };
 
 struct UserTrackerStats {
-  std::uint64_t observed = 0;  // updates with a user seen
-  std::uint64_t batches = 0;   // batches written
-  std::uint64_t written = 0;   // user documents written
-  std::uint64_t failures = 0;  // batches that failed (and were kept for retry)
+  std::uint64_t observed = 0;    // updates with a user seen
+  std::uint64_t batches = 0;     // batches written
+  std::uint64_t written = 0;     // user documents written
+  std::uint64_t failures = 0;    // batches that failed (and were kept for retry)
+  std::size_t active_today = 0;  // users remembered as counted active today (the only ones kept)
 };
 
 class UserTracker {
@@ -73,7 +74,10 @@ class UserTracker {
   const core::Clock& clock_;
   UserTrackerOptions options_;
   std::map<std::int64_t, Change> pending_;
-  std::unordered_map<std::int64_t, std::int64_t> active_day_;  // user -> last day written
+  // The users whose activity document for `active_day_` is written. Only today's: a new day
+  // starts it afresh, so it holds the day's active users, not everyone who ever wrote.
+  std::unordered_set<std::int64_t> active_today_;
+  std::int64_t active_day_ = -1;
   bool writing_ = false;
   std::optional<core::Executor::TimerId> timer_;
   std::vector<std::function<void()>> waiting_;

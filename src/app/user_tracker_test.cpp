@@ -178,5 +178,23 @@ TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
   EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day + 1}}), 1);
 }
 
+// What it remembers to write each user's activity once a day is today's active users only: a
+// process that runs for months must not keep everyone who ever wrote (issue 16's memory audit:
+// 41 bytes per user, for ever).
+TEST_F(UserTrackerTest, RemembersOnlyTodaysActiveUsers) {
+  UserTracker tracker(*async, executor, clock);
+  for (std::int64_t id = 1; id <= 50; ++id) tracker.observe(update(id, "U"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(tracker.stats().active_today, 50u);
+  clock.advance(std::chrono::hours(24));
+  tracker.observe(update(7, "U"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(tracker.stats().active_today, 1u);
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day}}), 1);
+}
+
 }  // namespace
 }  // namespace corebot::app
