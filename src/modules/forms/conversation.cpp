@@ -357,6 +357,25 @@ Handled on_callback(Context& ctx, const Content& content, const AdminControl* ad
 
 }  // namespace
 
+namespace {
+
+// Whether a message carries something the user sent (which a question may take as its answer),
+// as opposed to a service message Telegram adds to the chat: a successful_payment in the middle
+// of a form belongs to the shop, and taking it as a wrong answer would lose the payment's record.
+bool from_the_user(const Context& ctx) {
+  static constexpr std::string_view kUserContent[] = {
+      "text",  "photo",     "contact",    "document", "sticker", "video", "voice",
+      "audio", "animation", "video_note", "location", "venue",   "poll",  "dice"};
+  const json::value* message = ctx.update().if_contains("message");
+  if (!message || !message->is_object()) return false;
+  for (std::string_view key : kUserContent) {
+    if (message->get_object().contains(key)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Handled converse(Context& ctx, const AdminControl* admin) {
   const Content* content = ctx.content();
   if (ctx.kind() == "callback_query") {
@@ -385,7 +404,7 @@ Handled converse(Context& ctx, const AdminControl* admin) {
     }
     return Handled::kContinue;
   }
-  if (!state || !content || ctx.kind() != "message") {
+  if (!state || !content || ctx.kind() != "message" || !from_the_user(ctx)) {
     return Handled::kContinue;
   }
   return on_message(ctx, *content, *state);

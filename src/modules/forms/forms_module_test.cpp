@@ -112,6 +112,27 @@ TEST_F(FormsFixture, AnotherCommandEndsTheFormSoTheNextMessageIsNotAnAnswer) {
   EXPECT_EQ(sender.calls.size(), sent);
 }
 
+// A payment that completes while the user is in a form (they paid an invoice sent before) is a
+// service message for the shop: forms lets it through instead of taking it as a wrong answer.
+TEST_F(FormsFixture, AServiceMessageMidFormGoesOnToTheNextModule) {
+  press("form:apply");
+  EXPECT_EQ(last_text(), "Name?");
+  const size_t sent = sender.calls.size();
+  EXPECT_EQ(run({{"message_id", 60},
+                 {"chat", {{"id", 5}}},
+                 {"successful_payment",
+                  {{"currency", "XTR"},
+                   {"total_amount", 50},
+                   {"invoice_payload", "order:1"},
+                   {"telegram_payment_charge_id", "c1"},
+                   {"provider_payment_charge_id", ""}}}},
+                "message"),
+            Handled::kContinue);
+  EXPECT_EQ(sender.calls.size(), sent) << "forms said nothing";
+  say("Ann");  // the form is still where it was
+  EXPECT_EQ(last_text(), "Size?");
+}
+
 TEST_F(FormsFixture, AWholeFormWithValidationSkipAndConfirm) {
   EXPECT_EQ(say("hello"), Handled::kContinue) << "no form in progress: not ours";
   press("form:apply");
