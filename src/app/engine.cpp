@@ -226,6 +226,21 @@ struct Engine::State {
                "Updates dropped: not an object with an update_id.", d.malformed);
     out.single("corebot_updates_flood_dropped_total", "counter",
                "Updates dropped: their chat already had 200 updates waiting.", d.flood_dropped);
+    if (poller) {
+      out.single("corebot_poll_batches_total", "counter", "getUpdates answers received.",
+                 poller->batches());
+      out.single("corebot_poll_updates_in_hand", "gauge",
+                 "Updates received and not yet confirmed to Telegram (handled or not).",
+                 poller->in_hand());
+      out.single("corebot_poll_redelivered_skipped_total", "counter",
+                 "Updates Telegram handed over again while still in hand (pipelined polls), "
+                 "skipped.",
+                 poller->redelivered_skipped());
+      out.single("corebot_updates_parked_total", "counter",
+                 "Updates parked in the store because they were still being handled "
+                 "after park_after.",
+                 poller->parked());
+    }
     out.single("corebot_updates_banned_total", "counter",
                "Updates of banned users, dropped before the modules.", banned_updates);
     out.single("corebot_updates_maintenance_total", "counter",

@@ -1,5 +1,6 @@
 """End to end: the real corebot binary against the sandbox over sockets (issue: foundation)."""
 import os
+import re
 import sys
 import unittest
 import urllib.error
@@ -116,6 +117,18 @@ class EngineTest(unittest.TestCase):
         self.assertIn("429", " ".join(body["result"]["degraded_because"]))
         for user in users:
             self.menu_of(user)
+        # The poller's figures (issue 16): once every reply left, nothing is left unconfirmed.
+        auth = {"Authorization": "Bearer admin-secret-for-tests"}
+
+        def metric(name):
+            text = http("GET", base + "/metrics", None, auth)[1]
+            found = re.search(rf"(?m)^{name} (\d+)$", text)
+            return int(found.group(1)) if found else None
+
+        wait_for(lambda: metric("corebot_poll_updates_in_hand") == 0, "no update left in hand")
+        self.assertGreater(metric("corebot_poll_batches_total"), 0)
+        self.assertIsNotNone(metric("corebot_poll_redelivered_skipped_total"))
+        self.assertIsNotNone(metric("corebot_updates_parked_total"))
 
     def test_the_sandbox_control_api_refuses_other_web_pages(self):
         # A page the developer opens must not drive the sandbox: not across origins, not by DNS
