@@ -51,18 +51,25 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings"
   echo "fuzz: $target for ${seconds} s (log: $log)"
   # The seed corpus is read-only input; new inputs go to the working corpus.
+  # tests/lsan.supp: fontconfig's process-lifetime caches (cairo, the admin chart), as in test.sh.
   if ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     nice -n 5 "$dir/fuzz/${target}_fuzz" "$corpus" "fuzz/corpus/$target" \
     -dict=fuzz/webhook.dict -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 \
     -max_len=8192 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1; then
-    echo "fuzz: $target: no finding. $(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)"
+    echo "fuzz: $target: no finding. $(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
   else
     status=1
     echo "fuzz: $target: FINDING, see $log and $findings/:" >&2
-    grep -E 'ERROR|runtime error|corebot fuzz finding|Test unit written' "$log" | head -5 >&2
+    grep -aE 'ERROR|runtime error|corebot fuzz finding|Test unit written' "$log" | head -5 >&2
   fi
-  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
+  grep -aE '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
+  # Inputs slower than 10 s are kept as slow-unit-* without failing the run: replay them alone
+  # to tell a slow path (a finding to fix) from a stall of a shared machine.
+  for slow in "$findings"/slow-unit-*; do
+    [ -e "$slow" ] && echo "fuzz: $target: slow input kept (replay it alone): $slow"
+  done
   echo "fuzz: $target: working corpus $(find "$corpus" -type f | wc -l) inputs"
 done
 exit $status
