@@ -6,6 +6,17 @@ if(COREBOT_SANITIZE)
   add_compile_options(${COREBOT_SANITIZER_FLAGS})
   add_link_options(${COREBOT_SANITIZER_FLAGS})
 endif()
+# The fuzz build (COREBOT_FUZZ): every part instrumented for libFuzzer's coverage and built with
+# ASan+UBSan (a UBSan report aborts, so the fuzzer sees it as a crash); fuzz targets add
+# -fsanitize=fuzzer at link time, other executables link the sanitizers' runtimes only.
+if(COREBOT_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "COREBOT_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-14")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
 
 # corebot_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 function(corebot_library name)

@@ -53,9 +53,9 @@ std::vector<std::string> options_of(const Context& ctx, const Field& f) {
 
 json::object menu_markup(const Context& ctx, const Content& content) {
   return {{"inline_keyboard",
-           json::array{json::array{json::object{
+           json::array{json::value(json::array{json::object{
                {"text", ctx.text("menu", "« Menu")},
-               {"callback_data", std::string(kPageCallbackPrefix) + content.start_page().id}}}}}};
+               {"callback_data", std::string(kPageCallbackPrefix) + content.start_page().id}}})}}};
 }
 
 // A phone question's "Share my phone number" button lives in a reply keyboard, which stays on the
@@ -116,9 +116,9 @@ void ask(Context& ctx, json::object& state, const Field& f) {
         ctx.text("form_phone_hint", "Press the button below to share your number, or type it."),
         {{"reply_markup",
           json::object{
-              {"keyboard", json::array{json::array{json::object{
+              {"keyboard", json::array{json::value(json::array{json::object{
                                {"text", ctx.text("form_share_phone", "📱 Share my phone number")},
-                               {"request_contact", true}}}}},
+                               {"request_contact", true}}})}},
               {"resize_keyboard", true},
               {"one_time_keyboard", true}}}});
     state[kKeyboard] = true;

@@ -32,6 +32,13 @@ json::object button(std::string text, std::string data) {
 }
 
 json::object keyboard(json::array rows) { return {{"inline_keyboard", std::move(rows)}}; }
+// A keyboard of one row. Not keyboard({row}): with clang (CWG 2137) a one-element braced list of
+// a json::array is a copy of that array, so the buttons would not be in a row.
+json::object keyboard_row(json::array row) {
+  json::array rows;
+  rows.push_back(std::move(row));
+  return keyboard(std::move(rows));
+}
 
 // The draft as mailing content.
 Message content_of(json::object& d) {
@@ -83,7 +90,7 @@ void Composer::open(Context& ctx) {
   ctx.session()["mailing"] = json::object{{"step", "message"}};
   ctx.reply(t(ctx, "mailing_ask_message"),
             {{"reply_markup",
-              keyboard({json::array{button(t(ctx, "mailing_cancel_button"), "mailing:x")}})}});
+              keyboard_row(json::array{button(t(ctx, "mailing_cancel_button"), "mailing:x")})}});
 }
 
 bool Composer::discard(Context& ctx) {
@@ -181,8 +188,8 @@ void Composer::ask_time(Context& ctx) {
   draft(ctx)["step"] = "time";
   ctx.reply(t(ctx, "mailing_ask_time"),
             {{"reply_markup",
-              keyboard({json::array{button(t(ctx, "mailing_now"), "mailing:now"),
-                                    button(t(ctx, "mailing_cancel_button"), "mailing:x")}})}});
+              keyboard_row(json::array{button(t(ctx, "mailing_now"), "mailing:now"),
+                                       button(t(ctx, "mailing_cancel_button"), "mailing:x")})}});
 }
 
 void Composer::confirm(Context& ctx) {
@@ -205,8 +212,8 @@ void Composer::confirm(Context& ctx) {
     c.reply(
         t(c, "mailing_confirm", {{"audience", name}, {"count", std::to_string(n)}, {"when", when}}),
         {{"reply_markup",
-          keyboard({json::array{button(t(c, "mailing_confirm_button"), "mailing:go"),
-                                button(t(c, "mailing_cancel_button"), "mailing:x")}})}});
+          keyboard_row(json::array{button(t(c, "mailing_confirm_button"), "mailing:go"),
+                                   button(t(c, "mailing_cancel_button"), "mailing:x")})}});
   });
 }
 

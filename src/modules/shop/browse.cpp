@@ -151,8 +151,8 @@ void ask_search(Context& ctx) {
   state_of(ctx) = {{"await", "search"}};
   ctx.reply(say(ctx, "shop_search_prompt"),
             {{"reply_markup",
-              json::object{{"inline_keyboard",
-                            json::array{json::array{button(say(ctx, "shop_back"), cb("h"))}}}}}});
+              json::object{{"inline_keyboard", json::array{json::value(json::array{
+                                                   button(say(ctx, "shop_back"), cb("h"))})}}}}});
 }
 
 void show_search(Context& ctx, const std::string& query) {

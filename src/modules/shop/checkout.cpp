@@ -32,7 +32,8 @@ json::object* checkout_of(Context& ctx) {
 }
 
 json::object cancel_markup(const Context& ctx) {
-  return {{"inline_keyboard", json::array{json::array{button(say(ctx, "shop_cancel"), cb("q"))}}}};
+  return {{"inline_keyboard",
+           json::array{json::value(json::array{button(say(ctx, "shop_cancel"), cb("q"))})}}};
 }
 
 bool all_digital(const Catalog& catalog, const Cart& cart) {
@@ -89,11 +90,12 @@ void advance(Context& ctx, json::object& co, const Catalog& catalog, const Cart&
     co["stage"] = "phone";
     ctx.reply(
         say(ctx, "shop_ask_phone"),
-        {{"reply_markup", json::object{{"keyboard", json::array{json::array{json::object{
-                                                        {"text", say(ctx, "shop_share_phone")},
-                                                        {"request_contact", true}}}}},
-                                       {"resize_keyboard", true},
-                                       {"one_time_keyboard", true}}}});
+        {{"reply_markup",
+          json::object{{"keyboard",
+                        json::array{json::value(json::array{json::object{
+                            {"text", say(ctx, "shop_share_phone")}, {"request_contact", true}}})}},
+                       {"resize_keyboard", true},
+                       {"one_time_keyboard", true}}}});
     return;
   }
   const DeliveryOption* d = delivery_of(catalog, co);
@@ -149,8 +151,8 @@ void with_checked_cart(ModuleServices& services, Context& ctx,
             hold->reply(
                 std::move(text),
                 {{"reply_markup", json::object{{"inline_keyboard",
-                                                json::array{json::array{button(
-                                                    say(*hold, "shop_cart_open"), cb("k"))}}}}}});
+                                                json::array{json::value(json::array{button(
+                                                    say(*hold, "shop_cart_open"), cb("k"))})}}}}});
           });
       return;
     }

@@ -150,8 +150,8 @@ void create_order(ModuleServices& services, Context& ctx, const Catalog& catalog
           return c.reply(
               format(say(c, "shop_not_enough"), {std::to_string(placed.left), name}),
               {{"reply_markup",
-                json::object{{"inline_keyboard", json::array{json::array{button(
-                                                     say(c, "shop_cart_open"), cb("k"))}}}}}});
+                json::object{{"inline_keyboard", json::array{json::value(json::array{button(
+                                                     say(c, "shop_cart_open"), cb("k"))})}}}}});
         }
         order["_id"] = placed.id;
         state_of(c).erase("co");

@@ -190,7 +190,7 @@ void send_invoice(ModuleServices& services, Context& ctx, const Catalog& catalog
         // The answer is awaited without holding the chat: the customer may go on meanwhile.
         c.sender().call(
             "sendInvoice", std::move(params), Priority::kInteractive,
-            [&services, id, chat = c.chat_id().value_or(0),
+            [&services, id = id, chat = c.chat_id().value_or(0),
              language = c.language()](const CallResult& sent) {
               if (sent.ok) return;
               services.log(LogLevel::kWarn, "sendInvoice for order " + std::to_string(id) +

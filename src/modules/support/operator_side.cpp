@@ -142,12 +142,14 @@ void SupportModule::close(std::shared_ptr<Context> ctx, Conversation conv,
                     {"callback_data",
                      "support:rate:" + std::to_string(conv.seq) + ":" + std::to_string(stars)}});
               }
-              services_->sender().call(
-                  "sendMessage",
-                  {{"chat_id", conv.user_id},
-                   {"text", say_in(language, "support_closed")},
-                   {"reply_markup", {{"inline_keyboard", json::array{std::move(row)}}}}},
-                  Priority::kInteractive, [ctx](const CallResult&) {});
+              // Not json::array{std::move(row)}: with clang (CWG 2137) that is a copy of the row.
+              json::array rows;
+              rows.push_back(std::move(row));
+              services_->sender().call("sendMessage",
+                                       {{"chat_id", conv.user_id},
+                                        {"text", say_in(language, "support_closed")},
+                                        {"reply_markup", {{"inline_keyboard", std::move(rows)}}}},
+                                       Priority::kInteractive, [ctx](const CallResult&) {});
             });
       });
 }

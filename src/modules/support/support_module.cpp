@@ -228,9 +228,13 @@ void SupportModule::open(Context& ctx) {
     return;
   }
   state(ctx)[kActive] = true;
-  json::object markup{{"inline_keyboard", json::array{json::array{
-                                              json::object{{"text", say(ctx, "support_end_button")},
-                                                           {"callback_data", "support:leave"}}}}}};
+  // One row of one button. json::value(...) keeps the row a row: a one-element
+  // json::array{json::array{...}} is a copy of the inner array with clang (CWG 2137), nested with
+  // g++ (the fuzz build found it: fuzz/corpus/webhook/command_support.json).
+  json::object markup{
+      {"inline_keyboard",
+       json::array{json::value(json::array{json::object{{"text", say(ctx, "support_end_button")},
+                                                        {"callback_data", "support:leave"}}})}}};
   ctx.reply(say(ctx, "support_open"), {{"reply_markup", std::move(markup)}});
 }
 
