@@ -29,7 +29,8 @@ def process_tree(pid: int) -> list:
     return out
 
 
-def _status_kb(pid: int, field: str) -> int:
+def status_kb(pid: int, field: str) -> int:
+    """A /proc/PID/status field in kB (VmRSS, VmHWM...); 0 when the process is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
@@ -61,9 +62,9 @@ class Footprint:
 
     def sample(self):
         for p in process_tree(self.pid):
-            hwm = _status_kb(p, "VmHWM")
+            hwm = status_kb(p, "VmHWM")
             if hwm:
-                self.seen[p] = (hwm, _status_kb(p, "VmRSS"), _cpu_seconds(p))
+                self.seen[p] = (hwm, status_kb(p, "VmRSS"), _cpu_seconds(p))
 
     @property
     def peak_rss_mb(self) -> float:

@@ -38,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "broadcast"))
 
 import bots  # noqa: E402
+from measure import status_kb  # noqa: E402
 from sandbox import Client, Sandbox, SandboxError  # noqa: E402
 
 SANDBOX_BIN = os.path.join(bots.ROOT, "build", "src", "sandbox", "corebot-sandbox")
@@ -88,17 +89,6 @@ class MemorySampler(threading.Thread):
     def stop(self):
         self.stop_event.set()
         self.join(5)
-
-
-def status_kb(pid: int, field: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def start_engine(workdir: str, api_root: str, admin_port: int, tag: str) -> subprocess.Popen:

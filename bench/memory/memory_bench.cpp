@@ -40,6 +40,7 @@
 
 #include "app/sessions.hpp"
 #include "app/user_tracker.hpp"
+#include "bench/common/start_update.hpp"
 #include "core/clock.hpp"
 #include "core/manual_executor.hpp"
 #include "corebot/module.hpp"
@@ -58,29 +59,7 @@ std::size_t heap_in_use() {
   return m.uordblks + m.hblkhd;
 }
 
-// A /start as Telegram sends it (~400 bytes of JSON), as in bench/pipeline.
-json::object start_update(std::int64_t id, std::int64_t user) {
-  return json::object{
-      {"update_id", id},
-      {"message",
-       {{"message_id", id},
-        {"from",
-         {{"id", user},
-          {"is_bot", false},
-          {"first_name", "Ann"},
-          {"last_name", "Lee"},
-          {"username", "ann_lee"},
-          {"language_code", "en"}}},
-        {"chat",
-         {{"id", user},
-          {"first_name", "Ann"},
-          {"last_name", "Lee"},
-          {"username", "ann_lee"},
-          {"type", "private"}}},
-        {"date", 1790000000},
-        {"text", "/start"},
-        {"entities", json::array{{{"offset", 0}, {"length", 6}, {"type", "bot_command"}}}}}}};
-}
+using bench::start_update;  // a /start as Telegram sends it (~400 bytes of JSON)
 
 struct Result {
   std::string name;

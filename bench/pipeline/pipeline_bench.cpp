@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/common/start_update.hpp"
 #include "core/clock.hpp"
 #include "core/manual_executor.hpp"
 #include "corebot/module.hpp"
@@ -29,28 +30,9 @@ namespace {
 namespace json = boost::json;
 using namespace corebot;
 
-// What Telegram sends for a user's /start (the shape of a real update, ~400 bytes).
+// What Telegram sends for a user's /start, as text.
 std::string start_update(std::int64_t id, std::int64_t user) {
-  return json::serialize(json::object{
-      {"update_id", id},
-      {"message",
-       {{"message_id", id},
-        {"from",
-         {{"id", user},
-          {"is_bot", false},
-          {"first_name", "Ann"},
-          {"last_name", "Lee"},
-          {"username", "ann_lee"},
-          {"language_code", "en"}}},
-        {"chat",
-         {{"id", user},
-          {"first_name", "Ann"},
-          {"last_name", "Lee"},
-          {"username", "ann_lee"},
-          {"type", "private"}}},
-        {"date", 1790000000},
-        {"text", "/start"},
-        {"entities", json::array{{{"offset", 0}, {"length", 6}, {"type", "bot_command"}}}}}}});
+  return json::serialize(bench::start_update(id, user));
 }
 
 // Telegram's answer to a sendMessage.
