@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "corebot/ascii.hpp"
+#include "corebot/sender_name.hpp"
 #include "corebot/store.hpp"
 #include "corebot/users.hpp"
 #include "corebot/utf8.hpp"
@@ -18,20 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string user_field(const Context& ctx, std::string_view key) {
-  for (const char* kind : {"message", "callback_query"}) {
-    const json::value* body = ctx.update().if_contains(kind);
-    const json::value* from =
-        body && body->is_object() ? body->get_object().if_contains("from") : nullptr;
-    if (from && from->is_object()) {
-      if (const json::value* v = from->get_object().if_contains(key); v && v->is_string()) {
-        return std::string(v->get_string());
-      }
-    }
-  }
-  return {};
-}
-
 json::object make_lead(const Context& ctx, const std::string& form, const json::object& answers) {
   // Keyed by the update that confirmed it: Telegram re-delivers an update whose handling a crash
   // interrupted, and the re-delivered "Send" must not make a second lead.
@@ -40,8 +27,8 @@ json::object make_lead(const Context& ctx, const std::string& form, const json::
           {"form", form},
           {"chat_id", ctx.chat_id().value_or(0)},
           {"user_id", ctx.user_id().value_or(0)},
-          {"username", user_field(ctx, "username")},
-          {"first_name", user_field(ctx, "first_name")},
+          {"username", std::string(ctx.username())},
+          {"first_name", sender_first_name(ctx)},
           {"language", ctx.language()},
           {"answers", answers},
           {"created_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -124,8 +111,8 @@ void send_lead(Context& ctx, const Recipient& to, const std::string& text, const
 void notify_admins(Context& ctx, const Content& content, const std::vector<Field>& fields,
                    const json::object& answers, const std::string& form,
                    const AdminControl* admin_control) {
-  std::string who = user_field(ctx, "first_name");
-  if (auto u = user_field(ctx, "username"); !u.empty()) who += " @" + u;
+  std::string who = sender_first_name(ctx);
+  if (!ctx.username().empty()) who += " @" + std::string(ctx.username());
   if (ctx.user_id()) who += " (id " + std::to_string(*ctx.user_id()) + ")";
   std::string text = "New request (" + form + ") from " + who + ":\n";
   Photos photos;

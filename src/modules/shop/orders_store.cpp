@@ -1,5 +1,6 @@
 #include "modules/shop/orders_store.hpp"
 
+#include "corebot/sender_name.hpp"
 #include "modules/shop/money.hpp"
 #include "modules/shop/shop.hpp"
 #include "modules/shop/texts.hpp"
@@ -9,20 +10,6 @@ namespace corebot::modules::shop {
 namespace json = boost::json;
 
 namespace {
-
-std::string sender_field(const Context& ctx, std::string_view key) {
-  for (const char* kind : {"message", "callback_query"}) {
-    const json::value* body = ctx.update().if_contains(kind);
-    const json::value* from =
-        body && body->is_object() ? body->get_object().if_contains("from") : nullptr;
-    if (from && from->is_object()) {
-      if (const json::value* v = from->get_object().if_contains(key); v && v->is_string()) {
-        return std::string(v->get_string());
-      }
-    }
-  }
-  return {};
-}
 
 // The outcome of create_order's store work: the order's number, or the line short of stock.
 struct Placed {
@@ -46,8 +33,8 @@ json::object build_order(const Context& ctx, const Catalog& catalog, const Cart&
   json::object order{{"user_id", ctx.user_id().value_or(0)},
                      {"chat_id", ctx.chat_id().value_or(0)},
                      {"language", ctx.language()},
-                     {"customer", sender_field(ctx, "first_name")},
-                     {"username", sender_field(ctx, "username")},
+                     {"customer", sender_first_name(ctx)},
+                     {"username", std::string(ctx.username())},
                      {"items", std::move(items)},
                      {"currency", cart_currency(cart)},
                      {"subtotal", cart_total(cart)}};
