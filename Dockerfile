@@ -37,7 +37,7 @@ RUN mkdir -p /ccache && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithD
 FROM debian:bookworm-slim
 # The runtime libraries only (libmongoc for the MongoDB backend plugin).
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      ca-certificates libcurl4 libsqlite3-0 liborcus-0.17-0 libtomlplusplus3 libspdlog1.10 libfmt9 \
+      ca-certificates libcurl4 libssl3 libsqlite3-0 liborcus-0.17-0 libtomlplusplus3 libspdlog1.10 libfmt9 \
       libboost-json1.81.0 libmongoc-1.0-0 libbson-1.0-0 liblua5.4-0 libxlsxwriter4 libcairo2 \
       >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/* \

@@ -87,6 +87,9 @@ size=$(podman image inspect corebot:local --format '{{.Size}}')
 echo "image corebot:local: $((size / 1024 / 1024)) MB (built in ${build_s}s)"
 
 echo "== the stack"
+# A stack left over from an interrupted run would be reused with its old settings (podman-compose
+# does not recreate containers whose configuration changed): start from nothing.
+"${compose[@]}" down -v >/dev/null 2>&1 || true
 "${compose[@]}" up -d >"$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 cp "$work/up.log" "${TMPDIR:-/tmp}/corebot-container-test-up.log"
 healthy() {

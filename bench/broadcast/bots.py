@@ -50,6 +50,10 @@ BOTS = [
     # The same engine without its per-update `users` write: what that write costs (issue: store).
     BotSpec("corebot-nousers", "Corebot, users not tracked", "corebot",
             config="[store]\ntrack_users = false\n"),
+    # The same engine with its Bot API calls through libcurl's worker thread instead of our
+    # keep-alive client on the event loop: what that client saves (issue 16).
+    BotSpec("corebot-curl", "Corebot, calls through libcurl", "corebot",
+            config='[telegram]\nhttp_client = "curl"\n'),
     BotSpec("grammy-throttler", "grammY + throttler + auto-retry", "node", "grammy-throttler.mjs",
             ("grammy", "@grammyjs/transformer-throttler", "@grammyjs/auto-retry", "@grammyjs/runner")),
     BotSpec("grammy-autoretry", "grammY + auto-retry", "node", "grammy-autoretry.mjs",

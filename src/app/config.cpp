@@ -173,6 +173,7 @@ void read_file(const std::string& path, EngineConfig& config) {
     }
     r.read("api_url", config.api_url);
     r.read("proxy", config.proxy);
+    r.read("http_client", config.http_client);
     r.read("request_timeout", config.request_timeout_s);
   }
   if (auto* t = top.sub("updates")) {
@@ -321,6 +322,10 @@ void check(const EngineConfig& config) {
   if (config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) {
     throw ConfigError("telegram.api_url must start with http:// or https://");
   }
+  if (config.http_client != "builtin" && config.http_client != "curl") {
+    throw ConfigError("telegram.http_client must be \"builtin\" or \"curl\", not \"" +
+                      config.http_client + "\"");
+  }
   check_admin(config);
   if (config.content_poll_s < 0) {
     throw ConfigError("content.poll_interval must be 0 (off) or a number of seconds");
@@ -377,6 +382,7 @@ EngineConfig load_config(const std::optional<std::string>& path, const Environme
   override_with("BOT_TOKEN", config.token);
   override_with("COREBOT_API_URL", config.api_url);
   override_with("COREBOT_PROXY", config.proxy);
+  override_with("COREBOT_HTTP_CLIENT", config.http_client);
   override_with("COREBOT_MODE", config.mode);
   override_with("COREBOT_WEBHOOK_URL", config.webhook_url);
   override_with("COREBOT_WEBHOOK_SECRET", config.webhook_secret);

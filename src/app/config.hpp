@@ -31,6 +31,9 @@ struct EngineConfig {
   std::string token_file;
   std::string api_url = "https://api.telegram.org";  // COREBOT_API_URL
   std::string proxy;                                 // COREBOT_PROXY
+  // "builtin" (keep-alive HTTP/1.1 on the event loop) or "curl" (libcurl: HTTP/2, its own
+  // thread); uploads and proxies always use libcurl. COREBOT_HTTP_CLIENT.
+  std::string http_client = "builtin";
   int request_timeout_s = 15;
 
   // [updates]

@@ -108,6 +108,18 @@ TEST(Config, MissingOrMalformedTokenAndBadMode) {
             std::string::npos);
 }
 
+TEST(Config, TheBotApiHttpClientIsOursUnlessCurlIsAsked) {
+  EXPECT_EQ(load_config(std::nullopt, {{"BOT_TOKEN", "1:a"}}).http_client, "builtin");
+  auto path = write_temp("[telegram]\nhttp_client = \"curl\"\n");
+  EXPECT_EQ(load_config(path, {{"BOT_TOKEN", "1:a"}}).http_client, "curl");
+  EXPECT_EQ(load_config(std::nullopt, {{"BOT_TOKEN", "1:a"}, {"COREBOT_HTTP_CLIENT", "curl"}})
+                .http_client,
+            "curl");
+  EXPECT_NE(error_of(std::nullopt, {{"BOT_TOKEN", "1:a"}, {"COREBOT_HTTP_CLIENT", "wget"}})
+                .find("telegram.http_client must be \"builtin\" or \"curl\", not \"wget\""),
+            std::string::npos);
+}
+
 TEST(Config, UserTrackingCanBeTurnedOff) {
   EXPECT_TRUE(load_config(std::nullopt, {{"BOT_TOKEN", "1:a"}}).track_users);
   auto path = write_temp("[store]\ntrack_users = false\n");

@@ -17,6 +17,7 @@
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
 #include "app/sessions.hpp"
+#include "app/transport_metrics.hpp"
 #include "app/update_inbox.hpp"
 #include "app/user_tracker.hpp"
 #include "app/users_directory.hpp"
@@ -28,6 +29,7 @@
 #include "core/trim_memory.hpp"
 #include "dispatch/dispatcher.hpp"
 #include "net/http_client.hpp"
+#include "net/keepalive_client.hpp"
 #include "outbox/outbox.hpp"
 #include "telegram/bot_api_client.hpp"
 #include "telegram/long_poller.hpp"
@@ -43,10 +45,13 @@ struct Engine::State {
         loop(l),
         registry(r),
         http(loop, net::HttpClientOptions{.proxy = config.proxy}),
-        client(http, telegram::BotApiOptions{.base_url = config.api_url,
-                                             .token = config.token,
-                                             .request_timeout =
-                                                 std::chrono::seconds(config.request_timeout_s)}),
+        keepalive(make_keepalive_client(config, loop)),
+        client(http,
+               telegram::BotApiOptions{
+                   .base_url = config.api_url,
+                   .token = config.token,
+                   .request_timeout = std::chrono::seconds(config.request_timeout_s)},
+               keepalive.get()),
         executor(outbox::make_event_loop_executor(loop)),
         outbox(
             *executor, core::SystemClock::instance(),
@@ -257,48 +262,12 @@ struct Engine::State {
     out.single("corebot_jobs_failures_total", "counter", "Persistent job runs that threw.",
                j.failures);
     out.single("corebot_jobs", "gauge", "Persistent jobs scheduled.", jobs->size());
-    http_server_metrics(out);
-    return out.take() + outbox.metrics_text();
-  }
-
-  // The admin and webhook servers' limits at work: connections, pauses at the cap, refusals.
-  void http_server_metrics(core::MetricsText& out) const {
     std::vector<std::pair<std::string_view, net::HttpServerStats>> servers;
     if (admin) servers.emplace_back("admin", admin->server_stats());
     if (webhook) servers.emplace_back("webhook", webhook->server_stats());
-    struct Series {
-      const char* name;
-      const char* type;
-      const char* help;
-      std::uint64_t net::HttpServerStats::*value;
-    };
-    static constexpr Series kSeries[] = {
-        {"corebot_http_accepted_total", "counter", "Connections accepted.",
-         &net::HttpServerStats::accepted},
-        {"corebot_http_accept_paused_total", "counter",
-         "Times accepting paused at the connection cap.", &net::HttpServerStats::paused},
-        {"corebot_http_idle_closed_total", "counter",
-         "Idle keep-alive connections closed to make room at the cap.",
-         &net::HttpServerStats::idle_closed},
-        {"corebot_http_header_timeouts_total", "counter",
-         "Connections closed for a header block not complete in time.",
-         &net::HttpServerStats::header_timeouts},
-        {"corebot_http_refused_total", "counter",
-         "Requests refused on their headers (token, secret, route) before the body.",
-         &net::HttpServerStats::refused},
-        {"corebot_http_too_large_total", "counter", "Requests refused for their body size (413).",
-         &net::HttpServerStats::too_large},
-    };
-    out.family("corebot_http_connections", "gauge", "Open connections.");
-    for (const auto& [name, stats] : servers) {
-      out.sample("corebot_http_connections", {{"server", name}}, stats.sessions);
-    }
-    for (const Series& series : kSeries) {
-      out.family(series.name, series.type, series.help);
-      for (const auto& [name, stats] : servers) {
-        out.sample(series.name, {{"server", name}}, stats.*series.value);
-      }
-    }
+    http_server_metrics(out, servers);
+    if (keepalive) bot_api_connection_metrics(out, keepalive->stats());
+    return out.take() + outbox.metrics_text();
   }
 
   // One ModuleServices per module, before any starts: a module may look at the others' info.
@@ -386,6 +355,15 @@ struct Engine::State {
       services[i]->cancel_timers();
     }
     modules_started = 0;
+  }
+
+  // The Bot API's own client on the event loop, unless a proxy or the owner asks for libcurl.
+  static std::unique_ptr<net::KeepAliveClient> make_keepalive_client(const EngineConfig& config,
+                                                                     net::EventLoop& loop) {
+    if (!config.proxy.empty() || config.http_client == "curl") return nullptr;
+    return std::make_unique<net::KeepAliveClient>(
+        loop,
+        net::KeepAliveClientOptions{.origin = net::KeepAliveClient::origin_of(config.api_url)});
   }
 
   static outbox::OutboxOptions outbox_options(const EngineConfig& config) {
@@ -546,6 +524,7 @@ struct Engine::State {
 
   void finish_stop() {
     if (admin) admin->stop();
+    if (keepalive) keepalive->shutdown();
     http.shutdown();
     auto callbacks = std::move(on_stopped);
     on_stopped.clear();
@@ -556,6 +535,7 @@ struct Engine::State {
   net::EventLoop& loop;
   const ModuleRegistry& registry;
   net::HttpClient http;
+  std::unique_ptr<net::KeepAliveClient> keepalive;  // null: every call through libcurl
   telegram::BotApiClient client;
   std::unique_ptr<core::Executor> executor;
   std::unique_ptr<AsyncStore> store;

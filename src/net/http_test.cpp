@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "net/client_test_support.hpp"
 #include "net/event_loop.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
@@ -49,21 +50,12 @@ class HttpTest : public ::testing::Test {
   }
 
   std::future<HttpClientResponse> send(HttpClientRequest request) {
-    auto promise = std::make_shared<std::promise<HttpClientResponse>>();
-    auto future = promise->get_future();
-    client_->send(std::move(request), [promise](HttpClientResponse response) {
-      promise->set_value(std::move(response));
-    });
-    return future;
+    return send_request(*client_, std::move(request));
   }
 
   HttpClientResponse fetch(HttpClientRequest request) {
     auto future = send(std::move(request));
-    if (future.wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "no response within the deadline";
-      return {};
-    }
-    return future.get();
+    return wait_response(future);
   }
 
   HttpClientResponse get(std::string_view path) { return fetch({.url = url(path)}); }

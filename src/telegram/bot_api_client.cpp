@@ -46,8 +46,9 @@ std::chrono::seconds long_poll_timeout(const ApiRequest& request) {
 
 }  // namespace
 
-BotApiClient::BotApiClient(net::HttpClient& http, BotApiOptions options)
-    : http_(http), options_(std::move(options)) {}
+BotApiClient::BotApiClient(net::HttpClient& http, BotApiOptions options,
+                           net::KeepAliveClient* keepalive)
+    : http_(http), options_(std::move(options)), keepalive_(keepalive) {}
 
 void BotApiClient::call(ApiRequest request, Callback done) {
   net::HttpClientRequest http_request;
@@ -75,11 +76,16 @@ void BotApiClient::call(ApiRequest request, Callback done) {
       http_request.parts.push_back(std::move(part));
     }
   }
-  http_.send(std::move(http_request), [done = std::move(done)](net::HttpClientResponse response) {
+  auto on_response = [done = std::move(done)](net::HttpClientResponse response) {
     ApiResult result = parse_response(response.status, response.body, response.error);
     result.error.maybe_delivered = response.status == 0 && response.maybe_sent;
     done(std::move(result));
-  });
+  };
+  if (keepalive_ != nullptr && http_request.parts.empty()) {
+    keepalive_->send(std::move(http_request), std::move(on_response));
+  } else {
+    http_.send(std::move(http_request), std::move(on_response));
+  }
 }
 
 ApiResult BotApiClient::parse_response(int http_status, std::string_view body,

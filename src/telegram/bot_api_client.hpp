@@ -1,5 +1,7 @@
 // Sends one Bot API call and parses Telegram's answer. No rate limiting here: everything that
-// sends goes through the Outbox, which calls this.
+// sends goes through the Outbox, which calls this. Calls without files go through the
+// KeepAliveClient when one is given (on the event loop, no thread hand-off); uploads, and every
+// call when none is given (a proxy, or `telegram.http_client = "curl"`), through libcurl.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "net/http_client.hpp"
+#include "net/keepalive_client.hpp"
 #include "telegram/api_call.hpp"
 
 namespace corebot::telegram {
@@ -24,7 +27,9 @@ struct BotApiOptions {
 
 class BotApiClient {
  public:
-  BotApiClient(net::HttpClient& http, BotApiOptions options);
+  // `keepalive` may be null; when given it must serve options.base_url's origin.
+  BotApiClient(net::HttpClient& http, BotApiOptions options,
+               net::KeepAliveClient* keepalive = nullptr);
 
   using Callback = std::function<void(ApiResult)>;
   // Sends the call; `done` runs once on the loop thread with the parsed answer.
@@ -43,6 +48,7 @@ class BotApiClient {
  private:
   net::HttpClient& http_;
   BotApiOptions options_;
+  net::KeepAliveClient* keepalive_;
 };
 
 }  // namespace corebot::telegram

@@ -94,6 +94,38 @@ class EngineTest(unittest.TestCase):
         self.assertGreaterEqual(len(sends), 4, sends)
         self.assertEqual(len(bot_messages(self.sandbox.chat(3003))), 1, "delivered exactly once")
 
+    def test_calls_ride_kept_alive_connections_and_libcurl_remains_a_choice(self):
+        # Issue 16: the Bot API calls go through our own keep-alive client on the event loop;
+        # `telegram.http_client = "curl"` (COREBOT_HTTP_CLIENT) switches back to libcurl.
+        port = free_port()
+        auth = {"Authorization": "Bearer admin-secret-for-tests"}
+        base = f"http://127.0.0.1:{port}"
+
+        def metric(name):
+            text = http("GET", base + "/metrics", None, auth)[1]
+            found = re.search(rf"(?m)^{name} (\d+)$", text)
+            return int(found.group(1)) if found else None
+
+        bot = self.start_bot(env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}",
+                                  "COREBOT_ADMIN_TOKEN": "admin-secret-for-tests"})
+        wait_for(lambda: http("GET", base + "/health")[0] == 200, "the admin endpoint")
+        for user in (7001, 7002, 7003):
+            self.sandbox.message(user, "/start")
+            self.menu_of(user)
+        # getMe, getUpdates and three replies on a handful of connections, most calls reused.
+        self.assertGreaterEqual(metric("corebot_bot_api_reused_total"), 3)
+        self.assertLessEqual(metric("corebot_bot_api_connects_total"), 4)
+        self.assertEqual(metric("corebot_bot_api_transport_failures_total"), 0)
+        self.assertEqual(bot.terminate(), 0)
+
+        self.start_bot(env={"COREBOT_ADMIN_LISTEN": f"127.0.0.1:{port}",
+                            "COREBOT_ADMIN_TOKEN": "admin-secret-for-tests",
+                            "COREBOT_HTTP_CLIENT": "curl"})
+        wait_for(lambda: http("GET", base + "/health")[0] == 200, "the admin endpoint")
+        self.sandbox.message(7004, "/start")
+        self.assertIn("Welcome", self.menu_of(7004)["text"])
+        self.assertIsNone(metric("corebot_bot_api_connects_total"), "libcurl has no such pool")
+
     def test_health_says_degraded_while_telegram_throttles_the_bot(self):
         # A 429 flood (429s for several chats within a second) cuts the outbox's bulk class for a
         # few seconds: /health says "degraded" and /admin/status why, and every reply still
