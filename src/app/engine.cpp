@@ -110,6 +110,7 @@ struct Engine::State {
       return Handled::kStop;
     });
     sessions = std::make_unique<Sessions>(*store);
+    sessions->prime();
     inbox = std::make_unique<StoreUpdateInbox>(*store, core::SystemClock::instance());
     if (!config.content_source.empty()) {
       content = std::make_unique<BotContent>(
@@ -262,6 +263,11 @@ struct Engine::State {
     out.single("corebot_jobs_failures_total", "counter", "Persistent job runs that threw.",
                j.failures);
     out.single("corebot_jobs", "gauge", "Persistent jobs scheduled.", jobs->size());
+    out.single("corebot_sessions_loads_total", "counter", "Sessions loaded for updates.",
+               sessions->stats().loads);
+    out.single("corebot_sessions_reads_skipped_total", "counter",
+               "Session loads answered without a store read (no such session stored).",
+               sessions->stats().reads_skipped);
     std::vector<std::pair<std::string_view, net::HttpServerStats>> servers;
     if (admin) servers.emplace_back("admin", admin->server_stats());
     if (webhook) servers.emplace_back("webhook", webhook->server_stats());

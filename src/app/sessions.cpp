@@ -14,7 +14,46 @@ std::string Sessions::key(std::int64_t chat_id, std::int64_t user_id) {
 void Sessions::load(std::int64_t chat_id, std::int64_t user_id,
                     std::function<void(std::optional<json::object>)> done) {
   ++stats_.loads;
-  read(key(chat_id, user_id), kLoadAttempts, std::move(done));
+  std::string id = key(chat_id, user_id);
+  if (primed_ && !known_.may_contain(id)) {
+    ++stats_.reads_skipped;
+    return done(json::object{});
+  }
+  read(std::move(id), kLoadAttempts, std::move(done));
+}
+
+void Sessions::prime(std::int64_t page) { prime_after({}, page); }
+
+void Sessions::prime_after(std::string last_id, std::int64_t page) {
+  store_.run(
+      [last_id, page](DocumentStore& s) {
+        json::object filter;
+        if (!last_id.empty()) filter["_id"] = json::object{{"$gt", last_id}};
+        return s.collection(kCollection)
+            .find(filter, {.sort = {{"_id", 1}}, .limit = page, .projection = {{"_id", 1}}});
+      },
+      [this, page](StoreResult<std::vector<json::object>> r) {
+        if (!r) {
+          COREBOT_LOG_WARN(
+              "sessions: cannot list the stored sessions ({}); every update reads "
+              "its session from the store",
+              r.error().what());
+          return;
+        }
+        std::string last;
+        for (const json::object& doc : r.value()) {
+          const json::value* id = doc.if_contains("_id");
+          if (id == nullptr || !id->is_string()) continue;
+          last = std::string(id->get_string());
+          known_.add(last);
+        }
+        if (static_cast<std::int64_t>(r.value().size()) < page) {
+          primed_ = true;
+          return;
+        }
+        if (last.empty()) return;  // a page without one string key: no cursor; stay unprimed
+        prime_after(std::move(last), page);
+      });
 }
 
 void Sessions::read(std::string id, int attempts_left,
@@ -46,6 +85,7 @@ void Sessions::read(std::string id, int attempts_left,
 void Sessions::save(std::int64_t chat_id, std::int64_t user_id, json::object session) {
   ++stats_.saves;
   std::string id = key(chat_id, user_id);
+  known_.add(id);  // before the write: a load must never skip a key the store may hold
   auto [it, fresh] = cache_.try_emplace(id);
   it->second.session = std::move(session);
   it->second.chat_id = chat_id;

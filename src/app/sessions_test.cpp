@@ -69,6 +69,55 @@ TEST_F(SessionsTest, SavedSessionsAreSeenAtOnceAndPersisted) {
   EXPECT_EQ(store->collection(Sessions::kCollection).count({}), 0) << "empty sessions go";
 }
 
+// Issue 16: once primed, a key never stored is answered without a store read; every stored key,
+// across pages of the listing, is still read.
+TEST_F(SessionsTest, OncePrimedAKeyNeverStoredIsAnsweredWithoutAStoreRead) {
+  auto& collection = store->collection(Sessions::kCollection);
+  for (int i = 1; i <= 25; ++i) {
+    const std::string id = std::to_string(i) + ":" + std::to_string(i);
+    collection.insert_one({{"_id", id}, {"chat", i}, {"user", i}, {"data", {{"n", i}}}});
+  }
+  // Before the listing is done every load reads the store.
+  EXPECT_EQ(load(999, 999, true), json::object{});
+  EXPECT_EQ(sessions->stats().reads_skipped, 0u);
+  sessions->prime(10);  // three pages: 10, 10, 5
+  for (int page = 0; page < 3; ++page) {
+    EXPECT_FALSE(sessions->primed());
+    inbox.run_one();
+  }
+  ASSERT_TRUE(sessions->primed());
+  EXPECT_EQ(load(999, 999, false), json::object{}) << "answered at once";
+  EXPECT_EQ(sessions->stats().reads_skipped, 1u);
+  for (int i = 1; i <= 25; ++i) {
+    EXPECT_EQ(load(i, i, true), (json::object{{"n", i}})) << i;
+  }
+  EXPECT_EQ(sessions->stats().reads_skipped, 1u);
+}
+
+TEST_F(SessionsTest, ASessionSavedAfterPrimingIsReadBackOnceItsWriteIsDone) {
+  sessions->prime();
+  inbox.run_one();
+  ASSERT_TRUE(sessions->primed());
+  sessions->save(3, 4, {{"lang", "ru"}});
+  inbox.run_one();  // the write is done: nothing of it is left in memory
+  ASSERT_EQ(sessions->pending(), 0u);
+  EXPECT_EQ(load(3, 4, true), (json::object{{"lang", "ru"}}));
+  EXPECT_EQ(sessions->stats().reads_skipped, 0u);
+}
+
+TEST(SessionKeyFilter, NoKeyAddedIsEverMissedAndFewAbsentOnesAreMaybes) {
+  SessionKeyFilter filter;
+  for (int i = 0; i < 100'000; ++i) filter.add(std::to_string(i) + ":" + std::to_string(i));
+  for (int i = 0; i < 100'000; ++i) {
+    ASSERT_TRUE(filter.may_contain(std::to_string(i) + ":" + std::to_string(i))) << i;
+  }
+  int maybes = 0;
+  for (int i = 0; i < 100'000; ++i) {
+    maybes += filter.may_contain("-" + std::to_string(i) + ":" + std::to_string(i)) ? 1 : 0;
+  }
+  EXPECT_LT(maybes, 500) << "more than 0.5 % of absent keys would still be read";
+}
+
 TEST(ReloadMessage, SaysWhatChangedOrWhatIsWrong) {
   content::Report bad;
   bad.error("Pages", "D4", "button \"Go\" leads to page \"x\", which does not exist", "add it");
@@ -120,6 +169,23 @@ TEST(SessionsFailure, AFailedLoadIsRetriedThenReportedNotAnEmptySession) {
   EXPECT_EQ(got, std::nullopt);
   EXPECT_EQ(failing->failures.load(), Sessions::kLoadAttempts);
   EXPECT_EQ(sessions.stats().failures, static_cast<std::uint64_t>(Sessions::kLoadAttempts));
+}
+
+// A store that cannot list its sessions leaves the filter off: loads keep reading the store.
+TEST(SessionsFailure, AStoreThatCannotListLeavesEveryLoadReadingIt) {
+  corebot::testing::Inbox inbox;
+  auto failing = std::make_shared<corebot::testing::FailingStore>();
+  AsyncStore async(failing, [&](std::function<void()> fn) { inbox.post(std::move(fn)); });
+  Sessions sessions(async);
+  sessions.prime();
+  inbox.run_one();
+  EXPECT_FALSE(sessions.primed());
+  bool answered = false;
+  sessions.load(5, 5, [&](std::optional<json::object>) { answered = true; });
+  EXPECT_FALSE(answered) << "the load went to the store";
+  EXPECT_EQ(sessions.stats().reads_skipped, 0u);
+  for (int i = 0; i < Sessions::kLoadAttempts; ++i) inbox.run_one();
+  EXPECT_TRUE(answered);
 }
 
 }  // namespace
