@@ -1,6 +1,6 @@
 // The /metrics families of the engine's HTTP transports: the admin and webhook servers' limits
 // at work, and the Bot API client's connection pool. Kept out of engine.cpp, which only gathers
-// the figures; the names and help texts are listed in docs/operations.md.
+// the figures; docs/configuration.md ("The admin endpoint") lists them.
 #pragma once
 
 #include <string_view>

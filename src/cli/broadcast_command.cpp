@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "net/event_loop.hpp"
 #include "net/http_client.hpp"
+#include "web/admin_server.hpp"
 
 namespace corebot::cli {
 namespace json = boost::json;
@@ -217,7 +218,22 @@ int run_broadcast(const BroadcastOptions& options) {
       std::cerr << "corebot broadcast: " << e.what() << "\n";
       return 2;
     }
-    Exchange started = call("POST", base, json::serialize(body));
+    std::string serialized = json::serialize(body);
+    // Said here, before sending: the engine would only answer 413 without reading it.
+    if (serialized.size() > web::AdminServer::kMaxJsonBody) {
+      const auto* to = body.if_contains("to");
+      std::cerr << "corebot broadcast: the mailing is " << serialized.size() / 1024
+                << " KiB, and the engine takes at most " << web::AdminServer::kMaxJsonBody / 1024
+                << " KiB";
+      if (to != nullptr && to->is_array()) {
+        std::cerr << " (" << to->as_array().size()
+                  << " ids given; about 200,000 fit): mail a --tag, --language or --filter "
+                     "audience instead, or split the list";
+      }
+      std::cerr << "\n";
+      return 2;
+    }
+    Exchange started = call("POST", base, std::move(serialized));
     if (started.status == 409) {
       std::cerr << "corebot broadcast: a mailing '" << options.id
                 << "' exists already, so nothing is sent again; see it with `corebot broadcast "

@@ -65,8 +65,9 @@ struct AdminServerOptions {
 
 class AdminServer {
  public:
-  // The largest body of a POST route (a mailing's text and its recipients).
-  static constexpr std::size_t kMaxJsonBody = 64 * 1024;
+  // The largest body of a POST route: a mailing's text and its recipients, up to ~200,000
+  // listed ids (behind the token; a bigger audience is a tag, a language or a filter).
+  static constexpr std::size_t kMaxJsonBody = 2 * 1024 * 1024;
 
   AdminServer(net::EventLoop& loop, AdminServerOptions options, AdminHandlers handlers);
   ~AdminServer();

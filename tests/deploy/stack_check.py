@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from harness import TOKEN, bot_messages, http, wait_for  # noqa: E402
 
 ADMIN_TOKEN = os.environ.get("COREBOT_TEST_ADMIN_TOKEN", "container-test-admin-token")
-# Five-digit ids: 10,000 of them fit the admin API's 64 KiB body limit (docs/configuration.md).
+# Five-digit ids, so that the body stays as small as a 64 KiB limit once required; the admin API
+# now takes 2 MiB (docs/configuration.md).
 FIRST = 10000
 
 
@@ -93,7 +94,7 @@ def mailing(args):
     sampler.start()
     before = memory_kb(pids)
     began = time.monotonic()
-    # Compact JSON: the ids must fit the admin API's 64 KiB body limit.
+    # Compact JSON: one body for every id (the admin API's limit: 2 MiB).
     body = json.dumps({"text": "news", "chat_ids": list(range(FIRST, FIRST + args.recipients))},
                       separators=(",", ":")).encode()
     request = urllib.request.Request(
