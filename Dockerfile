@@ -12,7 +12,7 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
       build-essential cmake ninja-build pkg-config ccache ca-certificates python3 \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libcurl4-openssl-dev libssl-dev \
       libsqlite3-dev libmongoc-dev liblua5.4-dev liborcus-dev libixion-dev libxlsxwriter-dev \
-      libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcairo2-dev >/dev/null \
+      libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcairo2-dev libmimalloc-dev >/dev/null \
  && rm -rf /var/lib/apt/lists/*
 # Paths and settings that match a developer's ccache (base_dir /work, build/ beside src/).
 ENV CCACHE_DIR=/ccache CCACHE_BASEDIR=/work CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
@@ -39,7 +39,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ca-certificates libcurl4 libssl3 libsqlite3-0 liborcus-0.17-0 libtomlplusplus3 libspdlog1.10 libfmt9 \
       libboost-json1.81.0 libmongoc-1.0-0 libbson-1.0-0 liblua5.4-0 libxlsxwriter4 libcairo2 \
-      >/dev/null \
+      libmimalloc2.0 >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/* \
  && useradd --system --uid 10001 --home-dir /var/lib/corebot --shell /usr/sbin/nologin corebot \
  && mkdir -p /var/lib/corebot && chown corebot:corebot /var/lib/corebot && chmod 0700 /var/lib/corebot

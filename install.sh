@@ -221,7 +221,7 @@ find_source() {
 # --- native: a systemd service on SQLite ------------------------------------------------------
 readonly RUNTIME_PACKAGES=(ca-certificates curl libcurl4 libssl3 libsqlite3-0 liborcus-0.17-0 libtomlplusplus3
   libspdlog1.10 libfmt9 libboost-json1.81.0 libmongoc-1.0-0 libbson-1.0-0 liblua5.4-0 libxlsxwriter4
-  libcairo2)
+  libcairo2 libmimalloc2.0)
 install_binary() {
   install -d -m 0755 "$OPT/bin" "$OPT/lib/corebot" "$OPT/share"
   local dir="$BINARY_DIR"

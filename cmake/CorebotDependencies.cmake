@@ -13,3 +13,10 @@ if(COREBOT_TESTS)
   find_package(GTest REQUIRED)
 endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+# The allocator of the shipped executables (corebot, the sandbox): glibc's malloc spent ~40 % of
+# the engine's CPU per reply, mostly consolidating the small blocks a JSON document frees whenever
+# a response body of 1 KB or more is allocated; mimalloc halves that at +1 MB idle RSS
+# (docs/benchmarks.md, "The allocator"). Not under the sanitizers, which replace malloc.
+if(COREBOT_MIMALLOC AND NOT COREBOT_SANITIZE AND NOT COREBOT_FUZZ)
+  find_package(mimalloc 2.0 CONFIG REQUIRED)
+endif()

@@ -18,6 +18,16 @@ if(COREBOT_FUZZ)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# corebot_use_allocator(<target>): links mimalloc into an executable so that it replaces malloc
+# and operator new process-wide (why: cmake/CorebotDependencies.cmake). --no-as-needed: nothing
+# calls mimalloc by name, and a linker that drops unused libraries would drop it.
+function(corebot_use_allocator target)
+  if(TARGET mimalloc)
+    target_link_libraries(${target} PRIVATE -Wl,--push-state,--no-as-needed mimalloc
+                          -Wl,--pop-state)
+  endif()
+endfunction()
+
 # corebot_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 function(corebot_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})

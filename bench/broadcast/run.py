@@ -34,7 +34,9 @@ import report  # noqa: E402
 from measure import Footprint, latency_summary  # noqa: E402
 from sandbox import Client, Sandbox, SandboxError, new_workdir  # noqa: E402
 
-SANDBOX_BIN = os.path.join(bots.ROOT, "build", "src", "sandbox", "corebot-sandbox")
+# COREBOT_BIN (bots.py) and SANDBOX_BIN choose other builds, e.g. to compare allocators.
+SANDBOX_BIN = os.environ.get(
+    "SANDBOX_BIN", os.path.join(bots.ROOT, "build", "src", "sandbox", "corebot-sandbox"))
 RESULTS = os.path.join(bots.ROOT, "bench", "results", "broadcast.json")
 
 # User id ranges (disjoint, so one chat never mixes mailing and replies).

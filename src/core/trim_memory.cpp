@@ -10,6 +10,10 @@
 #include <sstream>
 #include <vector>
 
+// mimalloc's own "give free memory back" when the executable links it (corebot_use_allocator);
+// weak, so this library needs neither its header nor the library itself.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace corebot::core {
 namespace {
 
@@ -63,7 +67,8 @@ TrimResult trim_startup_memory(const std::string& smaps) {
       result.bytes += m.rss_kb * 1024;
     }
   }
-  ::malloc_trim(0);
+  if (mi_collect != nullptr) mi_collect(true);
+  ::malloc_trim(0);  // glibc's heap: all of it without mimalloc, its own leftovers with it
   return result;
 }
 
