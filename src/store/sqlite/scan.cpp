@@ -116,8 +116,11 @@ std::vector<Clause> pre_selection(const Filter& filter, const std::vector<IndexI
 }  // namespace
 
 bool scan(Connection& connection, std::string_view collection, const Filter& filter,
-          std::int64_t after_rowid, const std::function<bool(Row&)>& visit) {
-  const auto clauses = pre_selection(filter, load_indexes(connection, collection));
+          std::int64_t after_rowid, const std::function<bool(Row&)>& visit,
+          const std::vector<IndexInfo>* indexes) {
+  const auto clauses = indexes != nullptr
+                           ? pre_selection(filter, *indexes)
+                           : pre_selection(filter, load_indexes(connection, collection));
   std::string sql = "SELECT rowid, doc FROM " + table_name(collection) + " WHERE rowid > ?";
   for (const auto& clause : clauses) sql += " AND " + clause.sql;
   sql += " ORDER BY rowid";

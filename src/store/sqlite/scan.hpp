@@ -40,7 +40,10 @@ struct Row {
 
 // Visits, in rowid order, each document after `after_rowid` that matches `filter`, until `visit`
 // returns false. Returns true when the table was exhausted. Call inside a transaction.
+// `indexes`: the collection's, when the caller holds them already (a batch of updates reads them
+// once, not once per document); otherwise read here.
 bool scan(Connection& connection, std::string_view collection, const Filter& filter,
-          std::int64_t after_rowid, const std::function<bool(Row&)>& visit);
+          std::int64_t after_rowid, const std::function<bool(Row&)>& visit,
+          const std::vector<IndexInfo>* indexes = nullptr);
 
 }  // namespace corebot::store::sqlite

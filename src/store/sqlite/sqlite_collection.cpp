@@ -300,10 +300,13 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
   }
   // Collect first: rows are not rewritten under a running SELECT.
   std::vector<Row> matched;
-  scan(connection, name_, filter, 0, [&](Row& row) {
-    matched.push_back(std::move(row));
-    return many;
-  });
+  scan(
+      connection, name_, filter, 0,
+      [&](Row& row) {
+        matched.push_back(std::move(row));
+        return many;
+      },
+      &*indexes);
   for (auto& row : matched) {
     ++result.matched;
     if (!change(row.doc, false)) continue;
