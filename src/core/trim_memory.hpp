@@ -3,8 +3,8 @@
 // (start-up code, relocation processing, the spreadsheet reader), counted in RSS though the
 // engine will not run them again. trim_startup_memory() unmaps those clean pages from this
 // process (they stay in the page cache: touching one again is a minor fault, no disk read) and
-// returns free heap to the system (glibc's or mimalloc's), so the RSS an owner sees is the working set (issue 14,
-// docs/benchmarks.md "Idle footprint").
+// returns free heap to the system (glibc's or mimalloc's), so the RSS an owner sees is the working
+// set (issue 14, docs/benchmarks.md "Idle footprint").
 #pragma once
 
 #include <cstddef>
