@@ -1,11 +1,12 @@
 // What the engine offers the admin panel (and any module with admin features) beyond the Users
 // directory: who is bound to which @username, the bot's ownership, maintenance mode, the engine's
-// live figures and reading the collections modules declared exportable.
+// live figures, reading the collections modules declared exportable, and backups of the store.
 // Thread: the loop thread for every call and every callback.
 #pragma once
 
 #include <boost/json/object.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -31,8 +32,16 @@ struct EngineFigures {
   std::string version;  // "0.1.0"
 };
 
+// A backup of the whole store for the owner to keep: one SQLite file, the format `corebot
+// restore` takes and `corebot run` opens (docs/install.md, "Backups"), whatever the backend.
+struct StoreBackup {
+  std::string file;  // its bytes
+  std::size_t collections = 0;
+};
+
 // Empty on success, else what failed.
 using AdminDone = std::function<void(const std::string& error)>;
+using BackupTaken = std::function<void(StoreBackup backup, const std::string& error)>;
 using DocumentsRead =
     std::function<void(std::vector<boost::json::object> documents, const std::string& error)>;
 
@@ -66,6 +75,16 @@ class AdminControl {
   // (`module`.`collection`), in _id order; an error for one it did not declare.
   virtual void read_collection(std::string_view module, std::string_view collection,
                                DocumentsRead done) = 0;
+
+  // Takes a backup of the store off the loop, while the bot keeps running; one at a time. A
+  // backup over `max_bytes` (Telegram takes files up to 50 MB from a bot) is not returned: the
+  // error says how to take it on the server. Not virtual-pure, so that implementations written
+  // before it still build; this default says the engine offers none.
+  virtual void take_backup(std::size_t max_bytes, BackupTaken done) {
+    (void)max_bytes;
+    done({},
+         "this engine takes no backups from the panel: run `corebot backup FILE` on the server");
+  }
 };
 
 }  // namespace corebot

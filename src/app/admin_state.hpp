@@ -49,6 +49,9 @@ class AdminState final : public AdminControl {
 
   // What figures() reports; the engine sets it.
   std::function<EngineFigures()> figures_source;
+  // What take_backup() runs (app/panel_backup.hpp); the engine sets it. Unset: the default's
+  // "no backups here".
+  std::function<void(std::size_t max_bytes, BackupTaken done)> backup_source;
   // Which (module, collection) pairs are exportable; the engine sets it from the modules' infos.
   std::set<std::pair<std::string, std::string>> exportable;
 
@@ -64,6 +67,10 @@ class AdminState final : public AdminControl {
   }
   void read_collection(std::string_view module, std::string_view collection,
                        DocumentsRead done) override;
+  void take_backup(std::size_t max_bytes, BackupTaken done) override {
+    if (!backup_source) return AdminControl::take_backup(max_bytes, std::move(done));
+    backup_source(max_bytes, std::move(done));
+  }
 
  private:
   void bind(const std::string& username, std::int64_t user_id);

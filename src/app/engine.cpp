@@ -16,6 +16,7 @@
 #include "app/held_messages.hpp"
 #include "app/job_runner.hpp"
 #include "app/module_services.hpp"
+#include "app/panel_backup.hpp"
 #include "app/sessions.hpp"
 #include "app/transport_metrics.hpp"
 #include "app/update_inbox.hpp"
@@ -72,6 +73,10 @@ struct Engine::State {
       for (const auto& e : info.exports) admin_state->exportable.insert({info.name, e.collection});
     }
     admin_state->figures_source = [this] { return figures(); };
+    panel_backup = std::make_unique<PanelBackup>(*executor, config.store_uri);
+    admin_state->backup_source = [this](std::size_t max_bytes, BackupTaken done) {
+      panel_backup->take(max_bytes, std::move(done));
+    };
     held_messages = std::make_unique<HeldMessages>(*store, outbox);
     users_directory->set_held_messages(held_messages.get());
     jobs =
@@ -548,6 +553,7 @@ struct Engine::State {
   std::unique_ptr<UserTracker> users;
   std::unique_ptr<UsersDirectory> users_directory;
   std::unique_ptr<AdminState> admin_state;
+  std::unique_ptr<PanelBackup> panel_backup;  // after `executor`, so it goes first: it posts to it
   std::unique_ptr<HeldMessages> held_messages;  // sends kept for people who never wrote
   std::function<void()> on_content_swapped;     // Engine::on_content_swapped
   std::unique_ptr<JobRunner> jobs;

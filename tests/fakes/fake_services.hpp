@@ -30,7 +30,7 @@
 //    to answer with finish_reload(report).
 //  - log(): recorded in `logs`; report_error() in `reported_errors` (and `logs`).
 //  - admin(): `fake_admin()`, in memory (bindings, owner and code, maintenance, figures, the
-//    exportable collections' documents).
+//    exportable collections' documents, a backup answered at once).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -343,6 +343,12 @@ class FakeAdminControl final : public AdminControl {
     if (it == collections.end()) return done({}, "no such exportable collection");
     done(it->second, "");
   }
+  // Answers at once with `backup` (or `backup_error`), counting requests.
+  void take_backup(std::size_t max_bytes, BackupTaken done) override {
+    ++backups_taken;
+    backup_limit = max_bytes;
+    done(backup_error.empty() ? backup : StoreBackup{}, backup_error);
+  }
 
   std::vector<AdminBinding> binding_list;
   std::int64_t owner = 0;
@@ -350,6 +356,10 @@ class FakeAdminControl final : public AdminControl {
   bool maintenance_on = false;
   EngineFigures engine_figures;
   std::map<std::string, std::vector<boost::json::object>> collections;  // "module.collection"
+  StoreBackup backup;
+  std::string backup_error;
+  int backups_taken = 0;
+  std::size_t backup_limit = 0;
 };
 
 // Removes the temporary database when the services go (declared first, so it goes last).

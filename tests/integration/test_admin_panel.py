@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -113,7 +114,7 @@ class PanelTest(unittest.TestCase):
         menu = self.open_menu(owner)
         self.assertEqual([d for _, d in buttons_of(menu)],
                          ["admin:stats", "admin:users", "admin:content", "admin:maint",
-                          "admin:exports", "admin:admins", "mailing:menu"])
+                          "admin:exports", "admin:admins", "admin:backup", "mailing:menu"])
         # Every section opens and leads back.
         for data, fragment in [("admin:stats", "Users: "), ("admin:users", "Send a user's id"),
                                ("admin:content", "Pages: "), ("admin:maint", "Maintenance mode"),
@@ -292,6 +293,45 @@ class PanelTest(unittest.TestCase):
         self.assertEqual(ban["target"], str(STRANGER))
         self.assertEqual(ban["before"], "FALSE")
         self.assertEqual(ban["after"], "TRUE")
+
+    # --- The owner's backup ------------------------------------------------------------------
+
+    def test_the_owner_gets_a_backup_that_opens_as_the_store(self):
+        self.start_bot()
+        owner, stranger = self.chat(OWNER), self.chat(STRANGER, first_name="Анна")
+        stranger.send("/start")
+        stranger.wait(lambda m: body(m), "the start page")
+        self.recorded(STRANGER)
+        menu = self.open_menu(owner)
+        owner.press(menu, "admin:backup")
+        owner.wait_text("Taking a backup")
+        doc = owner.wait(lambda m: m.get("document"), "the backup file")
+        self.assertIn("It holds your users' data", body(doc))
+        self.assertTrue(doc["media"]["file_name"].startswith("corebot-backup-"))
+        data = self.download(doc["document"])
+        self.assertEqual(data[:16], b"SQLite format 3\x00")
+        path = os.path.join(self.sandbox.dir.name, "from-telegram.db")
+        with open(path, "wb") as f:
+            f.write(data)
+        # What `corebot restore` checks, and the users the bot had recorded.
+        db = sqlite3.connect(path)
+        self.assertEqual(db.execute("PRAGMA quick_check").fetchone()[0], "ok")
+        users = {json.loads(doc)["_id"]: json.loads(doc)
+                 for (doc,) in db.execute('SELECT doc FROM "c_users"')}
+        db.close()
+        self.assertEqual(users[STRANGER]["first_name"], "Анна")
+        restored = os.path.join(self.sandbox.dir.name, "restored.db")
+        out = subprocess.run([COREBOT, "restore", path, "--store", "sqlite://" + restored],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        # An admin has no such button, and a forged one starts no backup: the chat's updates are
+        # handled in order, so the menu after it shows the press was refused.
+        admin = self.chat(ADMIN)
+        self.assertNotIn("admin:backup", callbacks(self.open_menu(admin)))
+        self.forge(ADMIN, "admin:backup", 1)
+        self.open_menu(admin)
+        self.assertFalse([m for m in self.sandbox.chat(ADMIN)
+                          if "backup" in body(m) or m.get("document")])
 
     # --- A username admin whose name moved to another account ----------------------------
 

@@ -22,7 +22,7 @@ Role needed(std::string_view section) {
       section == "user") {
     return Role::kOperator;
   }
-  if (section == "admins") return Role::kOwner;
+  if (section == "admins" || section == "backup") return Role::kOwner;
   return Role::kAdmin;
 }
 
@@ -66,6 +66,7 @@ ModuleInfo AdminModule::info() const {
             "admin:maint", Role::kAdmin),
       entry("📤 Exports", "📤 Выгрузки", "admin:exports", Role::kAdmin),
       entry("🔑 Admins", "🔑 Администраторы", "admin:admins", Role::kOwner),
+      entry("💾 Backup", "💾 Резервная копия", "admin:backup", Role::kOwner),
   };
   info.exports = {{"audit", "Audit log"}};
   return info;
@@ -164,6 +165,8 @@ Handled AdminModule::on_callback(Context& ctx) {
                                     : data.size()));
   } else if (section == "admins") {
     show_admins(ctx);
+  } else if (section == "backup") {
+    send_backup(ctx);
   } else {
     ctx.reply(say(ctx, "admin_stale_button"));
   }

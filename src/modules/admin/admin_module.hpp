@@ -6,7 +6,8 @@
 //    reveals the panel.
 //  - Sections: Statistics (+ a PNG chart), Users (find, card, ban/unban, tags), Content (reload
 //    with the report and what changed), Maintenance mode, Exports (XLSX), Admins (owner: roles
-//    and @username bindings). Operators see Statistics and Users (find and look) only.
+//    and @username bindings), Backup (owner: the whole store as one file, sent to the owner's
+//    chat). Operators see Statistics and Users (find and look) only.
 //  - Every "admin:..." callback checks the role again: callback data can be forged.
 //  - Every change an admin makes is written to the collection `admin.audit`
 //    {at, by, by_name, role, action, target, before, after}.
@@ -59,12 +60,14 @@ class AdminModule final : public Module {
   void show_exports(Context& ctx);
   void run_export(Context& ctx, std::string_view what);
   void show_admins(Context& ctx);
+  void send_backup(Context& ctx);
 
   // Writes one audit entry (admin.audit); failures are logged, never shown.
   void audit(const Context& ctx, std::string action, std::string target, boost::json::value before,
              boost::json::value after);
-  // Sends an XLSX built off the loop to the admin's chat.
-  void send_document(Context& ctx, std::string filename, std::string caption, std::string bytes);
+  // Sends a file built off the loop (an XLSX, a backup) to the admin's chat.
+  void send_document(Context& ctx, std::string filename, std::string caption, std::string bytes,
+                     std::string mime_type);
 
   ModuleServices* services_ = nullptr;
 };

@@ -131,7 +131,7 @@ TEST_F(AdminFixture, CommandsAreNotPublishedAndTheSectionsAreDeclaredEntries) {
   const ModuleInfo info = admin.info();
   ASSERT_EQ(info.commands.size(), 2u);
   for (const auto& c : info.commands) EXPECT_TRUE(c.description.empty()) << c.name;
-  ASSERT_EQ(info.admin_menu.size(), 6u);
+  ASSERT_EQ(info.admin_menu.size(), 7u);
   EXPECT_EQ(info.admin_menu.front().callback_data, "admin:stats");
   EXPECT_EQ(info.admin_menu.back().role, Role::kOwner);
 }
@@ -153,8 +153,9 @@ TEST_F(AdminFixture, AnAdminSeesEverySectionButTheOwnersAndEveryModulesEntries) 
 TEST_F(AdminFixture, TheOwnerAlsoSeesAdmins) {
   admin.on_update(*message(kOwner, "/admin"));
   const Menu menu = menu_of(sender.calls.at(0).params);
-  EXPECT_EQ(menu.size(), 8u);
+  EXPECT_EQ(menu.size(), 9u);
   EXPECT_EQ(menu.at(5), (std::pair<std::string, std::string>{"🔑 Admins", "admin:admins"}));
+  EXPECT_EQ(menu.at(6), (std::pair<std::string, std::string>{"💾 Backup", "admin:backup"}));
 }
 
 TEST_F(AdminFixture, AnOperatorSeesStatisticsAndSupportOnly) {
@@ -177,9 +178,13 @@ TEST_F(AdminFixture, ForgedButtonsAreCheckedForTheRole) {
     EXPECT_EQ(sender.calls[0].method, "answerCallbackQuery");
     EXPECT_EQ(sender.calls[0].params.at("text").as_string(), "Your role does not allow this.");
   }
-  sender.calls.clear();
-  admin.on_update(*press(kAdmin, "admin:admins"));
-  EXPECT_EQ(sender.calls.at(0).params.at("text").as_string(), "Your role does not allow this.");
+  for (const char* data : {"admin:admins", "admin:backup"}) {
+    sender.calls.clear();
+    admin.on_update(*press(kAdmin, data));
+    EXPECT_EQ(sender.calls.at(0).params.at("text").as_string(), "Your role does not allow this.")
+        << data;
+  }
+  EXPECT_EQ(services.fake_admin().backups_taken, 0);
   EXPECT_FALSE(services.fake_users().records[kStranger].banned);
   EXPECT_FALSE(services.fake_admin().maintenance_on);
   EXPECT_TRUE(services.reloads.empty());
@@ -329,6 +334,43 @@ TEST_F(AdminFixture, AReloadWithErrorsKeepsTheOldContentAndSaysWhy) {
   admin.on_update(*press(kAdmin, "admin:reload"));
   services.finish_reload({false, "The spreadsheet has 1 error: Pages!B2: ..."});
   EXPECT_EQ(shown().back(), "The spreadsheet has 1 error: Pages!B2: ...");
+}
+
+TEST_F(AdminFixture, TheOwnerGetsABackupFileAndTheAuditSaysSo) {
+  const std::string file("SQLite format 3\0 pages", 22);  // binary: a NUL inside
+  services.fake_admin().backup = StoreBackup{file, 4};
+  admin.on_update(*press(kOwner, "admin:backup"));
+  EXPECT_EQ(services.fake_admin().backups_taken, 1);
+  EXPECT_EQ(services.fake_admin().backup_limit, 50u << 20) << "Telegram's limit for a bot's file";
+  EXPECT_EQ(last_screen().params.at("text").as_string(),
+            "💾 Taking a backup of the bot's data. The file follows in a moment.");
+  ASSERT_TRUE(services.run_store_until([&] { return !services.recorded.calls.empty(); }));
+  const auto& call = services.recorded.calls.at(0);
+  EXPECT_EQ(call.method, "sendDocument");
+  EXPECT_EQ(call.priority, Priority::kAdmin);
+  EXPECT_EQ(call.params.at("caption").as_string(),
+            "💾 Backup of 2026-01-01-0000: 4 collection(s). It holds your users' data: keep it "
+            "private. To restore it on the server: corebot restore FILE");
+  ASSERT_EQ(call.files.size(), 1u);
+  EXPECT_EQ(call.files[0].filename, "corebot-backup-2026-01-01-0000.db");
+  EXPECT_EQ(call.files[0].content_type, "application/vnd.sqlite3");
+  EXPECT_EQ(call.files[0].data, file);
+  ASSERT_TRUE(services.run_store_until([&] { return !audit().empty(); }));
+  EXPECT_EQ(audit().back().at("action"), "backup");
+  EXPECT_EQ(audit().back().at("target"), "corebot-backup-2026-01-01-0000.db");
+}
+
+TEST_F(AdminFixture, AFailedBackupIsExplainedInTheOwnersLanguage) {
+  services.fake_admin().backup_error =
+      "the backup is 62.3 MB, more than the 50.0 MB Telegram "
+      "takes from a bot: take it on the server with `corebot "
+      "backup FILE` (docs/install.md, Backups)";
+  admin.on_update(*press(kOwner, "admin:backup", "ru"));
+  EXPECT_EQ(last_screen().params.at("text").as_string(),
+            "💾 Резервная копия не получилась: the backup is 62.3 MB, more than the 50.0 MB "
+            "Telegram takes from a bot: take it on the server with `corebot backup FILE` "
+            "(docs/install.md, Backups)");
+  EXPECT_TRUE(services.recorded.calls.empty());
 }
 
 TEST_F(AdminFixture, ExportsAreXlsxDocumentsThatReadBack) {

@@ -2,8 +2,6 @@
 // owner's Admins section (roles and @username bindings).
 #include <boost/json.hpp>
 
-#include <ctime>
-
 #include "corebot/exports.hpp"
 #include "modules/admin/admin_module.hpp"
 #include "modules/admin/panel.hpp"
@@ -34,15 +32,6 @@ ExportSheet users_sheet(const std::vector<UserRecord>& users, std::string name) 
   return sheet;
 }
 
-std::string today(const Clock& clock) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(clock.wall());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 }  // namespace
 
 void AdminModule::audit(const Context& ctx, std::string action, std::string target,
@@ -70,11 +59,11 @@ void AdminModule::audit(const Context& ctx, std::string action, std::string targ
 }
 
 void AdminModule::send_document(Context& ctx, std::string filename, std::string caption,
-                                std::string bytes) {
+                                std::string bytes, std::string mime_type) {
   if (!services_ || !ctx.chat_id()) return;
   ApiCall call{"sendDocument",
                {{"chat_id", *ctx.chat_id()}, {"caption", std::move(caption)}},
-               {Upload{"document", std::move(filename), kXlsxType, std::move(bytes)}}};
+               {Upload{"document", std::move(filename), std::move(mime_type), std::move(bytes)}}};
   services_->sender().call(std::move(call), Priority::kAdmin);
 }
 
@@ -97,7 +86,7 @@ void AdminModule::show_exports(Context& ctx) {
 
 void AdminModule::run_export(Context& ctx, std::string_view what) {
   if (!services_) return;
-  const std::string date = today(services_->clock());
+  const std::string date = admin::utc_now(services_->clock(), "%Y-%m-%d");
   auto fail = [this](const std::shared_ptr<Context>& hold, const std::string& error) {
     services_->log(LogLevel::kError, "export failed: " + error);
     hold->reply(admin::format(say(*hold, "admin_failed"), {error}));
@@ -114,7 +103,7 @@ void AdminModule::run_export(Context& ctx, std::string_view what) {
           send_document(
               *hold, name + "-" + date + ".xlsx",
               admin::format(say(*hold, "admin_export_caption"), {name, std::to_string(rows)}),
-              std::move(bytes.value()));
+              std::move(bytes.value()), kXlsxType);
         });
   };
   auto hold = ctx.hold();

@@ -1,5 +1,6 @@
 #include "modules/admin/panel.hpp"
 
+#include <chrono>
 #include <ctime>
 
 #include "modules/admin/texts.hpp"
@@ -31,6 +32,15 @@ std::string format_time(std::int64_t unix_ms) {
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::string utc_now(const Clock& clock, const char* format) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(clock.wall());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "corebot/clock.hpp"
 #include "corebot/context.hpp"
 
 namespace corebot::modules::admin {
@@ -20,6 +21,8 @@ boost::json::array back_row(const Context& ctx);
 void show(Context& ctx, std::string text, boost::json::array keyboard);
 // "2026-12-07 04:15 UTC"; "—" for 0.
 std::string format_time(std::int64_t unix_ms);
+// The clock's wall time now in UTC, strftime's `format` (file names: "%Y-%m-%d").
+std::string utc_now(const Clock& clock, const char* format);
 // "1 d 2 h", "3 h 4 min", "5 min".
 std::string format_duration(std::int64_t seconds);
 // The part of callback data after "admin:<section>:" ("" when none).

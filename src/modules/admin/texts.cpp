@@ -24,6 +24,7 @@ constexpr Phrase kPhrases[] = {
      "🛠 Техническое обслуживание"},
     {"admin_button_exports", "📤 Exports", "📤 Выгрузки"},
     {"admin_button_admins", "🔑 Admins", "🔑 Администраторы"},
+    {"admin_button_backup", "💾 Backup", "💾 Резервная копия"},
     // Statistics.
     {"admin_stats",
      "📊 Statistics\n\nUsers: {}\nNew: {} (24 h) · {} (7 d) · {} (30 d)\nActive: {} (24 h) · {} "
@@ -117,6 +118,15 @@ constexpr Phrase kPhrases[] = {
     {"admin_admins_row_unbound", "• @{} — {}, not bound yet (nobody wrote with this name)",
      "• @{} — {}, ещё не привязан (никто не писал с этим именем)"},
     {"admin_admins_none", "The Admins sheet lists nobody.", "В листе Admins никого нет."},
+    // Backup (owner only).
+    {"admin_backup_started", "💾 Taking a backup of the bot's data. The file follows in a moment.",
+     "💾 Делаю резервную копию данных бота. Файл придёт через минуту."},
+    {"admin_backup_failed", "💾 No backup this time: {}", "💾 Резервная копия не получилась: {}"},
+    {"admin_backup_caption",
+     "💾 Backup of {}: {} collection(s). It holds your users' data: keep it private. To restore "
+     "it on the server: corebot restore FILE",
+     "💾 Резервная копия от {}: коллекций {}. В ней данные ваших пользователей: не пересылайте "
+     "её. Восстановить на сервере: corebot restore FILE"},
     // First-run ownership.
     {"admin_claimed", "🔑 You are the owner of this bot now. Send /admin to open the panel.",
      "🔑 Теперь вы владелец этого бота. Отправьте /admin, чтобы открыть панель."},
