@@ -59,6 +59,7 @@ def render(lang, api, work, out):
         term.wait()
     text = screen_text(log)
     if TOKEN in text or REFUSED in text:
+        os.remove(out)  # a picture showing a token is not kept
         raise SystemExit("render_installer_terminal: a token was echoed to the screen")
 
 
