@@ -25,8 +25,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kWait = 20s;
-
 HttpResponse echo(const HttpRequest& request) {
   HttpResponse response;
   response.content_type = "text/plain";
@@ -38,29 +36,15 @@ HttpResponse echo(const HttpRequest& request) {
   return response;
 }
 
-class KeepAliveClientTest : public ::testing::Test {
+class KeepAliveClientTest : public KeepAliveFixture<HttpServer> {
  protected:
-  ~KeepAliveClientTest() override { teardown(); }
-
   void start(HttpHandler handler, HttpServerOptions server_options = {},
              KeepAliveClientOptions client_options = {}) {
     server_ = std::make_unique<HttpServer>(loop_, server_options, std::move(handler));
     server_->start();
     if (client_options.origin.empty()) client_options.origin = origin();
     client_ = std::make_unique<KeepAliveClient>(loop_, client_options);
-    loop_thread_ = std::thread([this] { loop_.run(); });
-  }
-
-  void on_loop(const std::function<void()>& fn) { ASSERT_TRUE(run_on_loop(loop_, fn, kWait)); }
-
-  void teardown() {
-    if (!loop_thread_.joinable()) return;
-    on_loop([&] {
-      client_->shutdown();
-      server_->stop();
-    });
-    loop_.stop();
-    loop_thread_.join();
+    run_loop();
   }
 
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
@@ -96,11 +80,6 @@ class KeepAliveClientTest : public ::testing::Test {
     on_loop([&] { stats = server_->stats(); });
     return stats;
   }
-
-  EventLoop loop_;
-  std::unique_ptr<HttpServer> server_;
-  std::unique_ptr<KeepAliveClient> client_;
-  std::thread loop_thread_;
 };
 
 TEST_F(KeepAliveClientTest, PostsTheBodyAndReadsTheAnswer) {

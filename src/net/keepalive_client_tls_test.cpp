@@ -26,8 +26,6 @@ using tls_test::Pem;
 using tls_test::TempFile;
 using tls_test::TlsEchoServer;
 
-constexpr auto kWait = 20s;
-
 // Made once: key generation is cheap, but every test trusts the same CA.
 struct Pki {
   Pem ca = tls_test::make_ca();
@@ -40,10 +38,8 @@ const Pki& pki() {
   return made;
 }
 
-class KeepAliveTlsTest : public ::testing::Test {
+class KeepAliveTlsTest : public KeepAliveFixture<TlsEchoServer> {
  protected:
-  ~KeepAliveTlsTest() override { teardown(); }
-
   // Starts a server presenting `identity` and a client for https://<host>:<its port>.
   void start(const Pem& identity, const std::string& host, KeepAliveClientOptions options,
              bool ticket_on_demand = false) {
@@ -53,26 +49,12 @@ class KeepAliveTlsTest : public ::testing::Test {
     options.origin = origin_;
     // Both are made before the loop runs, as the client's contract asks.
     client_ = std::make_unique<KeepAliveClient>(loop_, std::move(options));
-    loop_thread_ = std::thread([this] { loop_.run(); });
+    run_loop();
   }
 
   KeepAliveClientOptions trusting_ca() {
     ca_file_ = std::make_unique<TempFile>(pki().ca.cert);
     return {.ca_file = ca_file_->path()};
-  }
-
-  void on_loop(const std::function<void()>& fn) { ASSERT_TRUE(run_on_loop(loop_, fn, kWait)); }
-
-  void teardown() {
-    if (!loop_thread_.joinable()) return;
-    on_loop([&] {
-      client_->shutdown();
-      server_->stop();
-    });
-    loop_.stop();
-    loop_thread_.join();
-    client_.reset();  // the loop is not running: allowed off its thread
-    server_.reset();
   }
 
   HttpClientResponse fetch(HttpClientRequest request) {
@@ -107,12 +89,8 @@ class KeepAliveTlsTest : public ::testing::Test {
     return false;
   }
 
-  EventLoop loop_;
   std::unique_ptr<TempFile> ca_file_;
-  std::unique_ptr<TlsEchoServer> server_;
-  std::unique_ptr<KeepAliveClient> client_;
   std::string origin_;
-  std::thread loop_thread_;
 };
 
 TEST_F(KeepAliveTlsTest, CaFileVerifiesServerAndPostIsEchoed) {

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cdp import Browser  # noqa: E402
 from content_helpers import EXAMPLES  # noqa: E402
 from harness import Bot, Sandbox, wait_for  # noqa: E402
-from webchat_ui import HELPERS  # noqa: E402
+from webchat_ui import open_webchat  # noqa: E402
 
 
 def main(out):
@@ -34,11 +34,7 @@ def main(out):
 
     browser = Browser(width=620, height=760)
     try:
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
-        browser.navigate(sandbox.url + "/")
-        browser.wait("window.T && document.querySelectorAll('.pane').length >= 1", "the pane")
-        browser.wait("document.querySelector('.chathead .name').textContent.length > 0",
-                     "the bot's name")
+        open_webchat(browser, sandbox.url, named=True)
         # A bot that has met its owner: the user record is in the store before the backup.
         browser.js("T.type(0, '/start')")
         browser.wait("T.has(0, 'photographer in Lisbon')", "the start page")

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cdp import Browser  # noqa: E402
 from harness import SANDBOX, http, wait_for  # noqa: E402
-from webchat_ui import HELPERS, picture_png  # noqa: E402
+from webchat_ui import open_webchat, picture_png  # noqa: E402
 
 TOKEN = "777001:corebot-shop-ui"
 USER = 1001  # Ann, the page's first person
@@ -94,9 +94,7 @@ def main(out):
             "prices": [{"label": "Presets", "amount": 50}],
             "reply_markup": {"inline_keyboard": [[{"text": "Pay ⭐ 50", "pay": True}]]}})
 
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
-        browser.navigate(url + "/")
-        browser.wait("window.T && !!T.pane(0)", "the chat pane")
+        open_webchat(browser, url)
         browser.wait("T.has(0, 'Linen T-shirt') && T.has(0, 'Photo presets')",
                      "both invoices in the chat")
         assert browser.js("T.has(0, 'Total: 44.70 EUR')"), "the card total from minor units"

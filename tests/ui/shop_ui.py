@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cdp import Browser  # noqa: E402
 from harness import COREBOT, SANDBOX, http, wait_for  # noqa: E402
-from webchat_ui import HELPERS  # noqa: E402
+from webchat_ui import open_webchat  # noqa: E402
 
 TOKEN = "777002:corebot-shop-example"
 SHOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "examples", "shop"))
@@ -47,9 +47,7 @@ def main(out):
     browser = Browser(width=900, height=900)
     shot = lambda name: browser.screenshot(os.path.join(out, name))  # noqa: E731
     try:
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
-        browser.navigate(url + "/")
-        browser.wait("window.T && !!T.pane(0)", "the chat pane")
+        open_webchat(browser, url)
         wait_for(lambda: [c for c in http("GET", f"{url}/control/calls?token={TOKEN}")[1]["result"]
                           if c["method"] == "setMyCommands"], "the bot connected")
         browser.js("T.type(0, '/shop')")

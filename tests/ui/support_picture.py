@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cdp import Browser  # noqa: E402
 from content_helpers import EXAMPLES  # noqa: E402
 from harness import TOKEN, Bot, Sandbox, wait_for  # noqa: E402
-from webchat_ui import HELPERS, picture_png  # noqa: E402
+from webchat_ui import open_webchat, picture_png  # noqa: E402
 
 GROUP, OPERATOR, CUSTOMER = -1001, 2001, 1001
 
@@ -38,11 +38,7 @@ def main(out):
     bot = Bot(sandbox, "--config", config, env={"COREBOT_CONTENT": content})
     browser = Browser(width=560, height=900)
     try:
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
-        browser.navigate(sandbox.url + "/")
-        browser.wait("window.T && document.querySelectorAll('.pane').length >= 1", "the pane")
-        browser.wait("document.querySelector('.chathead .name').textContent.length > 0",
-                     "the bot's name")
+        open_webchat(browser, sandbox.url, named=True)
         browser.js("T.type(0, '/support')")
         browser.wait("T.has(0, 'Write your question')", "the desk's greeting")
         browser.js("T.type(0, 'Hi! My order #42 has not arrived yet.')")

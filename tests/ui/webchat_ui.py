@@ -46,6 +46,17 @@ window.T = {
 """
 
 
+def open_webchat(browser, url, named=False):
+    """Loads the sandbox's web chat at `url` with the helpers above (window.T) and waits for its
+    first pane; `named`: also for the bot's name in the chat header (the bot has connected)."""
+    browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
+    browser.navigate(url + "/")
+    browser.wait("window.T && !!T.pane(0)", "the chat pane")
+    if named:
+        browser.wait("document.querySelector('.chathead .name').textContent.length > 0",
+                     "the bot's name")
+
+
 def picture_png(width=360, height=220):
     """A small landscape (sky, sea, sand) as PNG bytes, made with the standard library."""
     def chunk(kind, data):
@@ -89,9 +100,8 @@ def main(out):
     browser = Browser()
     shot = lambda name: browser.screenshot(os.path.join(out, name))  # noqa: E731
     try:
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": HELPERS})
-        browser.navigate(f"http://127.0.0.1:{port}/")
-        browser.wait("window.T && document.querySelectorAll('.pane').length === 2",
+        open_webchat(browser, f"http://127.0.0.1:{port}")
+        browser.wait("document.querySelectorAll('.pane').length === 2",
                      "the user's and the admins' panes")
         browser.wait("document.querySelector('.chathead .name').textContent.includes('Anna')",
                      "the bot's name in the chat header")
