@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/common/start_update.hpp"
 #include "corebot/module.hpp"
 #include "corebot/registry.hpp"
 #include "dispatch/dispatcher.hpp"
@@ -31,24 +32,6 @@ namespace fs = std::filesystem;
 using namespace corebot;
 
 const char* kReply = "Welcome! Choose what you need:";
-
-// The same update as bench/pipeline's: a user's /start.
-json::value start_update(std::int64_t id, std::int64_t user) {
-  return json::object{
-      {"update_id", id},
-      {"message",
-       {{"message_id", id},
-        {"from",
-         {{"id", user},
-          {"is_bot", false},
-          {"first_name", "Ann"},
-          {"username", "ann_lee"},
-          {"language_code", "en"}}},
-        {"chat", {{"id", user}, {"first_name", "Ann"}, {"type", "private"}}},
-        {"date", 1790000000},
-        {"text", "/start"},
-        {"entities", json::array{{{"offset", 0}, {"length", 6}, {"type", "bot_command"}}}}}}};
-}
 
 class CppReplier final : public Module {
  public:
@@ -100,7 +83,7 @@ void run_dispatch(benchmark::State& state, ModuleRegistry& registry) {
   dispatch::Dispatcher dispatcher(
       registry, sender, [&](std::function<void()> fn) { posted.push_back(std::move(fn)); });
   std::vector<json::value> updates;
-  for (int i = 0; i < 1000; ++i) updates.push_back(start_update(i, 1000 + i));
+  for (int i = 0; i < 1000; ++i) updates.push_back(bench::start_update(i, 1000 + i));
   std::size_t i = 0;
   for (auto _ : state) {
     dispatcher.dispatch(updates[i++ % updates.size()]);
