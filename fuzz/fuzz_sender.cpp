@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "content/text.hpp"
 #include "corebot/utf8.hpp"
 
 namespace corebot::fuzz {
@@ -16,46 +17,9 @@ void finding(const std::string& what) {
 
 namespace {
 
-// Strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF): what Telegram takes.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;  // cut short
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 std::string check_strings(const json::value& v, const std::string& where) {
   if (const auto* s = v.if_string()) {
-    return valid_utf8(*s) ? std::string() : where + " is not valid UTF-8";
+    return content::is_valid_utf8(*s) ? std::string() : where + " is not valid UTF-8";
   }
   if (const auto* o = v.if_object()) {
     for (const auto& [key, item] : *o) {
