@@ -30,24 +30,24 @@ std::string bytes_of(const std::filesystem::path& file) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-TEST(FuzzCorpus, EveryWebhookSeedRunsWithoutAFinding) {
-  const auto files = seeds("webhook");
-  ASSERT_GE(files.size(), 10u);
+// Runs every seed of `folder` through a target's entry point (a finding aborts the test).
+void replay(const char* folder, std::size_t at_least,
+            int (*target)(const std::uint8_t* data, std::size_t size)) {
+  const auto files = seeds(folder);
+  ASSERT_GE(files.size(), at_least);
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
-    const std::string body = bytes_of(file);
-    corebot::fuzz::webhook_one(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+    const std::string bytes = bytes_of(file);
+    target(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }
 }
 
+TEST(FuzzCorpus, EveryWebhookSeedRunsWithoutAFinding) {
+  replay("webhook", 10, corebot::fuzz::webhook_one);
+}
+
 TEST(FuzzCorpus, EveryUpdateScriptSeedRunsWithoutAFinding) {
-  const auto files = seeds("updates");
-  ASSERT_GE(files.size(), 3u);
-  for (const auto& file : files) {
-    SCOPED_TRACE(file.string());
-    const std::string script = bytes_of(file);
-    corebot::fuzz::updates_one(reinterpret_cast<const std::uint8_t*>(script.data()), script.size());
-  }
+  replay("updates", 3, corebot::fuzz::updates_one);
 }
 
 // The fuzz bot really answers: /start gets the start page, so the targets reach the modules.
