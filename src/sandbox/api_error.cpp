@@ -6,9 +6,16 @@
 namespace corebot::sandbox {
 
 net::HttpResponse ok_response(const boost::json::value& result) {
+  // Serialized in place: wrapping `result` in an object first would copy all of it.
+  return ok_response_text(boost::json::serialize(result));
+}
+
+net::HttpResponse ok_response_text(std::string_view result_json) {
+  constexpr std::string_view kHead = R"({"ok":true,"result":)";
   net::HttpResponse response;
   response.status = 200;
-  response.body = boost::json::serialize(boost::json::object{{"ok", true}, {"result", result}});
+  response.body.reserve(kHead.size() + result_json.size() + 1);
+  response.body.append(kHead).append(result_json).push_back('}');
   return response;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 
 #include "net/http_types.hpp"
 
@@ -19,6 +20,8 @@ inline ApiError bad_request(std::string what) { return {400, "Bad Request: " + s
 
 // {"ok":true,"result":<result>} with status 200.
 net::HttpResponse ok_response(const boost::json::value& result);
+// The same around a result already serialized (`result_json` must be one JSON value).
+net::HttpResponse ok_response_text(std::string_view result_json);
 // {"ok":false,"error_code":N,"description":"..."[,"parameters":{"retry_after":N}]} with status N.
 net::HttpResponse error_response(const ApiError& error);
 

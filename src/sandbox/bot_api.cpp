@@ -207,9 +207,10 @@ void BotApi::finish_raw(Pending& call, net::HttpResponse response, bool ok, int 
                         const std::string& description) {
   if (call.done) return;
   call.done = true;
+  // The call is answered: its parameters are read for the last time, by the log.
   calls_.add(call.token,
              json::object{{"method", call.method},
-                          {"params", params_for_log(call.raw)},
+                          {"params", params_for_log(std::move(call.raw))},
                           {"http_status", response.drop_connection ? 0 : response.status},
                           {"ok", ok},
                           {"error_code", error_code},
@@ -241,9 +242,7 @@ void BotApi::get_updates(std::shared_ptr<Pending> call) {
 
   auto updates = bot.confirm_and_peek(offset, limit);
   if (!updates.empty() || timeout == 0) {
-    json::array result;
-    for (const Update* u : updates) result.push_back(u->body);
-    finish(*call, json::value(std::move(result)));
+    finish_updates(*call, updates);
     return;
   }
   HeldPoll& held = polls_[&bot];
@@ -274,9 +273,18 @@ void BotApi::release_poll(Bot& bot, bool terminated) {
     finish(*held.call, ApiError{409, std::string(kWebhookConflict)});
     return;
   }
-  json::array result;
-  for (const Update* u : bot.confirm_and_peek(0, held.limit)) result.push_back(u->body);
-  finish(*held.call, json::value(std::move(result)));
+  finish_updates(*held.call, bot.confirm_and_peek(0, held.limit));
+}
+
+void BotApi::finish_updates(Pending& call, const std::vector<const Update*>& updates) {
+  // Serialized straight from the queue: a json::array of them would copy every update first.
+  std::string result = "[";
+  for (const Update* u : updates) {
+    if (result.size() > 1) result.push_back(',');
+    result += json::serialize(u->body);
+  }
+  result.push_back(']');
+  finish_raw(call, ok_response_text(result), true, 0, "");
 }
 
 MethodResult BotApi::set_webhook(Pending& call) {

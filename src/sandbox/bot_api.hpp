@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "net/event_loop.hpp"
@@ -57,6 +58,8 @@ class BotApi {
   void run(std::shared_ptr<Pending> call, const FaultPlan& plan);
   void execute(std::shared_ptr<Pending> call);
   void finish(Pending& call, const MethodResult& result);
+  // getUpdates' answer: `updates` as a JSON array.
+  void finish_updates(Pending& call, const std::vector<const Update*>& updates);
   void finish_raw(Pending& call, net::HttpResponse response, bool ok, int error_code,
                   const std::string& description);
 

@@ -43,8 +43,8 @@ std::variant<RawParams, ApiError> read_params(const net::HttpRequest& request) {
   return params;
 }
 
-boost::json::object params_for_log(const RawParams& params) {
-  boost::json::object out = params.values;
+boost::json::object params_for_log(RawParams params) {
+  boost::json::object out = std::move(params.values);
   for (const auto& [name, file] : params.files) {
     out[name] = boost::json::object{
         {"upload", boost::json::object{{"filename", file.filename},

@@ -31,6 +31,6 @@ struct RawParams {
 
 // The same parameters as one JSON object for the call log: uploads appear as
 // {"upload":{"filename":..,"size":..}}.
-[[nodiscard]] boost::json::object params_for_log(const RawParams& params);
+[[nodiscard]] boost::json::object params_for_log(RawParams params);
 
 }  // namespace corebot::sandbox

@@ -135,6 +135,7 @@ std::optional<std::int64_t> Bot::enqueue(std::string kind, json::object body, bo
     body["update_id"] = id;
   }
   next_update_id_ = std::max(next_update_id_, id == INT64_MAX ? id : id + 1);
+  if (!updates_.empty() && id < updates_.back().update_id) out_of_order_ = true;
   updates_.push_back(Update{id, std::move(kind), std::move(body)});
   if (on_update) on_update(*this);
   return id;
@@ -142,12 +143,19 @@ std::optional<std::int64_t> Bot::enqueue(std::string kind, json::object body, bo
 
 std::vector<const Update*> Bot::confirm_and_peek(std::int64_t offset, std::size_t limit) {
   if (offset > 0) {
-    std::erase_if(updates_, [offset](const Update& u) { return u.update_id < offset; });
+    // Ids only ever grow unless a raw update brought its own lower one: then the queue is
+    // searched whole. Otherwise the confirmed ones are a prefix, and dropping them costs only
+    // them (a bot confirming 100 of 20,000 queued updates must not move the other 19,900).
+    while (!updates_.empty() && updates_.front().update_id < offset) updates_.pop_front();
+    if (out_of_order_) {
+      std::erase_if(updates_, [offset](const Update& u) { return u.update_id < offset; });
+    }
   } else if (offset < 0) {
     // -offset without overflow: keep the last |offset| updates.
     const std::uint64_t keep = static_cast<std::uint64_t>(-(offset + 1)) + 1;
     while (updates_.size() > keep) updates_.pop_front();
   }
+  if (updates_.empty()) out_of_order_ = false;
   std::vector<const Update*> out;
   for (const Update& u : updates_) {
     if (out.size() >= limit) break;

@@ -205,6 +205,7 @@ class Bot {
   std::map<std::int64_t, Chat> chats_;
   std::deque<Update> updates_;
   std::int64_t next_update_id_ = 1;
+  bool out_of_order_ = false;  // a queued update has a lower id than one queued before it
   std::vector<std::string> allowed_updates_;
   std::map<std::string, StoredFile, std::less<>> files_;
   std::uint64_t next_file_ = 1;

@@ -58,6 +58,22 @@ TEST(State, RawUpdatesKeepTheirId) {
   EXPECT_EQ(bot.enqueue("message", {}), 101);
 }
 
+// A raw update may bring an id lower than one already queued; confirming past it drops it too,
+// wherever it sits in the queue (Telegram drops every update below the offset).
+TEST(State, AnOffsetConfirmsALowerRawIdQueuedLater) {
+  core::ManualClock clock;
+  SandboxState state(clock);
+  Bot& bot = state.add_bot("1:A");
+  EXPECT_EQ(bot.enqueue("message", {}), 1);
+  EXPECT_EQ(bot.enqueue("raw", json::object{{"update_id", 10}}, true), 10);
+  EXPECT_EQ(bot.enqueue("raw", json::object{{"update_id", 5}}, true), 5);
+  EXPECT_EQ(bot.enqueue("message", {}), 11);
+  auto left = bot.confirm_and_peek(7, 100);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0]->update_id, 10);
+  EXPECT_EQ(left[1]->update_id, 11);
+}
+
 TEST(State, MessagesAndEvents) {
   core::ManualClock clock;
   SandboxState state(clock);
