@@ -1,6 +1,7 @@
 #include "store/update.hpp"
 
 #include <limits>
+#include <optional>
 
 #include "corebot/store.hpp"
 #include "store/compare.hpp"
@@ -49,20 +50,20 @@ json::value* parent_slot(json::object& doc, const Path& path) {
   return const_cast<json::value*>(find_exact(doc, Path(path.begin(), path.end() - 1)));
 }
 
-void unset(json::object& doc, const Path& path) {
-  if (path.size() == 1) {
-    doc.erase(path.front());
-    return;
-  }
+// Returns whether `doc` changed.
+bool unset(json::object& doc, const Path& path) {
+  if (path.size() == 1) return doc.erase(path.front()) > 0;
   json::value* parent = parent_slot(doc, path);
-  if (parent == nullptr) return;
-  if (auto* obj = parent->if_object()) {
-    obj->erase(path.back());
-  } else if (auto* arr = parent->if_array()) {
+  if (parent == nullptr) return false;
+  if (auto* obj = parent->if_object()) return obj->erase(path.back()) > 0;
+  if (auto* arr = parent->if_array()) {
     // MongoDB keeps positions stable: an unset element becomes null.
     const auto index = array_index(path.back());
-    if (index && *index < arr->size()) (*arr)[*index] = nullptr;
+    if (!index || *index >= arr->size() || (*arr)[*index].is_null()) return false;
+    (*arr)[*index] = nullptr;
+    return true;
   }
+  return false;
 }
 
 json::value add_numbers(const json::value& a, const json::value& b, const std::string& dotted) {
@@ -129,13 +130,14 @@ Update Update::compile(const json::object& update) {
     }
     if (!fields.is_object()) fail(StoreErrorKind::kInvalidArgument, name + " needs a document");
     for (const auto& [field, operand] : fields.get_object()) {
-      Action action{op, std::string(field), parse_path(field), operand, std::nullopt, false};
+      Action action{op, std::string(field), parse_path(field), &operand, {}, std::nullopt, false};
       if (op == Op::kInc && !operand.is_number()) {
         fail(StoreErrorKind::kInvalidArgument,
              "$inc on '" + action.dotted + "' needs a number, got " + kind_name(operand));
       }
       if (op == Op::kPush || op == Op::kAddToSet) {
-        action.operand = values_to_add(name, action.dotted, operand);
+        action.owned = values_to_add(name, action.dotted, operand);
+        action.source = nullptr;
       }
       if (op == Op::kPull) {
         const auto* cond = operand.if_object();
@@ -163,7 +165,16 @@ Update Update::compile(const json::object& update) {
 }
 
 bool Update::apply(json::object& doc, bool inserting) const {
-  const json::object before = doc;
+  // Each action says whether it changed `doc`: comparing with a copy taken first would cost a
+  // copy of every document an update touches.
+  std::optional<json::value> old_id;
+  if (const json::value* id = doc.if_contains("_id")) old_id = *id;
+  bool changed = false;
+  auto set_if_different = [&](const Action& a, const json::value* existing, json::value value) {
+    if (existing != nullptr && *existing == value) return;
+    set_path(doc, a.path, std::move(value));
+    changed = true;
+  };
   for (const auto& a : actions_) {
     const json::value* existing = find_exact(doc, a.path);
     switch (a.op) {
@@ -171,26 +182,26 @@ bool Update::apply(json::object& doc, bool inserting) const {
         if (!inserting) break;
         [[fallthrough]];
       case Op::kSet:
-        set_path(doc, a.path, a.operand);
+        set_if_different(a, existing, a.value());
         break;
       case Op::kUnset:
-        unset(doc, a.path);
+        changed = unset(doc, a.path) || changed;
         break;
       case Op::kInc:
         if (existing == nullptr) {
-          set_path(doc, a.path, a.operand);
+          set_if_different(a, existing, a.value());
         } else if (!existing->is_number()) {
           fail(StoreErrorKind::kTypeMismatch,
                "$inc on '" + a.dotted + "' which holds " + kind_name(*existing) + ", not a number");
         } else {
-          set_path(doc, a.path, add_numbers(*existing, a.operand, a.dotted));
+          set_if_different(a, existing, add_numbers(*existing, a.value(), a.dotted));
         }
         break;
       case Op::kMin:
       case Op::kMax:
-        if (existing == nullptr || (a.op == Op::kMin ? compare_values(a.operand, *existing) < 0
-                                                     : compare_values(a.operand, *existing) > 0)) {
-          set_path(doc, a.path, a.operand);
+        if (existing == nullptr || (a.op == Op::kMin ? compare_values(a.value(), *existing) < 0
+                                                     : compare_values(a.value(), *existing) > 0)) {
+          set_if_different(a, existing, a.value());
         }
         break;
       case Op::kPush:
@@ -201,14 +212,14 @@ bool Update::apply(json::object& doc, bool inserting) const {
                    "' which holds " + kind_name(*existing) + ", not an array");
         }
         json::array items = existing != nullptr ? existing->get_array() : json::array{};
-        for (const auto& v : a.operand.get_array()) {
+        for (const auto& v : a.value().get_array()) {
           bool present = false;
           if (a.op == Op::kAddToSet) {
             for (const auto& item : items) present = present || values_equal(item, v);
           }
           if (!present) items.push_back(v);
         }
-        set_path(doc, a.path, std::move(items));
+        set_if_different(a, existing, std::move(items));
         break;
       }
       case Op::kPull: {
@@ -221,20 +232,19 @@ bool Update::apply(json::object& doc, bool inserting) const {
         for (const auto& item : existing->get_array()) {
           if (!pull_matches(a, item)) kept.push_back(item);
         }
-        set_path(doc, a.path, std::move(kept));
+        set_if_different(a, existing, std::move(kept));
         break;
       }
     }
   }
   if (!inserting) {
-    const auto* old_id = before.if_contains("_id");
     const auto* new_id = doc.if_contains("_id");
-    if ((old_id == nullptr) != (new_id == nullptr) ||
-        (old_id != nullptr && !values_equal(*old_id, *new_id))) {
+    if (old_id.has_value() != (new_id != nullptr) ||
+        (new_id != nullptr && !values_equal(*old_id, *new_id))) {
       fail(StoreErrorKind::kInvalidArgument, "the update would change the immutable field '_id'");
     }
   }
-  return doc != before;
+  return changed;
 }
 
 }  // namespace corebot::store

@@ -17,7 +17,9 @@ class Update {
  public:
   // Validates and compiles. Throws StoreError: kInvalidArgument for an empty update, a field that
   // is not an operator, a bad operand or two paths that conflict ("a" and "a.b");
-  // kUnsupportedOperator naming any other `$op` or modifier.
+  // kUnsupportedOperator naming any other `$op` or modifier. The result refers to `update`'s
+  // operands (copying them would cost every write a copy of what it sets): `update` must outlive
+  // it, unchanged.
   static Update compile(const boost::json::object& update);
 
   // Applies to `doc`; `inserting` is true for the document an upsert creates ($setOnInsert only
@@ -31,9 +33,13 @@ class Update {
     Op op;
     std::string dotted;
     Path path;
-    boost::json::value operand;   // for $push/$addToSet: always an array of values to add
+    // The operand in the compiled update document, or `owned` when compiling rewrote it ($push
+    // and $addToSet: always an array of values to add). Read it through value().
+    const boost::json::value* source = nullptr;
+    boost::json::value owned;
     std::optional<Filter> match;  // for $pull: the condition on elements
     bool match_wraps = false;     // $pull condition is on {"v": element} rather than the element
+    [[nodiscard]] const boost::json::value& value() const { return source ? *source : owned; }
   };
 
  private:

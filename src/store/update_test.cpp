@@ -63,10 +63,37 @@ TEST(UpdateTest, SetOnInsertOnlyWhenInserting) {
   EXPECT_EQ(apply(R"({"$setOnInsert":{"a":1}})", R"({})", true), R"({"a":1})");
 }
 
+bool changes(std::string_view update, std::string_view doc) {
+  json::object d = json::parse(doc).as_object();
+  return Update::compile(json::parse(update).as_object()).apply(d, false);
+}
+
+// Each operator decides whether it changed the document (no copy is compared): an update that
+// leaves the document as it was is not written and not counted as modified.
 TEST(UpdateTest, ReportsWhetherTheDocumentChanged) {
-  json::object doc = json::parse(R"({"a":1})").as_object();
-  EXPECT_FALSE(Update::compile(json::parse(R"({"$set":{"a":1}})").as_object()).apply(doc, false));
-  EXPECT_TRUE(Update::compile(json::parse(R"({"$set":{"a":2}})").as_object()).apply(doc, false));
+  const char* doc = R"({"_id":1,"a":1,"f":1.5,"l":[1,null],"o":{"x":1},"s":"z"})";
+  EXPECT_FALSE(changes(R"({"$set":{"a":1,"o.x":1,"s":"z","l":[1,null]}})", doc));
+  EXPECT_TRUE(changes(R"({"$set":{"a":2}})", doc));
+  EXPECT_TRUE(changes(R"({"$set":{"a":1.0}})", doc)) << "a double is not the integer";
+  EXPECT_TRUE(changes(R"({"$set":{"n":null}})", doc)) << "a new field, even null";
+  EXPECT_TRUE(changes(R"({"$set":{"o.y.z":1}})", doc));
+  EXPECT_FALSE(changes(R"({"$unset":{"missing":"","o.y":"","l.1":"","l.5":""}})", doc));
+  EXPECT_TRUE(changes(R"({"$unset":{"l.0":""}})", doc));
+  EXPECT_TRUE(changes(R"({"$unset":{"o.x":""}})", doc));
+  EXPECT_FALSE(changes(R"({"$inc":{"a":0}})", doc));
+  EXPECT_TRUE(changes(R"({"$inc":{"a":1}})", doc));
+  EXPECT_TRUE(changes(R"({"$inc":{"new":0}})", doc));
+  EXPECT_FALSE(changes(R"({"$min":{"a":1,"f":2}})", doc));
+  EXPECT_TRUE(changes(R"({"$min":{"f":1}})", doc));
+  EXPECT_FALSE(changes(R"({"$max":{"a":0}})", doc));
+  EXPECT_FALSE(changes(R"({"$addToSet":{"l":1}})", doc));
+  EXPECT_TRUE(changes(R"({"$addToSet":{"l":2}})", doc));
+  EXPECT_FALSE(changes(R"({"$push":{"l":{"$each":[]}}})", doc));
+  EXPECT_TRUE(changes(R"({"$push":{"l":1}})", doc));
+  EXPECT_TRUE(changes(R"({"$push":{"m":{"$each":[]}}})", doc)) << "an empty array is created";
+  EXPECT_FALSE(changes(R"({"$pull":{"l":7}})", doc));
+  EXPECT_TRUE(changes(R"({"$pull":{"l":null}})", doc));
+  EXPECT_FALSE(changes(R"({"$setOnInsert":{"a":5}})", doc));
 }
 
 TEST(UpdateTest, Errors) {
