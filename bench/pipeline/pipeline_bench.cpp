@@ -11,11 +11,15 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
 #include <deque>
+#include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
+#include "app/user_tracker.hpp"
 #include "bench/common/start_update.hpp"
 #include "core/clock.hpp"
 #include "core/manual_executor.hpp"
@@ -174,6 +178,46 @@ void BM_ReplyInProcess(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ReplyInProcess);
+
+// The user tracker's store write (SQLite, one batch of 500 a flush, as under load): what tracking
+// costs per user beside the reply. New users insert a user and an activity document each; known
+// users seen again the same day rewrite their user document only.
+void track_users(benchmark::State& state, bool known) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("corebot_track_bench_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::shared_ptr<DocumentStore> store(open_store("sqlite://" + (dir / "bot.db").string()));
+    // Completions run on the store's worker; the benchmark thread waits for them.
+    AsyncStore async(store, [](std::function<void()> fn) { fn(); });
+    core::ManualClock clock;
+    core::ManualExecutor executor{clock};
+    NullSender sender;
+    app::UserTracker tracker(async, executor, clock);
+    constexpr int kBatch = 500;
+    std::int64_t next_user = 1000;
+    auto track_batch = [&](std::int64_t first) {
+      for (std::int64_t user = first; user < first + kBatch; ++user) {
+        tracker.observe(Context(bench::start_update(user, user), sender));
+      }
+      std::promise<void> written;
+      tracker.flush([&] { written.set_value(); });
+      written.get_future().wait();
+    };
+    if (known) track_batch(next_user);
+    for (auto _ : state) {
+      track_batch(next_user);
+      if (!known) next_user += kBatch;
+    }
+    state.SetItemsProcessed(state.iterations() * kBatch);
+  }
+  std::filesystem::remove_all(dir);
+}
+void BM_TrackNewUsers(benchmark::State& state) { track_users(state, false); }
+BENCHMARK(BM_TrackNewUsers)->MeasureProcessCPUTime()->UseRealTime();
+void BM_TrackKnownUsers(benchmark::State& state) { track_users(state, true); }
+BENCHMARK(BM_TrackKnownUsers)->MeasureProcessCPUTime()->UseRealTime();
 
 }  // namespace
 

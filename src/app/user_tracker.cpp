@@ -89,10 +89,13 @@ void UserTracker::flush(std::function<void()> done) {
     timer_.reset();
   }
   writing_ = true;
-  auto batch = std::make_shared<std::map<std::int64_t, Change>>(std::move(pending_));
+  std::map<std::int64_t, Change> batch = std::move(pending_);
   pending_.clear();
-  std::vector<UpdateSpec> specs;
-  specs.reserve(batch->size());
+  // The specs are shared by the write and its completion: the write frees them on the store's
+  // thread once the users are written; if that write failed, the completion takes the changes
+  // back from them for the retry.
+  auto specs = std::make_shared<std::vector<UpdateSpec>>();
+  specs->reserve(batch.size());
   // The statistics' series: one activity document per user per UTC day (written once per day
   // per user by this process), and the day's update count.
   std::vector<UpdateSpec> activity;
@@ -102,28 +105,28 @@ void UserTracker::flush(std::function<void()> done) {
     active_today_ = {};  // releases the buckets too
     active_day_ = today;
   }
-  for (const auto& [id, change] : *batch) {
+  for (auto& [id, change] : batch) {
     updates += change.updates;
-    if (change.updates > 0) {
-      if (active_today_.insert(id).second) {
-        activity.push_back({json::object{{"_id", std::to_string(today) + ":" + std::to_string(id)}},
-                            json::object{{"$set", json::object{{"day", today}, {"user", id}}}},
-                            true});
-      }
+    if (change.updates > 0 && active_today_.insert(id).second) {
+      activity.push_back({json::object{{"_id", std::to_string(today) + ":" + std::to_string(id)}},
+                          json::object{{"$set", json::object{{"day", today}, {"user", id}}}},
+                          true});
     }
+    json::object update;
+    update.reserve(3);
+    update.emplace("$set", std::move(change.set));
+    update.emplace("$setOnInsert", json::object{{"first_seen", change.first_seen_ms}});
+    update.emplace("$inc", json::object{{"updates", change.updates}});
+    specs->push_back({json::object{{"_id", id}}, std::move(update), true});
   }
   stats_.active_today = active_today_.size();
-  for (const auto& [id, change] : *batch) {
-    json::object update{{"$set", change.set},
-                        {"$setOnInsert", json::object{{"first_seen", change.first_seen_ms}}},
-                        {"$inc", json::object{{"updates", change.updates}}}};
-    specs.push_back({json::object{{"_id", id}}, std::move(update), true});
-  }
+  const std::size_t count = specs->size();
   std::weak_ptr<bool> alive = alive_;
   store_.run(
-      [specs = std::move(specs), activity = std::move(activity), updates,
-       today](DocumentStore& store) {
-        const std::size_t written = store.collection(kCollection).update_each(specs).size();
+      [specs, activity = std::move(activity), updates, today](DocumentStore& store) {
+        const std::size_t written = store.collection(kCollection).update_each(*specs).size();
+        // Written: a later failure (the statistics below) must not apply the $inc twice.
+        specs->clear();
         if (!activity.empty()) store.collection(kActivityCollection).update_each(activity);
         if (updates > 0) {
           store.collection(kDailyUpdatesCollection)
@@ -133,26 +136,17 @@ void UserTracker::flush(std::function<void()> done) {
         }
         return written;
       },
-      [this, alive, batch](StoreResult<std::size_t> result) {
+      [this, alive, specs, count](StoreResult<std::size_t> result) {
         if (!alive.lock()) return;
         writing_ = false;
         if (result) {
           ++stats_.batches;
-          stats_.written += batch->size();
+          stats_.written += count;
         } else {
           ++stats_.failures;
-          COREBOT_LOG_WARN("users: writing {} user record(s) failed, will retry: {}", batch->size(),
+          COREBOT_LOG_WARN("users: writing {} user record(s) failed, will retry: {}", count,
                            result.error().what());
-          // Newer changes (in pending_) win over the failed batch's.
-          for (auto& [id, old] : *batch) {
-            auto [it, inserted] = pending_.try_emplace(id, std::move(old));
-            if (inserted) continue;
-            json::object set = std::move(old.set);
-            merge(set, it->second.set);
-            it->second.set = std::move(set);
-            it->second.first_seen_ms = std::min(it->second.first_seen_ms, old.first_seen_ms);
-            it->second.updates += old.updates;
-          }
+          restore(*specs);
         }
         if (!waiting_.empty() && result) return flush();
         if (!pending_.empty()) schedule();
@@ -163,6 +157,24 @@ void UserTracker::flush(std::function<void()> done) {
           for (auto& fn : waiting) fn();
         }
       });
+}
+
+void UserTracker::restore(std::vector<UpdateSpec>& failed) {
+  // Newer changes (in pending_) win over the failed batch's.
+  for (auto& spec : failed) {
+    json::object& update = spec.update;
+    Change old;
+    old.set = std::move(update["$set"].as_object());
+    old.first_seen_ms = update["$setOnInsert"].as_object()["first_seen"].as_int64();
+    old.updates = update["$inc"].as_object()["updates"].to_number<std::uint64_t>();
+    auto [it, inserted] = pending_.try_emplace(spec.filter["_id"].as_int64(), std::move(old));
+    if (inserted) continue;
+    json::object set = std::move(old.set);
+    merge(set, it->second.set);
+    it->second.set = std::move(set);
+    it->second.first_seen_ms = std::min(it->second.first_seen_ms, old.first_seen_ms);
+    it->second.updates += old.updates;
+  }
 }
 
 }  // namespace corebot::app

@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <unordered_set>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/executor.hpp"
@@ -68,6 +69,8 @@ class UserTracker {
   };
   Change& change_for(std::int64_t user_id);
   void schedule();
+  // Puts a failed batch's changes back into pending_ (for the retry).
+  void restore(std::vector<UpdateSpec>& failed);
 
   AsyncStore& store_;
   core::Executor& executor_;

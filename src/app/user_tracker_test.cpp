@@ -139,6 +139,29 @@ TEST_F(UserTrackerTest, AFailedBatchIsKeptAndRetriedWithoutLosingNewerChanges) {
   EXPECT_EQ(doc.at("updates").as_int64(), 2) << "the failed batch's count is kept";
 }
 
+TEST_F(UserTrackerTest, AFailureAfterTheUsersAreWrittenDoesNotCountTheirUpdatesTwice) {
+  UserTracker tracker(*async, executor, clock);
+  // The activity series refuses every insert; the users' own write commits before it.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "CREATE TABLE \"c_user_activity\" (id TEXT PRIMARY KEY NOT NULL, doc TEXT "
+                         "NOT NULL); CREATE TRIGGER refuse BEFORE INSERT ON \"c_user_activity\" "
+                         "BEGIN SELECT RAISE(FAIL, 'refused'); END;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  tracker.observe(update(7, "Ann"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(tracker.stats().failures, 1u);
+  EXPECT_EQ(tracker.pending(), 0u) << "the users' write committed: nothing to retry";
+  tracker.observe(update(7, "Ann"));
+  tracker.flush();
+  inbox.run_one();
+  EXPECT_EQ(user_doc(7).at("updates").as_int64(), 2);
+}
+
 TEST_F(UserTrackerTest, UpdatesWithoutASenderAreIgnored) {
   UserTracker tracker(*async, executor, clock);
   Context ctx(json::object{{"update_id", 1}, {"poll", json::object{{"id", "x"}}}}, sender);

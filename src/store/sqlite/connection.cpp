@@ -98,6 +98,12 @@ std::string_view Statement::column_text(int index) const {
 }
 
 Connection::Connection(const Options& options) {
+  // SQLite counts every allocation under a process-wide mutex unless told not to, and nothing
+  // here reads those counts. Only possible before SQLite starts: a later call is refused, harmless.
+  static const bool memstatus_off = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)memstatus_off;
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   const int rc = sqlite3_open_v2(options.path.c_str(), &db_, flags, nullptr);
