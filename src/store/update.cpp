@@ -100,6 +100,11 @@ bool pull_matches(const Update::Action& action, const json::value& element) {
 Update Update::compile(const json::object& update) {
   if (update.empty()) fail(StoreErrorKind::kInvalidArgument, "the update document is empty");
   Update out;
+  std::size_t actions = 0;
+  for (const auto& [key, fields] : update) {
+    if (const auto* obj = fields.if_object()) actions += obj->size();
+  }
+  out.actions_.reserve(actions);
   for (const auto& [key, fields] : update) {
     const std::string name(key);
     if (!key.starts_with('$')) {
