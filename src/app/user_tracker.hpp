@@ -1,7 +1,9 @@
 // Keeps the `users` collection current from the updates the bot sees, without a store write per
 // update: changes are coalesced in memory per user and written in one batch (update_each) every
-// flush interval or when the batch is full. A failed batch stays pending and is retried, so no
-// change is lost while the store is briefly unavailable.
+// flush interval or when the batch is full. A batch whose users write failed stays pending and is
+// retried, so no change is lost while the store is briefly unavailable. A failure after the users
+// are written (the statistics' series below) is logged, not retried: that would count the users'
+// updates twice.
 //
 // A user document: {_id: <telegram id>, first_name, last_name, username, username_lc (lower case,
 //                   for matching @usernames), language_code,
