@@ -175,9 +175,10 @@ bool Update::apply(json::object& doc, bool inserting) const {
   std::optional<json::value> old_id;
   if (const json::value* id = doc.if_contains("_id")) old_id = *id;
   bool changed = false;
-  auto set_if_different = [&](const Action& a, const json::value* existing, json::value value) {
+  // Compares before it copies: an operand equal to what is stored is never copied.
+  auto set_if_different = [&](const Action& a, const json::value* existing, auto&& value) {
     if (existing != nullptr && *existing == value) return;
-    set_path(doc, a.path, std::move(value));
+    set_path(doc, a.path, json::value(std::forward<decltype(value)>(value)));
     changed = true;
   };
   for (const auto& a : actions_) {
