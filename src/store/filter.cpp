@@ -277,6 +277,17 @@ json::object Filter::upsert_seed() const {
   return seed;
 }
 
+const json::value* Filter::id_equality() const {
+  if (root_->kind != Node::Kind::kAnd || root_->children.size() != 1) return nullptr;
+  const Node& field = root_->children.front();
+  if (field.kind != Node::Kind::kField || field.dotted != "_id" || field.predicates.size() != 1) {
+    return nullptr;
+  }
+  const Predicate& p = field.predicates.front();
+  if (p.op != FilterOp::kEq || !(p.operand.is_string() || p.operand.is_number())) return nullptr;
+  return &p.operand;
+}
+
 void set_path(json::object& doc, const Path& path, json::value value) {
   json::value* current = nullptr;
   json::object* parent = &doc;

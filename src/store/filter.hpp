@@ -37,6 +37,11 @@ class Filter {
   // inside $and too), dotted paths expanded.
   [[nodiscard]] boost::json::object upsert_seed() const;
 
+  // The operand when the whole filter is one equality on `_id` ({_id: x} or {_id: {$eq: x}})
+  // with a string or number x, otherwise null. Such a filter matches exactly the document whose
+  // id_key() is x's, so a store may look it up by its key instead of matching.
+  [[nodiscard]] const boost::json::value* id_equality() const;
+
   struct Node;
 
  private:

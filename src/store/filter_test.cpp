@@ -112,5 +112,24 @@ TEST(FilterTest, UpsertSeedTakesEqualities) {
   EXPECT_EQ(json::serialize(seed), R"({"a":1,"b":{"c":"x"},"e":2})");
 }
 
+// Only a filter that is one equality on `_id` with a scalar may be answered by a key lookup.
+TEST(FilterTest, IdEqualityIsOnlyAWholeFilterOnAScalarId) {
+  auto id_of = [](std::string_view filter) -> std::string {
+    const Filter f = Filter::compile(json::parse(filter).as_object());
+    const json::value* id = f.id_equality();
+    return id == nullptr ? "none" : json::serialize(*id);
+  };
+  EXPECT_EQ(id_of(R"({"_id":7})"), "7");
+  EXPECT_EQ(id_of(R"({"_id":{"$eq":"x"}})"), R"("x")");
+  EXPECT_EQ(id_of(R"({"_id":7,"a":1})"), "none");
+  EXPECT_EQ(id_of(R"({"_id":{"$gt":7}})"), "none");
+  EXPECT_EQ(id_of(R"({"_id":{"$eq":7,"$ne":8}})"), "none");
+  EXPECT_EQ(id_of(R"({"_id":{"a":1}})"), "none");
+  EXPECT_EQ(id_of(R"({"_id":null})"), "none");
+  EXPECT_EQ(id_of(R"({"$or":[{"_id":7}]})"), "none");
+  EXPECT_EQ(id_of(R"({"a._id":7})"), "none");
+  EXPECT_EQ(id_of("{}"), "none");
+}
+
 }  // namespace
 }  // namespace corebot::store

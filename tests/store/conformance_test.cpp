@@ -295,6 +295,24 @@ TEST_P(ConformanceTest, UpdateManyUpsertAndReplace) {
   EXPECT_EQ(coll_->update_many(obj(R"({"none":1})"), obj(R"({"$set":{"a":1}})")).matched, 0);
 }
 
+// A write by `_id` alone (the SQLite backend looks it up by key): the number's spelling does not
+// matter, its type does, and an upsert by id that finds nothing inserts once.
+TEST_P(ConformanceTest, AWriteByIdFindsTheDocumentWhateverTheNumbersSpelling) {
+  coll_->insert_one(obj(R"({"_id":1,"n":1})"));
+  coll_->insert_one(obj(R"({"_id":"1","n":1})"));
+  EXPECT_EQ(coll_->update_one(obj(R"({"_id":1.0})"), obj(R"({"$inc":{"n":1}})")).matched, 1);
+  EXPECT_EQ(coll_->update_one(obj(R"({"_id":{"$eq":1}})"), obj(R"({"$inc":{"n":1}})")).modified, 1);
+  EXPECT_EQ(coll_->find_one(obj(R"({"_id":1})"))->at("n"), 3);
+  EXPECT_EQ(coll_->find_one(obj(R"({"_id":"1"})"))->at("n"), 1);
+  UpdateOptions upsert;
+  upsert.upsert = true;
+  for (int i = 0; i < 2; ++i) {
+    coll_->update_one(obj(R"({"_id":2})"), obj(R"({"$inc":{"n":1}})"), upsert);
+  }
+  EXPECT_EQ(coll_->find_one(obj(R"({"_id":2})"))->at("n"), 2);
+  EXPECT_EQ(coll_->count({}), 3);
+}
+
 TEST_P(ConformanceTest, UpdateEachAppliesInOrder) {
   coll_->insert_one(obj(R"({"_id":1,"n":1})"));
   const std::vector<UpdateSpec> specs = {

@@ -44,6 +44,16 @@ std::vector<IndexInfo> load_indexes(Connection& connection, std::string_view col
   return out;
 }
 
+json::object parse_row(std::int64_t rowid, std::string_view text) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(text, ec);
+  if (ec || !parsed.is_object()) {
+    throw StoreError(StoreErrorKind::kCorrupt, "", "",
+                     "row " + std::to_string(rowid) + " does not hold a JSON document");
+  }
+  return std::move(parsed.get_object());
+}
+
 namespace {
 
 // A pre-selection clause: SQL text and the values it binds.
@@ -133,13 +143,7 @@ bool scan(Connection& connection, std::string_view collection, const Filter& fil
   while (stmt.step()) {
     Row row;
     row.rowid = stmt.column_int64(0);
-    boost::system::error_code ec;
-    json::value parsed = json::parse(stmt.column_text(1), ec);
-    if (ec || !parsed.is_object()) {
-      throw StoreError(StoreErrorKind::kCorrupt, "", "",
-                       "row " + std::to_string(row.rowid) + " does not hold a JSON document");
-    }
-    row.doc = std::move(parsed.get_object());
+    row.doc = parse_row(row.rowid, stmt.column_text(1));
     if (!filter.matches(row.doc)) continue;
     if (!visit(row)) return false;
   }

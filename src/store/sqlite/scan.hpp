@@ -38,6 +38,9 @@ struct Row {
   boost::json::object doc;
 };
 
+// The document a row holds; throws StoreError (kCorrupt) naming the row when it is not one.
+boost::json::object parse_row(std::int64_t rowid, std::string_view text);
+
 // Visits, in rowid order, each document after `after_rowid` that matches `filter`, until `visit`
 // returns false. Returns true when the table was exhausted. Call inside a transaction.
 // `indexes`: the collection's, when the caller holds them already (a batch of updates reads them

@@ -49,13 +49,24 @@ void step_write(Statement& stmt, const json::object& doc) {
   }
 }
 
-void insert_row(Connection& connection, std::string_view collection,
+void insert_row(Connection& connection, std::string_view collection, const std::string& sql,
                 std::vector<IndexInfo>& indexes, const json::object& doc, const std::string& text) {
   mark_multikey(connection, collection, indexes, doc);
-  auto stmt =
-      connection.query("INSERT INTO " + table_name(collection) + " (id, doc) VALUES (?1, ?2)");
+  auto stmt = connection.query(sql);
   stmt.bind(1, id_key(doc.at("_id"))).bind(2, text);
   step_write(stmt, doc);
+}
+
+// The row whose primary key is `key`, if any.
+std::optional<Row> row_by_id(Connection& connection, const std::string& sql,
+                             const std::string& key) {
+  auto stmt = connection.query(sql);
+  stmt.bind(1, key);
+  if (!stmt.step()) return std::nullopt;
+  Row row;
+  row.rowid = stmt.column_int64(0);
+  row.doc = parse_row(row.rowid, stmt.column_text(1));
+  return row;
 }
 
 void check_window(const FindOptions& options) {
@@ -198,6 +209,14 @@ json::object with_id_of(const json::object& current, const json::object& replace
 
 }  // namespace
 
+SqliteCollection::SqliteCollection(ConnectionPool& pool, std::string name)
+    : pool_(pool), name_(std::move(name)) {
+  const std::string table = table_name(name_);
+  sql_.insert = "INSERT INTO " + table + " (id, doc) VALUES (?1, ?2)";
+  sql_.update = "UPDATE " + table + " SET doc = ?1 WHERE rowid = ?2";
+  sql_.select_id = "SELECT rowid, doc FROM " + table + " WHERE id = ?1";
+}
+
 std::vector<json::value> SqliteCollection::insert_docs(std::vector<json::object>& docs) {
   const std::size_t max_bytes = pool_.options().max_document_bytes;
   std::vector<std::string> texts;
@@ -211,7 +230,7 @@ std::vector<json::value> SqliteCollection::insert_docs(std::vector<json::object>
   ensure_table(*connection, name_);
   auto indexes = load_indexes(*connection, name_);
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    insert_row(*connection, name_, indexes, docs[i], texts[i]);
+    insert_row(*connection, name_, sql_.insert, indexes, docs[i], texts[i]);
   }
   txn.commit();
   return ids;
@@ -300,19 +319,26 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
   }
   // Collect first: rows are not rewritten under a running SELECT.
   std::vector<Row> matched;
-  scan(
-      connection, name_, filter, 0,
-      [&](Row& row) {
-        matched.push_back(std::move(row));
-        return many;
-      },
-      &*indexes);
+  if (const json::value* id = filter.id_equality()) {
+    // A write by `_id` (users, sessions): one primary-key lookup, nothing to match again.
+    if (auto row = row_by_id(connection, sql_.select_id, id_key(*id))) {
+      matched.push_back(std::move(*row));
+    }
+  } else {
+    scan(
+        connection, name_, filter, 0,
+        [&](Row& row) {
+          matched.push_back(std::move(row));
+          return many;
+        },
+        &*indexes);
+  }
   for (auto& row : matched) {
     ++result.matched;
     if (!change(row.doc, false)) continue;
     const std::string text = prepare_document(row.doc, max_bytes);
     mark_multikey(connection, name_, *indexes, row.doc);
-    auto stmt = connection.query("UPDATE " + table_name(name_) + " SET doc = ?1 WHERE rowid = ?2");
+    auto stmt = connection.query(sql_.update);
     stmt.bind(1, text).bind(2, row.rowid);
     step_write(stmt, row.doc);
     ++result.modified;
@@ -321,7 +347,7 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
     json::object doc = filter.upsert_seed();
     change(doc, true);
     const std::string text = prepare_document(doc, max_bytes);
-    insert_row(connection, name_, *indexes, doc, text);
+    insert_row(connection, name_, sql_.insert, *indexes, doc, text);
     result.upserted_id = doc.at("_id");
   }
   return result;

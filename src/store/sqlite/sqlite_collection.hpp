@@ -13,7 +13,7 @@ namespace corebot::store::sqlite {
 
 class SqliteCollection final : public Collection {
  public:
-  SqliteCollection(ConnectionPool& pool, std::string name) : pool_(pool), name_(std::move(name)) {}
+  SqliteCollection(ConnectionPool& pool, std::string name);
 
   [[nodiscard]] const std::string& name() const override { return name_; }
   boost::json::value insert_one(boost::json::object doc) override;
@@ -48,8 +48,17 @@ class SqliteCollection final : public Collection {
   std::vector<boost::json::value> insert_docs(std::vector<boost::json::object>& docs);
   std::int64_t remove(const boost::json::object& filter, bool many);
 
+  // The statements every write uses, spelled once: a batch of writes looks each up in the
+  // connection's cache without building its text again.
+  struct Sql {
+    std::string insert;     // ?1 id key, ?2 document
+    std::string update;     // ?1 document, ?2 rowid
+    std::string select_id;  // ?1 id key -> rowid, doc
+  };
+
   ConnectionPool& pool_;
   std::string name_;
+  Sql sql_;
 };
 
 }  // namespace corebot::store::sqlite
