@@ -96,21 +96,25 @@ void UserTracker::flush(std::function<void()> done) {
   // back from them for the retry.
   auto specs = std::make_shared<std::vector<UpdateSpec>>();
   specs->reserve(batch.size());
-  // The statistics' series: one activity document per user per UTC day (written once per day
-  // per user by this process), and the day's update count.
-  std::vector<UpdateSpec> activity;
+  // The statistics' series: the users active today for the first time in this process (one
+  // activity document per chunk of them, users_statistics.hpp), and the day's update count.
+  std::vector<json::object> activity;
   std::uint64_t updates = 0;
   const std::int64_t today = core::wall_millis(clock_) / kDayMs;
   if (today != active_day_) {
     active_today_ = {};  // releases the buckets too
     active_day_ = today;
   }
+  json::array newly_active;
+  auto add_activity = [&] {
+    activity.push_back({{"day", today}, {"users", std::move(newly_active)}});
+    newly_active = {};
+  };
   for (auto& [id, change] : batch) {
     updates += change.updates;
     if (change.updates > 0 && active_today_.insert(id).second) {
-      activity.push_back({json::object{{"_id", std::to_string(today) + ":" + std::to_string(id)}},
-                          json::object{{"$set", json::object{{"day", today}, {"user", id}}}},
-                          true});
+      newly_active.push_back(id);
+      if (newly_active.size() == kActiveUsersPerDocument) add_activity();
     }
     json::object update;
     update.reserve(3);
@@ -119,6 +123,7 @@ void UserTracker::flush(std::function<void()> done) {
     update.emplace("$inc", json::object{{"updates", change.updates}});
     specs->push_back({json::object{{"_id", id}}, std::move(update), true});
   }
+  if (!newly_active.empty()) add_activity();
   stats_.active_today = active_today_.size();
   const std::size_t count = specs->size();
   std::weak_ptr<bool> alive = alive_;
@@ -127,7 +132,7 @@ void UserTracker::flush(std::function<void()> done) {
         const std::size_t written = store.collection(kCollection).update_each(*specs).size();
         // Written: a later failure (the statistics below) must not apply the $inc twice.
         specs->clear();
-        if (!activity.empty()) store.collection(kActivityCollection).update_each(activity);
+        if (!activity.empty()) store.collection(kActivityCollection).insert_many(activity);
         if (updates > 0) {
           store.collection(kDailyUpdatesCollection)
               .update_one({{"_id", today}},

@@ -8,8 +8,9 @@
 // A user document: {_id: <telegram id>, first_name, last_name, username, username_lc (lower case,
 //                   for matching @usernames), language_code,
 //                   first_seen: <ms>, last_seen: <ms>, updates: <count>, blocked: bool}
-// With each batch it also writes the statistics' series (users_statistics.hpp): a user's first
-// update of a UTC day adds a `user_activity` document, and `daily_updates` counts the updates.
+// With each batch it also writes the statistics' series (users_statistics.hpp): the batch's users
+// whose first update of the UTC day this is go into one `user_activity` document (or a few, for a
+// big batch), and `daily_updates` counts the updates.
 // Modules may add fields of their own; the tracker only $sets the fields above.
 //
 // Thread: the loop thread (the executor's). Store work runs on the AsyncStore's workers.
@@ -79,7 +80,7 @@ class UserTracker {
   const core::Clock& clock_;
   UserTrackerOptions options_;
   std::map<std::int64_t, Change> pending_;
-  // The users whose activity document for `active_day_` is written. Only today's: a new day
+  // The users written into an activity document for `active_day_`. Only today's: a new day
   // starts it afresh, so it holds the day's active users, not everyone who ever wrote.
   std::unordered_set<std::int64_t> active_today_;
   std::int64_t active_day_ = -1;

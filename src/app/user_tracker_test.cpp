@@ -172,7 +172,8 @@ TEST_F(UserTrackerTest, UpdatesWithoutASenderAreIgnored) {
   EXPECT_TRUE(flushed) << "nothing to write: done at once";
 }
 
-// The statistics' series: one activity document per user per UTC day, the day's update count.
+// The statistics' series: each batch's users active for the first time today in one activity
+// document, the day's update count.
 TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
   UserTracker tracker(*async, executor, clock);
   tracker.observe(update(1, "Ann"));
@@ -181,7 +182,9 @@ TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
   tracker.flush();
   inbox.run_one();
   const std::int64_t day = core::wall_millis(clock) / kDayMs;
-  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day}}), 2);
+  Collection& activity = store->collection(kActivityCollection);
+  EXPECT_EQ(count_active_users(activity, day), 2);
+  EXPECT_EQ(activity.count({}), 1) << "one document for the batch, not one per user";
   auto daily = store->collection(kDailyUpdatesCollection).find_one({{"_id", day}});
   ASSERT_TRUE(daily.has_value());
   EXPECT_EQ(daily->at("updates").as_int64(), 3);
@@ -189,7 +192,8 @@ TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
   tracker.observe(update(1, "Ann"));  // the same day: no second activity document
   tracker.flush();
   inbox.run_one();
-  EXPECT_EQ(store->collection(kActivityCollection).count({}), 2);
+  EXPECT_EQ(activity.count({}), 1);
+  EXPECT_EQ(count_active_users(activity, day), 2);
   EXPECT_EQ(
       store->collection(kDailyUpdatesCollection).find_one({{"_id", day}})->at("updates").as_int64(),
       4);
@@ -198,7 +202,39 @@ TEST_F(UserTrackerTest, RecordsEachUsersActiveDaysAndTheDaysUpdates) {
   tracker.observe(update(1, "Ann"));
   tracker.flush();
   inbox.run_one();
-  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day + 1}}), 1);
+  EXPECT_EQ(count_active_users(activity, day + 1), 1);
+}
+
+// A restart forgets who was written today: the user lands in a second document of the same day,
+// and is still one active user.
+TEST_F(UserTrackerTest, AUserWrittenTwiceTheSameDayCountsOnce) {
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  for (int run = 0; run < 2; ++run) {
+    UserTracker tracker(*async, executor, clock);
+    tracker.observe(update(1, "Ann"));
+    tracker.observe(update(run + 2, "Bob"));
+    tracker.flush();
+    inbox.run_one();
+  }
+  Collection& activity = store->collection(kActivityCollection);
+  EXPECT_EQ(activity.count({{"day", day}}), 2);
+  EXPECT_EQ(count_active_users(activity, day), 3) << "users 1, 2 and 3";
+}
+
+// A big batch (a flood while the store was slow) is split so no document grows without bound.
+TEST_F(UserTrackerTest, ABigBatchSplitsItsActivityIntoBoundedDocuments) {
+  UserTracker tracker(*async, executor, clock, UserTrackerOptions{.max_batch = 100'000});
+  const auto users = static_cast<std::int64_t>(2 * kActiveUsersPerDocument + 1);
+  for (std::int64_t id = 1; id <= users; ++id) tracker.observe(update(id, "U"));
+  tracker.flush();
+  inbox.run_one();
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  Collection& activity = store->collection(kActivityCollection);
+  EXPECT_EQ(activity.count({{"day", day}}), 3);
+  EXPECT_EQ(count_active_users(activity, day), users);
+  for (const auto& doc : activity.find({}, {})) {
+    EXPECT_LE(doc.at("users").as_array().size(), kActiveUsersPerDocument);
+  }
 }
 
 // What it remembers to write each user's activity once a day is today's active users only: a
@@ -216,7 +252,7 @@ TEST_F(UserTrackerTest, RemembersOnlyTodaysActiveUsers) {
   inbox.run_one();
   EXPECT_EQ(tracker.stats().active_today, 1u);
   const std::int64_t day = core::wall_millis(clock) / kDayMs;
-  EXPECT_EQ(store->collection(kActivityCollection).count({{"day", day}}), 1);
+  EXPECT_EQ(count_active_users(store->collection(kActivityCollection), day), 1);
 }
 
 }  // namespace
