@@ -61,6 +61,10 @@ struct ApiCall {
   std::string method;  // "sendMessage"
   boost::json::object params;
   std::vector<Upload> files;
+  // false: the caller does not read CallResult::result, so the engine may leave Telegram's
+  // answer unparsed (it stays null when ok; errors are always filled in). A call without `done`
+  // is treated so whatever this says: a sendMessage answer is a whole Message to parse.
+  bool wants_result = true;
 };
 
 // Queues Bot API calls. Implemented by the engine (its outbox); thread: the loop thread only.

@@ -66,12 +66,13 @@ void Outbox::call(ApiCall api_call, Priority priority, CallDone done) {
     call.request.files.push_back(
         {std::move(f.field), std::move(f.filename), std::move(f.content_type), std::move(f.data)});
   }
+  call.request.wants_result = api_call.wants_result && done;
   call.priority = priority;
   if (done) {
-    call.done = [done = std::move(done)](const telegram::ApiResult& r) {
+    call.done = [done = std::move(done)](telegram::ApiResult r) {
       CallResult result;
       result.ok = r.ok;
-      result.result = r.result;
+      result.result = std::move(r.result);
       result.error_code = r.error.error_code;
       result.description = r.error.description;
       result.blocked_by_user = is_blocked_by_user(r.error);
@@ -156,7 +157,7 @@ void Outbox::start(Job job) {
 }
 
 void Outbox::on_result(JobId id, telegram::ApiResult result) {
-  if (auto finished = scheduler_.on_done(id, result, clock_.now())) {
+  if (auto finished = scheduler_.on_done(id, std::move(result), clock_.now())) {
     CallOutcome outcome = CallOutcome::kSent;
     if (finished->blocked) {
       outcome = CallOutcome::kBlocked;
@@ -166,7 +167,7 @@ void Outbox::on_result(JobId id, telegram::ApiResult result) {
                     ? CallOutcome::kDeadline
                     : CallOutcome::kFailed;
     }
-    report(finished->job, finished->result, outcome);
+    report(finished->job, std::move(finished->result), outcome);
     if (finished->blocked && on_blocked_ && finished->job.chat_id) {
       on_blocked_(*finished->job.chat_id);
     }
@@ -174,13 +175,13 @@ void Outbox::on_result(JobId id, telegram::ApiResult result) {
   pump();
 }
 
-void Outbox::report(const Job& job, const telegram::ApiResult& result, CallOutcome outcome) {
+void Outbox::report(const Job& job, telegram::ApiResult result, CallOutcome outcome) {
   auto it = pending_.find(job.id);
   if (it == pending_.end()) return;
   Pending pending = std::move(it->second);
   pending_.erase(it);
   metrics_.record(job.priority, outcome, clock_.now() - pending.submitted);
-  if (pending.done) return pending.done(result);
+  if (pending.done) return pending.done(std::move(result));
   // Nobody waits for this call (most replies): the log is the only place its failure shows.
   // A user who blocked the bot is not a fault.
   if (outcome == CallOutcome::kSent || outcome == CallOutcome::kBlocked) return;

@@ -47,7 +47,7 @@ struct OutboxCall {
   std::optional<core::TimePoint> deadline;
   // Runs once with the final result: Telegram's answer (after retries), or an outbox error
   // (error_code kOutboxErrorCode: deadline exceeded, draining, closed). May be empty.
-  std::function<void(const telegram::ApiResult&)> done;
+  std::function<void(telegram::ApiResult)> done;
 };
 
 // Sends one request (contract in telegram/api_call.hpp). Production: wraps
@@ -105,7 +105,7 @@ class Outbox final : public corebot::Sender {
 
  private:
   struct Pending {
-    std::function<void(const telegram::ApiResult&)> done;
+    std::function<void(telegram::ApiResult)> done;
     core::TimePoint submitted;
   };
 
@@ -115,7 +115,8 @@ class Outbox final : public corebot::Sender {
   void pump();
   void start(Job job);
   void on_result(JobId id, telegram::ApiResult result);
-  void report(const Job& job, const telegram::ApiResult& result, CallOutcome outcome);
+  // Moves `result` into the caller's `done` (a sendMessage answer is a whole Message).
+  void report(const Job& job, telegram::ApiResult result, CallOutcome outcome);
   void check_drain(core::TimePoint now);
   void arm_timer(core::TimePoint now);
   void post(std::function<void()> fn);

@@ -107,6 +107,28 @@ TEST_F(OutboxTest, SendsAndReportsOnce) {
   EXPECT_EQ(box.metrics().count(Priority::kInteractive, CallOutcome::kSent), 1u);
 }
 
+// A caller that reads the answer gets it (moved, not copied); a call without `done`, or one whose
+// caller says it will not read it, lets the transport leave it unparsed.
+TEST_F(OutboxTest, OnlyACallerWhoReadsTheAnswerAsksForIt) {
+  auto& box = make();
+  std::vector<CallResult> results;
+  auto keep = [&](const CallResult& r) { results.push_back(r); };
+  box.call("sendMessage", {{"chat_id", 1}, {"text", "a"}}, Priority::kInteractive, keep);
+  box.call("sendMessage", {{"chat_id", 2}, {"text", "b"}}, Priority::kInteractive);
+  ApiCall unread{"sendMessage", {{"chat_id", 3}, {"text", "c"}}, {}};
+  unread.wants_result = false;
+  box.call(std::move(unread), Priority::kInteractive, keep);
+  ASSERT_EQ(transport_.calls.size(), 3u);
+  EXPECT_TRUE(transport_.calls[0].request.wants_result);
+  EXPECT_FALSE(transport_.calls[1].request.wants_result);
+  EXPECT_FALSE(transport_.calls[2].request.wants_result);
+  telegram::ApiResult answer = ok();
+  answer.result = boost::json::object{{"message_id", 9}};
+  transport_.calls[0].reply(answer);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].result.at("message_id"), 9);
+}
+
 // A reply nobody waits for (no `done`) that Telegram refuses is logged with its method, chat and
 // Telegram's description, at most 10 lines a minute; a blocked user is not a fault (issue 10).
 TEST_F(OutboxTest, FailedSendsWithoutACallbackAreLoggedRateLimited) {

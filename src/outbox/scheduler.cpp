@@ -399,7 +399,7 @@ void Scheduler::requeue(Job& job) {
   if (lane.state == LaneState::kIdle) make_ready(*job.chat_id, chat, cls);
 }
 
-std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& result,
+std::optional<Finished> Scheduler::on_done(JobId id, telegram::ApiResult result,
                                            core::TimePoint now) {
   auto it = jobs_.find(id);
   if (it == jobs_.end() || !it->second.in_flight) return std::nullopt;
@@ -433,7 +433,7 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
     jobs_.erase(it);
     return f;
   };
-  if (result.ok) return finish(result);
+  if (result.ok) return finish(std::move(result));
 
   const telegram::ApiError& error = result.error;
   if (error.error_code == 429) {
@@ -446,19 +446,19 @@ std::optional<Finished> Scheduler::on_done(JobId id, const telegram::ApiResult& 
       chat.blocked_until = std::max(chat.blocked_until, now + wait);
     }
     job.not_before = now + wait;
-    if (++job.rate_limited > options_.max_rate_limited_retries) return finish(result);
+    if (++job.rate_limited > options_.max_rate_limited_retries) return finish(std::move(result));
   } else if (error.error_code == 0 || error.error_code >= 500) {
-    if (job.attempts >= options_.max_attempts) return finish(result);
+    if (job.attempts >= options_.max_attempts) return finish(std::move(result));
     // A mailing promises each recipient at most one copy; a reply would rather arrive twice than
     // not at all, so only bulk sends are given up when Telegram may have carried them out.
     if (error.maybe_delivered && job.kind == CallKind::kSend && job.priority == Priority::kBulk) {
-      telegram::ApiResult unknown = result;
-      unknown.error.description = std::string(kMaybeDelivered) + " (" + error.description + ")";
-      return finish(std::move(unknown));
+      std::string why = std::string(kMaybeDelivered) + " (" + error.description + ")";
+      result.error.description = std::move(why);
+      return finish(std::move(result));
     }
     job.not_before = now + retry_backoff_.delay(job.attempts);
   } else {
-    return finish(result);  // 400, 403, ...: retrying would get the same answer
+    return finish(std::move(result));  // 400, 403, ...: retrying would get the same answer
   }
   if (job.deadline && job.not_before >= *job.deadline) {
     return finish(outbox_error(kDeadlineExceeded));

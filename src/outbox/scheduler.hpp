@@ -86,7 +86,7 @@ class Scheduler {
 
   // Feeds back the answer for a started call. Returns the final outcome, or nullopt when the
   // call was queued again for a retry (or the id is unknown).
-  [[nodiscard]] std::optional<Finished> on_done(JobId id, const telegram::ApiResult& result,
+  [[nodiscard]] std::optional<Finished> on_done(JobId id, telegram::ApiResult result,
                                                 core::TimePoint now);
 
   // Removes and returns queued calls whose deadline has passed (not calls in flight: when such

@@ -27,6 +27,8 @@ struct ApiRequest {
   std::string method;          // "sendMessage"
   boost::json::object params;  // serialised as JSON, or as multipart fields when files are set
   std::vector<InputFileUpload> files;
+  // false: nobody reads ApiResult::result; a transport may leave it null when the call succeeded.
+  bool wants_result = true;
 };
 
 // Telegram's error, or a transport failure (error_code 0).

@@ -41,9 +41,10 @@ class BotApiClient {
 
   [[nodiscard]] const BotApiOptions& options() const { return options_; }
 
-  // Parses an HTTP answer of the Bot API (exposed for tests).
+  // Parses an HTTP answer of the Bot API (exposed for tests). `wants_result` false: a success
+  // answer that begins as Telegram's do ({"ok":true,...) is not parsed; `result` stays null.
   static ApiResult parse_response(int http_status, std::string_view body,
-                                  std::string_view transport_error);
+                                  std::string_view transport_error, bool wants_result = true);
 
  private:
   net::HttpClient& http_;

@@ -21,6 +21,25 @@ TEST(ParseResponse, OkWithScalarResult) {
   EXPECT_EQ(r.result, boost::json::value(true));
 }
 
+// A success nobody reads is not parsed; anything that is not plainly one still is.
+TEST(ParseResponse, AnUnreadSuccessIsNotParsed) {
+  const auto sent = BotApiClient::parse_response(
+      200, R"({"ok":true,"result":{"message_id":5,"text":"a long echo"}})", "", false);
+  ASSERT_TRUE(sent.ok);
+  EXPECT_TRUE(sent.result.is_null());
+  const auto bare = BotApiClient::parse_response(200, R"({"ok":true})", "", false);
+  EXPECT_TRUE(bare.ok);
+  const auto refused = BotApiClient::parse_response(
+      403,
+      R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})", "",
+      false);
+  ASSERT_FALSE(refused.ok);
+  EXPECT_EQ(refused.error.error_code, 403);
+  EXPECT_EQ(refused.error.description, "Forbidden: bot was blocked by the user");
+  const auto spaced = BotApiClient::parse_response(200, R"({ "ok": false })", "", false);
+  EXPECT_FALSE(spaced.ok) << "not the prefix: parsed, and it says false";
+}
+
 TEST(ParseResponse, BadRequest) {
   const auto r = BotApiClient::parse_response(
       400, R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})", "");

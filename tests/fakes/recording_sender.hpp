@@ -17,6 +17,7 @@ struct RecordedCall {
   Priority priority;
   CallDone done;
   std::vector<Upload> files;
+  bool wants_result = true;
 };
 
 class RecordingSender final : public Sender {
@@ -24,7 +25,7 @@ class RecordingSender final : public Sender {
   using Sender::call;
   void call(ApiCall call, Priority priority, CallDone done) override {
     calls.push_back({std::move(call.method), std::move(call.params), priority, std::move(done),
-                     std::move(call.files)});
+                     std::move(call.files), call.wants_result});
   }
   // Plays the outbox for every call not reported yet: reports it delivered (ok, with a
   // message_id), and takes its `done` out of the record, so what it held (the update's Context:

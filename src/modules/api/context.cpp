@@ -85,6 +85,8 @@ void Context::HoldingSender::call(ApiCall call, Priority priority, CallDone done
   // Not owned by a shared_ptr (a unit test's Context on the stack): nothing to keep alive.
   std::shared_ptr<Context> keep = context_.weak_from_this().lock();
   if (!keep) return context_.sender_.call(std::move(call), priority, std::move(done));
+  // Our callback only ends the update: the answer is the module's to read, if it asked.
+  if (!done) call.wants_result = false;
   context_.sender_.call(
       std::move(call), priority,
       [keep = std::move(keep), done = std::move(done)](const CallResult& result) mutable {

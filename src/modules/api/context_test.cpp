@@ -74,5 +74,19 @@ TEST(Context, ReplyGoesToTheChatAtInteractivePriority) {
   EXPECT_EQ(sender.calls[0].params.at("parse_mode").as_string(), "HTML");
 }
 
+// The update's Context waits for each of its calls (to end the update after them), but only a
+// module that passed `done` reads the answer: the others need not have it parsed.
+TEST(Context, AReplyWithoutACallbackDoesNotAskForTheAnswer) {
+  testing::RecordingSender sender;
+  auto ctx = std::make_shared<Context>(
+      parse(R"({"update_id":6,"message":{"chat":{"id":77},"text":"hi"}})"), sender);
+  ctx->reply("no callback");
+  ctx->reply("callback", {}, [](const CallResult&) {});
+  ASSERT_EQ(sender.calls.size(), 2u);
+  EXPECT_FALSE(sender.calls[0].wants_result);
+  EXPECT_TRUE(sender.calls[0].done) << "the Context still learns that the call ended";
+  EXPECT_TRUE(sender.calls[1].wants_result);
+}
+
 }  // namespace
 }  // namespace corebot
