@@ -39,6 +39,7 @@ void UserTracker::observe(const Context& ctx) {
   if (!from || !from->is_object() || !ctx.user_id()) return;
   ++stats_.observed;
   Change& change = change_for(*ctx.user_id());
+  if (change.set.empty()) change.set.reserve(8);  // what a private message sets, grown once
   for (const char* field : {"first_name", "last_name", "username", "language_code"}) {
     if (const json::value* v = from->get_object().if_contains(field); v && v->is_string()) {
       change.set[field] = *v;

@@ -174,6 +174,8 @@ bool Update::apply(json::object& doc, bool inserting) const {
   // copy of every document an update touches.
   std::optional<json::value> old_id;
   if (const json::value* id = doc.if_contains("_id")) old_id = *id;
+  // A new document gets most of its fields here: grown once, not field by field.
+  if (inserting) doc.reserve(doc.size() + actions_.size());
   bool changed = false;
   // Compares before it copies: an operand equal to what is stored is never copied.
   auto set_if_different = [&](const Action& a, const json::value* existing, auto&& value) {

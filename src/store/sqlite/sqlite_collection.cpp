@@ -49,11 +49,18 @@ void step_write(Statement& stmt, const json::object& doc) {
   }
 }
 
+// `key`: the document's id_key(), when the caller has it already.
 void insert_row(Connection& connection, std::string_view collection, const std::string& sql,
-                std::vector<IndexInfo>& indexes, const json::object& doc, const std::string& text) {
+                std::vector<IndexInfo>& indexes, const json::object& doc, const std::string& text,
+                const std::string* key = nullptr) {
   mark_multikey(connection, collection, indexes, doc);
   auto stmt = connection.query(sql);
-  stmt.bind(1, id_key(doc.at("_id"))).bind(2, text);
+  if (key != nullptr) {
+    stmt.bind(1, *key);
+  } else {
+    stmt.bind(1, id_key(doc.at("_id")));
+  }
+  stmt.bind(2, text);
   step_write(stmt, doc);
 }
 
@@ -319,11 +326,12 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
   }
   // Collect first: rows are not rewritten under a running SELECT.
   std::vector<Row> matched;
-  if (const json::value* id = filter.id_equality()) {
+  const json::value* id = filter.id_equality();
+  std::string key;
+  if (id != nullptr) {
     // A write by `_id` (users, sessions): one primary-key lookup, nothing to match again.
-    if (auto row = row_by_id(connection, sql_.select_id, id_key(*id))) {
-      matched.push_back(std::move(*row));
-    }
+    key = id_key(*id);
+    if (auto row = row_by_id(connection, sql_.select_id, key)) matched.push_back(std::move(*row));
   } else {
     scan(
         connection, name_, filter, 0,
@@ -344,10 +352,11 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
     ++result.modified;
   }
   if (matched.empty() && upsert) {
-    json::object doc = filter.upsert_seed();
+    // By id, the seed is the id: an update may not change it, so its key stays `key`.
+    json::object doc = id != nullptr ? json::object{{"_id", *id}} : filter.upsert_seed();
     change(doc, true);
     const std::string text = prepare_document(doc, max_bytes);
-    insert_row(connection, name_, sql_.insert, *indexes, doc, text);
+    insert_row(connection, name_, sql_.insert, *indexes, doc, text, id != nullptr ? &key : nullptr);
     result.upserted_id = doc.at("_id");
   }
   return result;
