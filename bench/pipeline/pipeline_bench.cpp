@@ -179,7 +179,7 @@ void BM_ReplyInProcess(benchmark::State& state) {
 }
 BENCHMARK(BM_ReplyInProcess);
 
-// The user tracker's store write (SQLite, one batch of 500 a flush, as under load): what tracking
+// The user tracker's store write (SQLite, one full batch a flush, as under load): what tracking
 // costs per user beside the reply. New users insert a user and an activity document each; known
 // users seen again the same day rewrite their user document only.
 void track_users(benchmark::State& state, bool known) {
@@ -195,10 +195,10 @@ void track_users(benchmark::State& state, bool known) {
     core::ManualExecutor executor{clock};
     NullSender sender;
     app::UserTracker tracker(async, executor, clock);
-    constexpr int kBatch = 500;
+    const auto batch = static_cast<std::int64_t>(app::UserTrackerOptions{}.max_batch);
     std::int64_t next_user = 1000;
     auto track_batch = [&](std::int64_t first) {
-      for (std::int64_t user = first; user < first + kBatch; ++user) {
+      for (std::int64_t user = first; user < first + batch; ++user) {
         tracker.observe(Context(bench::start_update(user, user), sender));
       }
       std::promise<void> written;
@@ -208,9 +208,9 @@ void track_users(benchmark::State& state, bool known) {
     if (known) track_batch(next_user);
     for (auto _ : state) {
       track_batch(next_user);
-      if (!known) next_user += kBatch;
+      if (!known) next_user += batch;
     }
-    state.SetItemsProcessed(state.iterations() * kBatch);
+    state.SetItemsProcessed(state.iterations() * batch);
   }
   std::filesystem::remove_all(dir);
 }
