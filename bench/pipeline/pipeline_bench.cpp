@@ -107,7 +107,7 @@ void BM_DispatchAndReply(benchmark::State& state) {
 BENCHMARK(BM_DispatchAndReply);
 
 void BM_OutboxScheduleAndReport(benchmark::State& state) {
-  OutboxRig rig([](telegram::ApiRequest, std::function<void(telegram::ApiResult)> done) {
+  OutboxRig rig([](const telegram::ApiRequest&, std::function<void(telegram::ApiResult)> done) {
     telegram::ApiResult ok;
     ok.ok = true;
     done(std::move(ok));
@@ -154,10 +154,11 @@ BENCHMARK(BM_ParseUpdatesBatch);
 
 // Every stage in a row, as one reply goes through the engine minus the sockets.
 void BM_ReplyInProcess(benchmark::State& state) {
-  OutboxRig rig([](telegram::ApiRequest request, std::function<void(telegram::ApiResult)> done) {
-    benchmark::DoNotOptimize(json::serialize(request.params));
-    done(telegram::BotApiClient::parse_response(200, kSentAnswer, ""));
-  });
+  OutboxRig rig(
+      [](const telegram::ApiRequest& request, std::function<void(telegram::ApiResult)> done) {
+        benchmark::DoNotOptimize(json::serialize(request.params));
+        done(telegram::BotApiClient::parse_response(200, kSentAnswer, "", request.wants_result));
+      });
   ModuleRegistry registry;
   registry.add(std::make_unique<Replier>());
   std::deque<std::function<void()>> posted;

@@ -56,8 +56,9 @@ struct Engine::State {
         executor(outbox::make_event_loop_executor(loop)),
         outbox(
             *executor, core::SystemClock::instance(),
-            [this](telegram::ApiRequest request, std::function<void(telegram::ApiResult)> done) {
-              client.call(std::move(request), std::move(done));
+            [this](const telegram::ApiRequest& request,
+                   std::function<void(telegram::ApiResult)> done) {
+              client.call(request, std::move(done));
             },
             outbox_options(config)),
         dispatcher(registry, outbox,

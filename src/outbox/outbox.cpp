@@ -141,16 +141,17 @@ void Outbox::pump() {
     for (Job& job : scheduler_.take_expired(now)) {
       report(job, outbox_error(kDeadlineExceeded), CallOutcome::kDeadline);
     }
-    while (auto job = scheduler_.next(now)) start(std::move(*job));
+    while (const Job* job = scheduler_.start_next(now)) start(*job);
     check_drain(now);
   } while (repump_);
   pumping_ = false;
   arm_timer(now);
 }
 
-void Outbox::start(Job job) {
+void Outbox::start(const Job& job) {
   const JobId id = job.id;
-  transport_(std::move(job.request),
+  // The request is lent to the transport: the scheduler keeps it for a retry.
+  transport_(job.request,
              [this, id, token = std::weak_ptr<char>(alive_)](telegram::ApiResult result) {
                if (!token.expired()) on_result(id, std::move(result));
              });

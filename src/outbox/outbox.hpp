@@ -113,7 +113,7 @@ class Outbox final : public corebot::Sender {
   [[nodiscard]] std::optional<std::string_view> overflow(const OutboxCall& call) const;
   void refuse(OutboxCall& call, CallOutcome outcome, std::string_view why);
   void pump();
-  void start(Job job);
+  void start(const Job& job);
   void on_result(JobId id, telegram::ApiResult result);
   // Moves `result` into the caller's `done` (a sendMessage answer is a whole Message).
   void report(const Job& job, telegram::ApiResult result, CallOutcome outcome);

@@ -154,36 +154,36 @@ void Scheduler::take_budget(const Job& job, core::TimePoint now) {
   }
 }
 
-Job Scheduler::start(Job& job, core::TimePoint now) {
+const Job* Scheduler::start(Job& job, core::TimePoint now) {
   job.in_flight = true;
   ++job.attempts;
   job.started_at = now;
   --queued_[index_of(job.priority)];
   ++in_flight_total_;
   if (route_of(job) != Route::kUncapped) ++in_flight_capped_;
-  Job copy = job;
-  if (paid_applies(job)) copy.request.params["allow_paid_broadcast"] = true;
-  return copy;
+  // paid_applies() depends on the job and the options only, so the flag, once set, stays right.
+  if (paid_applies(job)) job.request.params["allow_paid_broadcast"] = true;
+  return &job;
 }
 
-std::optional<Job> Scheduler::next_free(std::deque<JobId>& queue, core::TimePoint now,
-                                        Budget& reserved, bool budgets) {
+const Job* Scheduler::next_free(std::deque<JobId>& queue, core::TimePoint now, Budget& reserved,
+                                bool budgets) {
   while (!queue.empty()) {
     auto it = jobs_.find(queue.front());
     if (it == jobs_.end()) {
       queue.pop_front();
       continue;
     }
-    if (budgets && !budget_ok(it->second, now, reserved)) return std::nullopt;
+    if (budgets && !budget_ok(it->second, now, reserved)) return nullptr;
     if (budgets) take_budget(it->second, now);
     queue.pop_front();
     dirty_ = true;
     return start(it->second, now);
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-std::optional<Job> Scheduler::next(core::TimePoint now) {
+const Job* Scheduler::start_next(core::TimePoint now) {
   advance(now);
   budget_wake_.reset();
   dirty_ = false;
@@ -193,7 +193,7 @@ std::optional<Job> Scheduler::next(core::TimePoint now) {
   // wait for a mailing's request to come back.
   const std::size_t cap = in_flight_limit();
   const auto extra = static_cast<std::size_t>(std::max(options_.bulk_reserve, 0));
-  if (in_flight_capped_ >= cap + extra) return std::nullopt;
+  if (in_flight_capped_ >= cap + extra) return nullptr;
 
   for (std::size_t cls = 0; cls < kPriorityCount; ++cls) {
     if (paused_[cls]) continue;
@@ -243,7 +243,7 @@ std::optional<Job> Scheduler::next(core::TimePoint now) {
       return start(job, now);
     }
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 std::optional<core::TimePoint> Scheduler::next_wake(core::TimePoint now) const {

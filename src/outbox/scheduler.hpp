@@ -68,10 +68,17 @@ class Scheduler {
   // job.chat_id are derived from the request.
   JobId enqueue(Job job);
 
-  // The call to start now, or nullopt when nothing may start before next_wake(). The returned
-  // copy carries `allow_paid_broadcast` when it applies; the scheduler keeps the job until
-  // on_done(). Call take_expired(now) first, so no expired call is started.
-  [[nodiscard]] std::optional<Job> next(core::TimePoint now);
+  // Marks the call to start now as started and returns it, or null when nothing may start before
+  // next_wake(). Its request carries `allow_paid_broadcast` when it applies. The job is the
+  // scheduler's: the pointer is valid until on_done() for it (which may erase it), and the
+  // request is not copied for the transport (a reply's keyboard is most of a call). Call
+  // take_expired(now) first, so no expired call is started.
+  [[nodiscard]] const Job* start_next(core::TimePoint now);
+  // start_next() as a copy, for callers that keep the job past on_done() (tests).
+  [[nodiscard]] std::optional<Job> next(core::TimePoint now) {
+    if (const Job* job = start_next(now)) return *job;
+    return std::nullopt;
+  }
 
   // When a waiting call may become startable (a chat or retry delay ends, the global budget
   // refills, a deadline passes). nullopt: only on_done() or enqueue() can change anything.
@@ -155,12 +162,12 @@ class Scheduler {
   void apply_rate();
   void note_settled();  // a chat has nothing queued or in flight: its state may go soon
   std::size_t bulk_reserve(const SlidingWindow& window) const;
-  Job start(Job& job, core::TimePoint now);
+  const Job* start(Job& job, core::TimePoint now);
   void make_ready(std::int64_t key, Chat& chat, std::size_t cls);
   void requeue(Job& job);
   Job remove_queued(std::unordered_map<JobId, Job>::iterator it);
-  std::optional<Job> next_free(std::deque<JobId>& queue, core::TimePoint now, Budget& reserved,
-                               bool budgets);
+  const Job* next_free(std::deque<JobId>& queue, core::TimePoint now, Budget& reserved,
+                       bool budgets);
 
   OutboxOptions options_;
   std::unordered_map<JobId, Job> jobs_;

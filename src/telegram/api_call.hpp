@@ -54,8 +54,11 @@ struct ApiResult {
 };
 
 // Sends one request; calls its callback exactly once with the answer, on the caller's executor
-// thread (possibly before returning). The seam between code that makes calls (receivers, outbox)
-// and BotApiClient::call, so that code is tested with a fake.
-using ApiTransport = std::function<void(ApiRequest, std::function<void(ApiResult)>)>;
+// thread (possibly before returning). The request is lent for the call: a transport reads it
+// before it returns or calls back, whichever comes first, and copies what it needs later (the
+// outbox keeps each request for retries, so it is not copied per attempt). The seam between code
+// that makes calls (receivers, outbox) and BotApiClient::call, so that code is tested with a
+// fake.
+using ApiTransport = std::function<void(const ApiRequest&, std::function<void(ApiResult)>)>;
 
 }  // namespace corebot::telegram

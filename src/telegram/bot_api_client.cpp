@@ -50,7 +50,7 @@ BotApiClient::BotApiClient(net::HttpClient& http, BotApiOptions options,
                            net::KeepAliveClient* keepalive)
     : http_(http), options_(std::move(options)), keepalive_(keepalive) {}
 
-void BotApiClient::call(ApiRequest request, Callback done) {
+void BotApiClient::call(const ApiRequest& request, Callback done) {
   net::HttpClientRequest http_request;
   http_request.method = "POST";
   // The URL holds the token: it is never logged here, and must not be by callers.
@@ -66,13 +66,13 @@ void BotApiClient::call(ApiRequest request, Callback done) {
       part.data = field_text(v);
       http_request.parts.push_back(std::move(part));
     }
-    for (auto& file : request.files) {
+    for (const auto& file : request.files) {
       net::MultipartPart part;
-      part.name = std::move(file.field);
-      part.filename = file.filename.empty() ? part.name : std::move(file.filename);
+      part.name = file.field;
+      part.filename = file.filename.empty() ? part.name : file.filename;
       part.content_type =
-          file.content_type.empty() ? "application/octet-stream" : std::move(file.content_type);
-      part.data = std::move(file.data);
+          file.content_type.empty() ? "application/octet-stream" : file.content_type;
+      part.data = file.data;  // the outbox keeps its copy for a retry
       http_request.parts.push_back(std::move(part));
     }
   }

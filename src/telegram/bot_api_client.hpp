@@ -32,11 +32,12 @@ class BotApiClient {
                net::KeepAliveClient* keepalive = nullptr);
 
   using Callback = std::function<void(ApiResult)>;
-  // Sends the call; `done` runs once on the loop thread with the parsed answer.
-  void call(ApiRequest request, Callback done);
+  // Sends the call; `done` runs once on the loop thread with the parsed answer. `request` is read
+  // before this returns (ApiTransport's contract).
+  void call(const ApiRequest& request, Callback done);
   // call() as an ApiTransport, for the receivers and the outbox; borrows this client.
   [[nodiscard]] ApiTransport transport() {
-    return [this](ApiRequest request, Callback done) { call(std::move(request), std::move(done)); };
+    return [this](const ApiRequest& request, Callback done) { call(request, std::move(done)); };
   }
 
   [[nodiscard]] const BotApiOptions& options() const { return options_; }
