@@ -163,9 +163,9 @@ struct FuzzBot::World {
     make_services();
     start();
     webhook = std::make_unique<telegram::WebhookReceiver>(
-        executor, [](telegram::ApiRequest, std::function<void(telegram::ApiResult)>) {},
+        executor, [](const telegram::ApiRequest&, std::function<void(telegram::ApiResult)>) {},
         telegram::WebhookOptions{.secret = kSecret},
-        [this](json::value update, std::function<void()> handled) {
+        [this](telegram::SharedUpdate update, std::function<void()> handled) {
           dispatcher->dispatch(std::move(update), std::move(handled));
         },
         [](const std::string& message) { finding("webhook fatal error: " + message); });

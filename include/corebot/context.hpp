@@ -23,12 +23,15 @@ class Users;       // corebot/users.hpp
 class Context : public std::enable_shared_from_this<Context> {
  public:
   Context(boost::json::object update, Sender& sender);
+  // The same, sharing an update that others hold too (the engine's receiver keeps it until it is
+  // handled). Not an object: treated as an empty update.
+  Context(std::shared_ptr<const boost::json::value> update, Sender& sender);
   virtual ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
   // The raw update as Telegram sent it (unknown fields kept).
-  [[nodiscard]] const boost::json::object& update() const { return update_; }
+  [[nodiscard]] const boost::json::object& update() const { return *update_; }
   [[nodiscard]] std::int64_t update_id() const;
   // The update's kind: "message", "callback_query", ... (its one key besides update_id);
   // empty when there is none.
@@ -130,7 +133,7 @@ class Context : public std::enable_shared_from_this<Context> {
     Context& context_;
   };
 
-  boost::json::object update_;
+  std::shared_ptr<const boost::json::object> update_;
   Sender& sender_;
   HoldingSender holding_sender_{*this};
   std::string kind_;

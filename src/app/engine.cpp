@@ -387,7 +387,7 @@ struct Engine::State {
     return options;
   }
 
-  void deliver(json::value update, std::function<void()> handled) {
+  void deliver(telegram::SharedUpdate update, std::function<void()> handled) {
     dispatcher.dispatch(std::move(update), std::move(handled));
   }
 
@@ -450,7 +450,7 @@ struct Engine::State {
       COREBOT_LOG_DEBUG("start-up pages released: {} KiB in {} mappings", trimmed.bytes / 1024,
                         trimmed.mappings);
     });
-    auto deliver_fn = [this](json::value u, std::function<void()> h) {
+    auto deliver_fn = [this](telegram::SharedUpdate u, std::function<void()> h) {
       deliver(std::move(u), std::move(h));
     };
     auto fatal_fn = [this](const std::string& m) { fatal(m); };

@@ -19,18 +19,23 @@ void Dispatcher::add_middleware(Phase phase, Middleware middleware) {
 }
 
 void Dispatcher::dispatch(json::value update, std::function<void()> handled) {
+  dispatch(std::make_shared<const json::value>(std::move(update)), std::move(handled));
+}
+
+void Dispatcher::dispatch(std::shared_ptr<const json::value> update,
+                          std::function<void()> handled) {
   ++stats_.received;
-  auto* object = update.if_object();
+  const auto* object = update->if_object();
   auto id = object ? object->find("update_id") : nullptr;
   if (!object || id == object->end() || !id->value().is_number()) {
     ++stats_.malformed;
     COREBOT_LOG_WARN("dispatch: dropped a malformed update (not an object with update_id): {}",
-                     json::serialize(update).substr(0, 200));
+                     json::serialize(*update).substr(0, 200));
     if (handled) post_(std::move(handled));
     return;
   }
   ++pending_;
-  Item item{std::make_unique<Context>(std::move(*object), sender_), std::move(handled)};
+  Item item{std::make_unique<Context>(std::move(update), sender_), std::move(handled)};
   if (const std::optional<std::int64_t> chat = item.context->chat_id()) {
     ChatQueue& queue = chats_[*chat];
     if (queue.busy) {

@@ -70,6 +70,9 @@ class Dispatcher {
   // Takes one update as received from Telegram. `handled` runs once on the loop thread when the
   // update was handled (or rejected as malformed). Thread: loop thread.
   void dispatch(boost::json::value update, std::function<void()> handled = {});
+  // The same for an update the receiver shares (telegram/update_source.hpp).
+  void dispatch(std::shared_ptr<const boost::json::value> update,
+                std::function<void()> handled = {});
 
   // Updates accepted and not yet handled (queued or in progress).
   [[nodiscard]] std::size_t pending() const { return pending_; }

@@ -61,7 +61,7 @@ void LongPoller::deliver_parked(std::vector<json::value> updates) {
     ++parked_;
     const auto id = id_of(update);
     if (id) handed_over_.insert(*id);
-    deliver_(std::move(update), [this, alive, id] {
+    deliver_(std::make_shared<const json::value>(std::move(update)), [this, alive, id] {
       if (alive.lock() && id) inbox_->unpark(*id);
     });
   }
@@ -136,7 +136,7 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
   // Everything is recorded before the first update is delivered: a handler may finish inside
   // deliver_, and the offset must not pass an update recorded later.
   struct Fresh {
-    std::size_t index;
+    SharedUpdate update;  // shared with the parking record (with an inbox), never copied
     std::optional<std::int64_t> id;
     std::uint64_t seq = 0;  // for one without an id
   };
@@ -147,7 +147,8 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
   for (std::size_t i = 0; i < updates.size(); ++i) {
     const auto id = id_of(updates[i]);
     if (!id) {
-      fresh.push_back({i, std::nullopt, next_anonymous_++});
+      fresh.push_back({std::make_shared<const json::value>(std::move(updates[i])), std::nullopt,
+                       next_anonymous_++});
       continue;
     }
     if (*id < sent_offset || known_.contains(*id)) {
@@ -166,9 +167,10 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
       continue;
     }
     r.group = group;
-    if (inbox_ != nullptr) r.update = updates[i];
+    auto update = std::make_shared<const json::value>(std::move(updates[i]));
+    if (inbox_ != nullptr) r.update = update;
     known_.emplace(*id, std::move(r));
-    fresh.push_back({i, id});
+    fresh.push_back({std::move(update), id});
   }
   if (fresh.empty()) return;
   for (const Fresh& f : fresh) {
@@ -176,7 +178,7 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
     Anonymous a;
     a.anchor = top;
     a.group = group;
-    if (inbox_ != nullptr) a.update = updates[f.index];
+    if (inbox_ != nullptr) a.update = f.update;
     if (top) ++known_.find(*top)->second.waiting_anonymous;
     anonymous_.emplace(f.seq, std::move(a));
   }
@@ -195,13 +197,13 @@ void LongPoller::receive(json::array updates, std::int64_t sent_offset) {
   }
   delivering_ = true;
   std::weak_ptr<bool> alive = alive_;
-  for (const Fresh& f : fresh) {
+  for (Fresh& f : fresh) {
     if (f.id) {
-      deliver_(std::move(updates[f.index]), [this, alive, id = *f.id] {
+      deliver_(std::move(f.update), [this, alive, id = *f.id] {
         if (alive.lock()) handled(id);
       });
     } else {
-      deliver_(std::move(updates[f.index]), [this, alive, seq = f.seq] {
+      deliver_(std::move(f.update), [this, alive, seq = f.seq] {
         if (alive.lock()) handled_anonymous(seq);
       });
     }
@@ -297,14 +299,14 @@ void LongPoller::park(std::uint64_t group) {
     Received& r = it->second;
     if (r.handled || r.parked || r.parking) continue;
     r.parking = true;
-    unhandled.push_back(r.update);
+    unhandled.push_back(*r.update);  // parking is rare: the copy is taken only now
     ids.push_back(id);
   }
   for (std::uint64_t seq : g.anonymous) {
     auto it = anonymous_.find(seq);
     if (it == anonymous_.end() || it->second.handled || it->second.parking) continue;
     it->second.parking = true;
-    unhandled.push_back(it->second.update);
+    unhandled.push_back(*it->second.update);
     anonymous.push_back(seq);
   }
   if (unhandled.empty()) return;

@@ -116,7 +116,7 @@ class LongPoller {
  private:
   // A received update with an id that no getUpdates confirmed yet.
   struct Received {
-    boost::json::value update;  // a copy, kept for parking (with an inbox) until handled
+    SharedUpdate update;        // kept for parking (with an inbox) until handled
     std::uint64_t group = 0;    // its arrival group (with an inbox)
     int waiting_anonymous = 0;  // updates without an id of its answer not yet handled or parked
     bool handled = false;
@@ -125,7 +125,7 @@ class LongPoller {
   };
   // A delivered update without a usable update_id, until handled or parked.
   struct Anonymous {
-    boost::json::value update;
+    SharedUpdate update;
     std::optional<std::int64_t> anchor;  // the id it holds back
     std::uint64_t group = 0;
     bool handled = false;

@@ -214,8 +214,8 @@ TEST_F(PipelineTest, AnUpdateHandledWhileItIsDeliveredStillWaitsForItsAnswer) {
   std::vector<std::function<void()>> later;
   poller_ = std::make_unique<LongPoller>(
       executor, transport.fn(), options_,
-      [&](json::value u, std::function<void()> done) {
-        delivered.push_back(std::move(u));
+      [&](SharedUpdate u, std::function<void()> done) {
+        delivered.push_back(*u);
         if (delivered.size() == 1) {
           done();
           EXPECT_EQ(calls(), 1u);

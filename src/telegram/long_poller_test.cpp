@@ -337,6 +337,20 @@ TEST_F(ParkingTest, ASlowUpdateIsParkedThenTheBatchIsConfirmedAndPollingGoesOn) 
   EXPECT_TRUE(inbox_.kept.empty());
 }
 
+// What the poller keeps to park an update is the handler's own update, not a copy: it is copied
+// only when it is parked, and let go once handled.
+TEST_F(ParkingTest, TheKeptUpdateIsTheHandlersNotACopy) {
+  make_with_inbox().start();
+  transport.reply(0, ok(updates({10, 11})));
+  ASSERT_EQ(shared.size(), 2u);
+  EXPECT_EQ(shared[0].use_count(), 2) << "the handler's and the poller's";
+  handled[1]();
+  EXPECT_EQ(shared[1].use_count(), 1) << "handled: the poller let it go";
+  executor.advance(2s);
+  ASSERT_TRUE(inbox_.kept.contains(10));
+  EXPECT_EQ(inbox_.kept.at(10), *shared[0]);
+}
+
 // A crash after parking: the next run hands the parked update over before it polls, so it is
 // handled although Telegram will not send it again.
 TEST_F(ParkingTest, ACrashAfterParkingLosesNothing) {

@@ -104,8 +104,9 @@ inline std::vector<core::Duration> expected_delays(core::BackoffOptions options,
 // Everything a receiver is built with, except its options; fixtures derive from it.
 struct ReceiverHarness {
   DeliverUpdate deliver_fn() {
-    return [this](boost::json::value update, std::function<void()> done) {
-      delivered.push_back(std::move(update));
+    return [this](SharedUpdate update, std::function<void()> done) {
+      delivered.push_back(*update);
+      shared.push_back(std::move(update));
       handled.push_back(std::move(done));
     };
   }
@@ -118,6 +119,7 @@ struct ReceiverHarness {
   core::ManualExecutor executor{clock};
   FakeTransport transport;
   std::vector<boost::json::value> delivered;
+  std::vector<SharedUpdate> shared;            // what was delivered, as the handler holds it
   std::vector<std::function<void()>> handled;  // handled[i]() reports delivered[i] handled
   std::vector<std::string> fatal;
 };

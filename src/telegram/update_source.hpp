@@ -14,8 +14,11 @@
 
 namespace corebot::telegram {
 
+// A received update, immutable from then on: the receiver keeps it (to park it, below) while the
+// handler reads it, without a copy each.
+using SharedUpdate = std::shared_ptr<const boost::json::value>;
 // Hands one update to the dispatcher; `handled` runs once the update was handled.
-using DeliverUpdate = std::function<void(boost::json::value update, std::function<void()> handled)>;
+using DeliverUpdate = std::function<void(SharedUpdate update, std::function<void()> handled)>;
 // Durable parking for updates that take long to handle (telegram/long_poller.hpp): a parked update
 // may be confirmed to Telegram, since the engine handles it again from here after a crash.
 // Callbacks run on the poller's executor thread.

@@ -117,7 +117,8 @@ void WebhookReceiver::handle(net::HttpRequest request, net::Respond respond) {
     }
     return respond(status(200, ""));
   }
-  deliver_(std::move(update), [respond = std::move(respond)] { respond(status(200, "")); });
+  deliver_(std::make_shared<const json::value>(std::move(update)),
+           [respond = std::move(respond)] { respond(status(200, "")); });
 }
 
 std::string WebhookReceiver::webhook_url() const {

@@ -34,15 +34,29 @@ std::string find_string(const json::object* o, std::string_view key) {
 
 }  // namespace
 
+namespace {
+
+std::shared_ptr<const json::object> object_of(std::shared_ptr<const json::value> update) {
+  static const json::object kEmpty;
+  const json::object* object = update ? update->if_object() : nullptr;
+  if (object == nullptr) return {std::shared_ptr<const json::object>(), &kEmpty};
+  return {std::move(update), object};  // shares the value's ownership
+}
+
+}  // namespace
+
 Context::Context(json::object update, Sender& sender)
-    : update_(std::move(update)), sender_(sender) {
-  for (const auto& [key, value] : update_) {
+    : Context(std::make_shared<const json::value>(std::move(update)), sender) {}
+
+Context::Context(std::shared_ptr<const json::value> update, Sender& sender)
+    : update_(object_of(std::move(update))), sender_(sender) {
+  for (const auto& [key, value] : *update_) {
     if (key != "update_id" && value.is_object()) {
       kind_ = std::string(key);
       break;
     }
   }
-  const json::object* body = kind_.empty() ? nullptr : &update_.at(kind_).get_object();
+  const json::object* body = kind_.empty() ? nullptr : &update_->at(kind_).get_object();
   if (!body) return;
   const json::object* from = find_object(*body, "from");
   user_id_ = find_int(from, "id");
@@ -95,7 +109,7 @@ void Context::HoldingSender::call(ApiCall call, Priority priority, CallDone done
       });
 }
 
-std::int64_t Context::update_id() const { return find_int(&update_, "update_id").value_or(0); }
+std::int64_t Context::update_id() const { return find_int(update_.get(), "update_id").value_or(0); }
 
 void Context::reply(std::string text, json::object extra, CallDone done) {
   if (!chat_id_) return;
