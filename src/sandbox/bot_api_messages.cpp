@@ -147,7 +147,7 @@ MethodResult send_media(Call& call, std::string_view field) {
   }
   auto markup = markup_param(call);
   if (auto* error = std::get_if<ApiError>(&markup)) return *error;
-  message.reply_markup = std::get<json::value>(markup);
+  message.reply_markup = std::move(std::get<json::value>(markup));
   auto file = media_param(call, field);
   if (auto* error = std::get_if<ApiError>(&file)) return *error;
   const StoredFile& stored = *std::get<const StoredFile*>(file);
@@ -288,7 +288,7 @@ MethodResult send_message(Call& call) {
   if (const json::value* e = call.params.if_contains("entities")) message.entities = e->as_array();
   auto markup = markup_param(call);
   if (auto* error = std::get_if<ApiError>(&markup)) return *error;
-  message.reply_markup = std::get<json::value>(markup);
+  message.reply_markup = std::move(std::get<json::value>(markup));
   return deliver(call, *std::get<Chat*>(chat), std::move(message));
 }
 
@@ -319,7 +319,7 @@ MethodResult copy_message(Call& call) {
   }
   auto markup = markup_param(call);
   if (auto* error = std::get_if<ApiError>(&markup)) return *error;
-  message.reply_markup = std::get<json::value>(markup);
+  message.reply_markup = std::move(std::get<json::value>(markup));
   auto result = deliver(call, *std::get<Chat*>(chat), std::move(message));
   if (auto* sent = std::get_if<json::value>(&result)) {
     return json::value(json::object{{"message_id", sent->as_object().at("message_id")}});
