@@ -36,7 +36,7 @@ struct UserTrackerOptions {
   core::Duration flush_interval = std::chrono::milliseconds(500);
   // A batch this size is written at once. Each batch is a transaction (SQLite: a WAL commit and
   // an fsync): 2000 rather than 500 took ~1 us off each new user's reply under load
-  // (docs/benchmarks.md), for ~1 MB of pending changes at most.
+  // (docs/benchmarks.md), for ~1.5 MB of pending changes (736 B a user).
   std::size_t max_batch = 2000;
 };
 
