@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/filter.hpp"
@@ -31,7 +32,7 @@ class Update {
   enum class Op { kSet, kUnset, kInc, kPush, kAddToSet, kPull, kSetOnInsert, kMin, kMax };
   struct Action {
     Op op;
-    std::string dotted;
+    std::string_view dotted;  // the key in the compiled update document
     Path path;
     // The operand in the compiled update document, or `owned` when compiling rewrote it ($push
     // and $addToSet: always an array of values to add). Read it through value().

@@ -115,5 +115,26 @@ TEST(UpdateTest, Errors) {
   EXPECT_EQ(error_of(R"({"$set":5})"), StoreErrorKind::kInvalidArgument);
 }
 
+// Conflicts are found between neighbours of the sorted paths: a path's extensions sort right
+// after it even when other paths share its first letters ("a-x" sorts between "a" and "a.b" as
+// text, not as paths).
+TEST(UpdateTest, ConflictingPathsAreFoundInAnyOrder) {
+  auto message_of = [](std::string_view update) -> std::string {
+    try {
+      (void)Update::compile(json::parse(update).as_object());
+    } catch (const StoreError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message_of(R"({"$set":{"a.b":1,"a-x":1,"a":1}})").find("the paths 'a' and 'a.b'"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"$inc":{"z.y.x":1},"$set":{"b":1,"z.y":1}})").find("conflict"),
+            std::string::npos);
+  EXPECT_NE(message_of(R"({"$set":{"q":1},"$unset":{"q":""}})").find("conflict"),
+            std::string::npos);
+  EXPECT_EQ(message_of(R"({"$set":{"a.b":1,"a.c":1,"ab":1,"a-x.b":1}})"), "");
+}
+
 }  // namespace
 }  // namespace corebot::store
