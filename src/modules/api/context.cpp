@@ -32,15 +32,12 @@ std::string find_string(const json::object* o, std::string_view key) {
   return it != o->end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
 }
 
-}  // namespace
-
-namespace {
-
+// The update's object, sharing the value's ownership.
 std::shared_ptr<const json::object> object_of(std::shared_ptr<const json::value> update) {
   static const json::object kEmpty;
   const json::object* object = update ? update->if_object() : nullptr;
   if (object == nullptr) return {std::shared_ptr<const json::object>(), &kEmpty};
-  return {std::move(update), object};  // shares the value's ownership
+  return {std::move(update), object};
 }
 
 }  // namespace
