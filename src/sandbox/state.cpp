@@ -285,22 +285,18 @@ json::object Bot::message_json(const Message& message) const {
 }
 
 json::object Bot::message_view(const Message& message) {
-  // Built field by field into a reserved object: one view per message sent, and an initializer
-  // list copies each value once more on the way in.
-  json::object out;
-  out.reserve(16);
-  out.emplace("message_id", message.message_id);
-  out.emplace("chat_id", message.chat_id);
-  out.emplace("from_bot", message.from_bot);
-  out.emplace("user_id", message.from_user_id);
-  out.emplace("text", message.text);
-  out.emplace("caption", message.caption);
-  out.emplace("reply_markup", message.reply_markup);
-  out.emplace("date_ms", message.date_ms);
-  out.emplace("date_us", message.date_us);
-  out.emplace("edited", message.edited);
-  out.emplace("edit_count", message.edit_count);
-  out.emplace("deleted", message.deleted);
+  json::object out{{"message_id", message.message_id},
+                   {"chat_id", message.chat_id},
+                   {"from_bot", message.from_bot},
+                   {"user_id", message.from_user_id},
+                   {"text", message.text},
+                   {"caption", message.caption},
+                   {"reply_markup", message.reply_markup},
+                   {"date_ms", message.date_ms},
+                   {"date_us", message.date_us},
+                   {"edited", message.edited},
+                   {"edit_count", message.edit_count},
+                   {"deleted", message.deleted}};
   if (message.thread_id != 0) out["message_thread_id"] = message.thread_id;
   if (message.pinned) out["pinned"] = true;
   for (std::string_view service :

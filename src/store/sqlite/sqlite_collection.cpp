@@ -49,18 +49,13 @@ void step_write(Statement& stmt, const json::object& doc) {
   }
 }
 
-// `key`: the document's id_key(), when the caller has it already.
+// `key`: the document's id_key().
 void insert_row(Connection& connection, std::string_view collection, const std::string& sql,
-                std::vector<IndexInfo>& indexes, const json::object& doc, const std::string& text,
-                const std::string* key = nullptr) {
+                std::vector<IndexInfo>& indexes, const json::object& doc, const std::string& key,
+                const std::string& text) {
   mark_multikey(connection, collection, indexes, doc);
   auto stmt = connection.query(sql);
-  if (key != nullptr) {
-    stmt.bind(1, *key);
-  } else {
-    stmt.bind(1, id_key(doc.at("_id")));
-  }
-  stmt.bind(2, text);
+  stmt.bind(1, key).bind(2, text);
   step_write(stmt, doc);
 }
 
@@ -237,7 +232,7 @@ std::vector<json::value> SqliteCollection::insert_docs(std::vector<json::object>
   ensure_table(*connection, name_);
   auto indexes = load_indexes(*connection, name_);
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    insert_row(*connection, name_, sql_.insert, indexes, docs[i], texts[i]);
+    insert_row(*connection, name_, sql_.insert, indexes, docs[i], id_key(ids[i]), texts[i]);
   }
   txn.commit();
   return ids;
@@ -356,7 +351,8 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
     json::object doc = id != nullptr ? json::object{{"_id", *id}} : filter.upsert_seed();
     change(doc, true);
     const std::string text = prepare_document(doc, max_bytes);
-    insert_row(connection, name_, sql_.insert, *indexes, doc, text, id != nullptr ? &key : nullptr);
+    if (id == nullptr) key = id_key(doc.at("_id"));
+    insert_row(connection, name_, sql_.insert, *indexes, doc, key, text);
     result.upserted_id = doc.at("_id");
   }
   return result;
