@@ -31,7 +31,15 @@ HttpResponse error_response(int status, std::string_view message) {
 
 }  // namespace
 
-void Session::start() { read_header(); }
+void Session::start() {
+  beast::error_code ec;
+  const auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    remote_address_ = remote.address().to_string();
+    remote_port_ = remote.port();
+  }
+  read_header();
+}
 
 void Session::close() {
   if (closed_) return;
@@ -161,12 +169,8 @@ HttpRequest Session::head_of(const http::request_parser<http::string_body>::valu
   for (const auto& field : message) {
     request.headers.emplace_back(ascii::lower(field.name_string()), std::string(field.value()));
   }
-  beast::error_code endpoint_ec;
-  const auto remote = stream_.socket().remote_endpoint(endpoint_ec);
-  if (!endpoint_ec) {
-    request.remote_address = remote.address().to_string();
-    request.remote_port = remote.port();
-  }
+  request.remote_address = remote_address_;
+  request.remote_port = remote_port_;
   return request;
 }
 

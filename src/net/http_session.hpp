@@ -8,8 +8,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "net/http_server.hpp"
@@ -83,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest head_;  // the current request without its body, between header and body
+  // The peer, read once in start(): asking the socket per request cost a system call each.
+  std::string remote_address_;
+  std::uint16_t remote_port_ = 0;
   http::response<http::string_body> response_;
   std::unique_ptr<char[]> linger_buffer_;
   bool keep_alive_ = true;

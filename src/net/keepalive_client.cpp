@@ -251,6 +251,7 @@ void KeepAliveClient::State::on_finished(const std::shared_ptr<Connection>& conn
                                          bool reusable) {
   // After stop() the connection was already dropped from `busy` and from `open`.
   const bool counted = busy.erase(connection.get()) > 0;
+  counters.receives += connection->take_receives();
   if (stopped) {
     exchange->response.status = 0;
     exchange->response.error = kCancelled;

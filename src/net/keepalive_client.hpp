@@ -54,6 +54,7 @@ struct KeepAliveClientStats {
   std::uint64_t reused = 0;        // requests sent on a connection that carried one before
   std::uint64_t stale_closed = 0;  // idle connections found closed by the server or too old
   std::uint64_t failed = 0;        // requests ended with status 0
+  std::uint64_t receives = 0;      // reads from the network for answers (a recv or a TLS read)
   std::size_t open = 0;            // connections open or opening now
   std::size_t idle = 0;            // of which idle
   std::size_t waiting = 0;         // requests waiting for a connection

@@ -124,6 +124,24 @@ TEST_F(KeepAliveClientTest, SequentialRequestsShareOneConnection) {
   EXPECT_EQ(client_->in_flight(), 0u);
 }
 
+// An answer the server wrote in one piece is read in one receive (a system call), not in
+// 512-byte pieces: a send's answer is 0.5-2 KiB (ReceiveBuffer in keepalive_connection.hpp).
+TEST_F(KeepAliveClientTest, AnAnswerOfAFewKilobytesIsReadInOneReceive) {
+  start([](HttpRequest, Respond respond) {
+    HttpResponse response;
+    response.content_type = "application/json";
+    response.body = std::string(3000, 'x');
+    respond(std::move(response));
+  });
+  ASSERT_EQ(post("/first", "{}").status, 200);  // opens the connection
+  const std::uint64_t before = client_stats().receives;
+  const HttpClientResponse answer = post("/second", "{}");
+  ASSERT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body.size(), 3000u);
+  EXPECT_EQ(client_stats().receives - before, 1u);
+  EXPECT_EQ(client_stats().reused, 1u);
+}
+
 TEST_F(KeepAliveClientTest, ConcurrentRequestsWaitForAConnectionBeyondTheCap) {
   // The server holds every answer until the test releases them.
   std::vector<Respond> held;

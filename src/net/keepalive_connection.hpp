@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "net/http_client.hpp"
 
@@ -52,6 +53,22 @@ enum class Outcome {
   kFailed,    // response.error set; response.maybe_sent says whether it was written whole
 };
 
+// The buffer answers are read into. Beast reads max(512, the buffer's free capacity) at a time,
+// and the parser consumes what it parsed, so a buffer left to grow by itself stayed at 512 bytes:
+// every answer over that (a send's answer is 0.5-2 KiB) took two or more receives, each one a
+// system call (docs/benchmarks.md, issue 16). Starting at kReceiveChunk reads such an answer in
+// one. prepare() is where beast starts each read, so it also counts them for the client's stats.
+class ReceiveBuffer : public beast::flat_buffer {
+ public:
+  static constexpr std::size_t kReceiveChunk = 4096;
+  ReceiveBuffer() { reserve(kReceiveChunk); }
+  mutable_buffers_type prepare(std::size_t n) {
+    ++receives;
+    return beast::flat_buffer::prepare(n);
+  }
+  std::uint64_t receives = 0;  // reads started since the last take
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Finished = std::function<void(std::shared_ptr<Connection>, std::unique_ptr<Exchange>,
@@ -71,6 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close();
 
   [[nodiscard]] bool opened() const { return opened_; }
+  // Reads from the network since the last call (KeepAliveClientStats::receives).
+  std::uint64_t take_receives() { return std::exchange(buffer_.receives, 0); }
   std::chrono::steady_clock::time_point idle_since;
 
  private:
@@ -94,7 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer deadline_;
   std::optional<tcp::socket> plain_;
   std::optional<asio::ssl::stream<tcp::socket>> tls_;
-  beast::flat_buffer buffer_;
+  ReceiveBuffer buffer_;
   std::optional<beast::http::response_parser<beast::http::string_body>> parser_;
   std::unique_ptr<Exchange> exchange_;
   Finished finished_;

@@ -4,10 +4,11 @@
 #include <vector>
 
 namespace corebot::sandbox {
+namespace json = boost::json;
 
 std::int64_t Feed::add(const std::string& key, boost::json::object entry) {
   const std::int64_t seq = next_seq_++;
-  entry["seq"] = seq;
+  // "seq" is added when an entry is read: adding it here grew (rehashed) every entry once.
   entries_.push_back(Entry{key, std::move(entry)});
   while (entries_.size() > capacity_) {
     entries_.pop_front();
@@ -34,7 +35,12 @@ boost::json::array Feed::since(
   if (since >= first_seq_) start = static_cast<std::size_t>(since - first_seq_ + 1);
   for (std::size_t i = start; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
-    if (e.key == key && (!filter || filter(e.body))) out.push_back(e.body);
+    if (e.key != key || (filter && !filter(e.body))) continue;
+    json::object copy;
+    copy.reserve(e.body.size() + 1);
+    for (const auto& field : e.body) copy.emplace(field.key(), field.value());
+    copy.emplace("seq", first_seq_ + static_cast<std::int64_t>(i));
+    out.emplace_back(std::move(copy));
   }
   return out;
 }

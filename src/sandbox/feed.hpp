@@ -18,10 +18,11 @@ class Feed {
   // Keeps at most `capacity` entries; older ones are forgotten.
   explicit Feed(std::size_t capacity = 20000) : capacity_(capacity) {}
 
-  // Appends `entry` under `key` (e.g. a bot token), sets entry["seq"] and returns the seq (from 1).
-  // Waiters for that key are woken (called once and removed).
+  // Appends `entry` under `key` (e.g. a bot token) and returns its seq (from 1), which since()
+  // gives as entry["seq"]. Waiters for that key are woken (called once and removed).
   std::int64_t add(const std::string& key, boost::json::object entry);
-  // Entries of `key` with seq > since, oldest first, that pass `filter` (when given).
+  // Entries of `key` with seq > since, oldest first, that pass `filter` (when given; it sees the
+  // entry without "seq"), each with its "seq".
   [[nodiscard]] boost::json::array since(
       const std::string& key, std::int64_t since,
       const std::function<bool(const boost::json::object&)>& filter = {}) const;
