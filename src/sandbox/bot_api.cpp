@@ -281,7 +281,7 @@ void BotApi::finish_updates(Pending& call, const std::vector<const Update*>& upd
   std::string result = "[";
   for (const Update* u : updates) {
     if (result.size() > 1) result.push_back(',');
-    result += json::serialize(u->body);
+    result += u->text();
   }
   result.push_back(']');
   finish_raw(call, ok_response_text(result), true, 0, "");

@@ -5,6 +5,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -100,7 +101,16 @@ struct CallbackQuery {
 struct Update {
   std::int64_t update_id = 0;
   std::string kind;          // "message", "callback_query", ... ("raw" for control-API raw updates)
-  boost::json::object body;  // the whole Update object, update_id included
+  boost::json::object body;  // the whole Update object, update_id included; not changed once queued
+
+  // `body` as JSON text, serialized when first asked for: a pipelining bot is handed an update
+  // again while it still has it (telegram/long_poller.hpp), and each time cost a serialization.
+  [[nodiscard]] const std::string& text() const {
+    if (text_.empty()) text_ = boost::json::serialize(body);
+    return text_;
+  }
+
+  mutable std::string text_;  // empty until text()
 };
 
 struct WebhookConfig {

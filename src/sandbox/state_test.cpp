@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 namespace corebot::sandbox {
 namespace {
 
@@ -115,6 +117,32 @@ TEST(State, FeedWakesWaitersOfTheirKey) {
   EXPECT_EQ(feed.since("a", 0).size(), 1u);
   EXPECT_EQ(feed.since("b", 1).size(), 1u);
   EXPECT_EQ(feed.since("b", 2).size(), 0u);
+}
+
+// A pipelining bot is handed an update again while it still has it: the text is made once.
+TEST(State, AnUpdatesTextIsItsBodySerializedOnce) {
+  core::ManualClock clock;
+  SandboxState state(clock);
+  Bot& bot = state.add_bot("1:A");
+  bot.enqueue("message", json::object{{"message", json::object{{"text", "hi"}}}});
+  const Update& update = *bot.confirm_and_peek(0, 1).at(0);
+  const std::string& text = update.text();
+  EXPECT_EQ(json::parse(text), json::value(update.body));
+  EXPECT_EQ(update.text().data(), text.data()) << "served again from the same string";
+}
+
+// A feed entry is stored as given; its seq is added where it is read.
+TEST(State, FeedEntriesGetTheirSeqWhenRead) {
+  Feed feed;
+  feed.add("a", json::object{{"kind", "x"}});
+  feed.add("a", json::object{{"kind", "y"}});
+  const auto entries = feed.since("a", 0);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].as_object().at("seq").as_int64(), 1);
+  EXPECT_EQ(entries[1].as_object().at("seq").as_int64(), 2);
+  EXPECT_EQ(entries[1].as_object().at("kind").as_string(), "y");
+  EXPECT_EQ(feed.since("a", 1, [](const json::object& e) { return !e.contains("seq"); }).size(),
+            1u);
 }
 
 TEST(State, Utf16Length) {

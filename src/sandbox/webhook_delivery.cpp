@@ -39,7 +39,7 @@ void WebhookDelivery::kick(Bot& bot) {
   request.method = "POST";
   request.url = bot.webhook->url;
   request.content_type = "application/json";
-  request.body = boost::json::serialize(update.body);
+  request.body = update.text();
   request.timeout = options_.request_timeout;
   if (!bot.webhook->secret_token.empty()) {
     request.headers.emplace_back("X-Telegram-Bot-Api-Secret-Token", bot.webhook->secret_token);

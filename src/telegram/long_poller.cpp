@@ -81,7 +81,7 @@ void LongPoller::stop(std::function<void()> stopped) {
 void LongPoller::maybe_poll() {
   if (stopping_ || polling_offset_ || retry_timer_ || confirming_ || delivering_) return;
   if (in_hand_ == 0) return poll(options_.timeout_s);
-  const int at_most = options_.pipeline_when_known_at_most.value_or(options_.limit / 2);
+  const int at_most = options_.pipeline_when_known_at_most.value_or(options_.limit / 4);
   const std::size_t ahead = known_.size() - below_offset_;
   if (at_most > 0 && offset_ > acked_offset_ && ahead <= static_cast<std::size_t>(at_most)) {
     poll(0);

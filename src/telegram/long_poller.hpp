@@ -15,7 +15,9 @@
 // getUpdates confirmed (there is something to confirm) and (b) at most
 // `pipeline_when_known_at_most` received updates are at or above the new offset: Telegram returns
 // those again with the new ones, and they are skipped (not delivered twice, counted in
-// redelivered_skipped()), so (with the default, limit / 2) at least half of an answer is new. A
+// redelivered_skipped()), so (with the default, limit / 4) at least three quarters of an answer
+// are new: each one sent again is parsed again for nothing (limit / 2 cost ~1 µs per reply more,
+// docs/benchmarks.md), and the next call still goes out while a quarter is in hand. A
 // batch then costs its handled prefix, not its slowest update plus a round trip with the loop idle
 // in between.
 // A *long* poll (timeout = timeout_s) goes out only when nothing is in hand (everything received
@@ -73,7 +75,7 @@ struct LongPollerOptions {
   // normal update's few ms, so parking (a store write) stays rare.
   core::Duration park_after = std::chrono::milliseconds(500);
   // Pipelining's condition (b): received updates at or above the new offset (Telegram sends them
-  // again). Unset: limit / 2. 0: no pipelining (the next poll waits until nothing is in hand).
+  // again). Unset: limit / 4. 0: no pipelining (the next poll waits until nothing is in hand).
   std::optional<int> pipeline_when_known_at_most;
 };
 

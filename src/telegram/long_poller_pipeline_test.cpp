@@ -161,16 +161,16 @@ TEST_F(PipelineTest, ALongPollOnlyWhenNothingIsInHand) {
 }
 
 // Telegram sends the updates at or above the offset again: pipelining waits until at most
-// limit / 2 of them are, so at least half of an answer is new.
-TEST_F(PipelineTest, PipeliningWaitsUntilAtMostHalfTheLimitWouldComeAgain) {
-  options_.limit = 4;
+// limit / 4 of them are, so at least three quarters of an answer are new.
+TEST_F(PipelineTest, PipeliningWaitsUntilAtMostAQuarterOfTheLimitWouldComeAgain) {
+  options_.limit = 8;
   make().start();
-  transport.reply(0, ok(updates({1, 2, 3, 4})));
-  handled[0]();
-  EXPECT_EQ(calls(), 1u) << "3 would come again, more than 4 / 2";
-  handled[1]();
+  transport.reply(0, ok(updates({1, 2, 3, 4, 5, 6, 7, 8})));
+  for (int i = 0; i < 5; ++i) handled[i]();
+  EXPECT_EQ(calls(), 1u) << "3 would come again, more than 8 / 4";
+  handled[5]();
   ASSERT_EQ(calls(), 2u);
-  EXPECT_EQ(offset(1), 3);
+  EXPECT_EQ(offset(1), 7);
   EXPECT_EQ(timeout(1), 0);
 }
 
