@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <memory>
+
 #include "app/users_statistics.hpp"
 #include "content/text.hpp"
 #include "core/log.hpp"
@@ -79,7 +82,7 @@ void UserTracker::schedule() {
 void UserTracker::flush(std::function<void()> done) {
   if (done) waiting_.push_back(std::move(done));
   if (writing_) return;  // the running batch's completion flushes again
-  if (pending_.empty()) {
+  if (pending_.empty() && !series_unwritten()) {
     auto waiting = std::move(waiting_);
     waiting_.clear();
     for (auto& fn : waiting) fn();
@@ -98,9 +101,14 @@ void UserTracker::flush(std::function<void()> done) {
   auto specs = std::make_shared<std::vector<UpdateSpec>>();
   specs->reserve(batch.size());
   // The statistics' series: the users active today for the first time in this process (one
-  // activity document per chunk of them, users_statistics.hpp), and the day's update count.
-  std::vector<json::object> activity;
-  std::uint64_t updates = 0;
+  // activity document per chunk of them, users_statistics.hpp), and the day's update count; and
+  // what an earlier failed batch left of them.
+  auto activity = std::make_shared<std::vector<json::object>>(std::move(unwritten_activity_));
+  unwritten_activity_.clear();
+  auto updates =
+      std::make_shared<std::map<std::int64_t, std::uint64_t>>(std::move(unwritten_updates_));
+  unwritten_updates_.clear();
+  std::uint64_t todays_updates = 0;
   const std::int64_t today = core::wall_millis(clock_) / kDayMs;
   if (today != active_day_) {
     active_today_ = {};  // releases the buckets too
@@ -108,11 +116,11 @@ void UserTracker::flush(std::function<void()> done) {
   }
   json::array newly_active;
   auto add_activity = [&] {
-    activity.push_back({{"day", today}, {"users", std::move(newly_active)}});
+    activity->push_back({{"day", today}, {"users", std::move(newly_active)}});
     newly_active = {};
   };
   for (auto& [id, change] : batch) {
-    updates += change.updates;
+    todays_updates += change.updates;
     if (change.updates > 0 && active_today_.insert(id).second) {
       newly_active.push_back(id);
       if (newly_active.size() == kActiveUsersPerDocument) add_activity();
@@ -125,24 +133,31 @@ void UserTracker::flush(std::function<void()> done) {
     specs->push_back({json::object{{"_id", id}}, std::move(update), true});
   }
   if (!newly_active.empty()) add_activity();
+  if (todays_updates > 0) (*updates)[today] += todays_updates;
   stats_.active_today = active_today_.size();
   const std::size_t count = specs->size();
   std::weak_ptr<bool> alive = alive_;
   store_.run(
-      [specs, activity = std::move(activity), updates, today](DocumentStore& store) {
-        const std::size_t written = store.collection(kCollection).update_each(*specs).size();
+      // Each part of the write empties its share of the shared state once it committed, so the
+      // completion knows what a failure left unwritten.
+      [specs, activity, updates](DocumentStore& store) {
+        const std::size_t written =
+            specs->empty() ? 0 : store.collection(kCollection).update_each(*specs).size();
         // Written: a later failure (the statistics below) must not apply the $inc twice.
         specs->clear();
-        if (!activity.empty()) store.collection(kActivityCollection).insert_many(activity);
-        if (updates > 0) {
+        if (!activity->empty()) store.collection(kActivityCollection).insert_many(*activity);
+        activity->clear();
+        while (!updates->empty()) {
+          const auto [day, n] = *updates->begin();
           store.collection(kDailyUpdatesCollection)
-              .update_one({{"_id", today}},
-                          {{"$inc", {{"updates", static_cast<std::int64_t>(updates)}}}},
+              .update_one({{"_id", day}}, {{"$inc", {{"updates", static_cast<std::int64_t>(n)}}}},
                           UpdateOptions{.upsert = true});
+          updates->erase(updates->begin());
         }
         return written;
       },
-      [this, alive, specs, count](StoreResult<std::size_t> result) {
+      [this, alive, specs, activity, updates, count, today,
+       todays_updates](StoreResult<std::size_t> result) {
         if (!alive.lock()) return;
         writing_ = false;
         if (result) {
@@ -152,10 +167,21 @@ void UserTracker::flush(std::function<void()> done) {
           ++stats_.failures;
           COREBOT_LOG_WARN("users: writing {} user record(s) failed, will retry: {}", count,
                            result.error().what());
+          const bool users_unwritten = !specs->empty();
           restore(*specs);
+          // Kept for the next batch (what was kept before went into this one).
+          unwritten_activity_ = std::move(*activity);
+          unwritten_updates_ = std::move(*updates);
+          // Restored users bring their update counts back into the next batch's day count.
+          if (users_unwritten) {
+            if (auto it = unwritten_updates_.find(today); it != unwritten_updates_.end()) {
+              it->second -= std::min(it->second, todays_updates);
+              if (it->second == 0) unwritten_updates_.erase(it);
+            }
+          }
         }
         if (!waiting_.empty() && result) return flush();
-        if (!pending_.empty()) schedule();
+        if (!pending_.empty() || series_unwritten()) schedule();
         // After a failure, waiters are released so shutdown is not held forever by a dead store.
         if (!result) {
           auto waiting = std::move(waiting_);

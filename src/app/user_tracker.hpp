@@ -1,8 +1,11 @@
 // Keeps the `users` collection current from the updates the bot sees, without a store write per
 // update: changes are coalesced in memory per user and written in one batch (update_each) every
 // flush interval or when the batch is full. A batch whose users write failed stays pending and is
-// retried, so no change is lost while the store is briefly unavailable. A failure after the users
-// are written (the statistics' series below) is logged, not retried: that would count the users'
+// retried, so no change is lost while the store is briefly unavailable. The statistics' series
+// (below) are written after the users, and what of them a failure left unwritten is written with
+// the next batch: activity documents again as they were (a day's active users are a union, so a
+// document written twice counts nobody twice), the day's update count once (a write that failed
+// did not count). The users' own write is not repeated once it committed: that would count their
 // updates twice.
 //
 // A user document: {_id: <telegram id>, first_name, last_name, username, username_lc (lower case,
@@ -77,6 +80,9 @@ class UserTracker {
   void schedule();
   // Puts a failed batch's changes back into pending_ (for the retry).
   void restore(std::vector<UpdateSpec>& failed);
+  [[nodiscard]] bool series_unwritten() const {
+    return !unwritten_activity_.empty() || !unwritten_updates_.empty();
+  }
 
   AsyncStore& store_;
   core::Executor& executor_;
@@ -87,6 +93,10 @@ class UserTracker {
   // starts it afresh, so it holds the day's active users, not everyone who ever wrote.
   std::unordered_set<std::int64_t> active_today_;
   std::int64_t active_day_ = -1;
+  // What a failed batch left of the statistics' series, for the next batch: activity documents,
+  // and update counts by day.
+  std::vector<boost::json::object> unwritten_activity_;
+  std::map<std::int64_t, std::uint64_t> unwritten_updates_;
   bool writing_ = false;
   std::optional<core::Executor::TimerId> timer_;
   std::vector<std::function<void()>> waiting_;

@@ -43,6 +43,31 @@ struct UserTrackerTest : ::testing::Test {
                                             {"text", "hi"}}}};
     return Context(std::move(u), sender);
   }
+  std::int64_t daily_updates(std::int64_t day) {
+    auto doc = store->collection(kDailyUpdatesCollection).find_one({{"_id", day}});
+    return doc ? doc->at("updates").as_int64() : 0;
+  }
+  // Makes every insert into the activity series fail (refuse = true) or work again.
+  void refuse_activity(bool refuse) {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path.c_str(), &other), SQLITE_OK);
+    const char* sql = refuse
+                          ? "CREATE TABLE IF NOT EXISTS \"c_user_activity\" (id TEXT PRIMARY KEY "
+                            "NOT NULL, doc TEXT NOT NULL); CREATE TRIGGER refuse BEFORE INSERT "
+                            "ON \"c_user_activity\" BEGIN SELECT RAISE(FAIL, 'refused'); END;"
+                          : "DROP TRIGGER refuse;";
+    EXPECT_EQ(sqlite3_exec(other, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(other);
+  }
+  // A batch of `user` whose users' write commits and whose activity write fails.
+  void fail_the_activity_write_of(UserTracker& tracker, std::int64_t user) {
+    refuse_activity(true);
+    tracker.observe(update(user, "Ann"));
+    tracker.flush();
+    inbox.run_one();
+    EXPECT_EQ(tracker.stats().failures, 1u);
+    refuse_activity(false);
+  }
   json::object user_doc(std::int64_t id) {
     auto doc = store->collection("users").find_one({{"_id", id}});
     EXPECT_TRUE(doc.has_value());
@@ -137,6 +162,10 @@ TEST_F(UserTrackerTest, AFailedBatchIsKeptAndRetriedWithoutLosingNewerChanges) {
   json::object doc = user_doc(7);
   EXPECT_EQ(doc.at("first_name").as_string(), "New");
   EXPECT_EQ(doc.at("updates").as_int64(), 2) << "the failed batch's count is kept";
+  // The statistics too: the user counted active once, the day's updates counted once each.
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  EXPECT_EQ(count_active_users(store->collection(kActivityCollection), day), 1);
+  EXPECT_EQ(daily_updates(day), 2);
 }
 
 TEST_F(UserTrackerTest, AFailureAfterTheUsersAreWrittenDoesNotCountTheirUpdatesTwice) {
@@ -160,6 +189,34 @@ TEST_F(UserTrackerTest, AFailureAfterTheUsersAreWrittenDoesNotCountTheirUpdatesT
   tracker.flush();
   inbox.run_one();
   EXPECT_EQ(user_doc(7).at("updates").as_int64(), 2);
+}
+
+// The users were written, their activity document was not: it goes with the next batch, and the
+// day's update count (never attempted) with it.
+TEST_F(UserTrackerTest, AnActivityWriteThatFailedIsWrittenWithTheNextBatch) {
+  UserTracker tracker(*async, executor, clock);
+  fail_the_activity_write_of(tracker, 1);
+  tracker.observe(update(2, "Bob"));
+  tracker.flush();
+  inbox.run_one();
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  EXPECT_EQ(count_active_users(store->collection(kActivityCollection), day), 2);
+  EXPECT_EQ(daily_updates(day), 2);
+  EXPECT_EQ(user_doc(1).at("updates").as_int64(), 1) << "the users' write is not repeated";
+}
+
+// Nothing new arrives after the failure: the retry still happens, on the flush interval.
+TEST_F(UserTrackerTest, WhatAFailedBatchLeftIsRetriedWithoutNewUpdates) {
+  UserTracker tracker(*async, executor, clock);
+  fail_the_activity_write_of(tracker, 1);
+  executor.advance(std::chrono::milliseconds(500));
+  inbox.run_one();
+  const std::int64_t day = core::wall_millis(clock) / kDayMs;
+  EXPECT_EQ(count_active_users(store->collection(kActivityCollection), day), 1);
+  EXPECT_EQ(daily_updates(day), 1);
+  bool flushed = false;
+  tracker.flush([&] { flushed = true; });
+  EXPECT_TRUE(flushed) << "nothing left to write";
 }
 
 TEST_F(UserTrackerTest, UpdatesWithoutASenderAreIgnored) {
