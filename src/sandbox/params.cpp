@@ -24,7 +24,11 @@ std::variant<RawParams, ApiError> read_params(const net::HttpRequest& request) {
     boost::system::error_code ec;
     boost::json::value body = boost::json::parse(request.body, ec);
     if (ec || !body.is_object()) return bad_request("can't parse JSON object");
-    for (auto& [name, value] : body.as_object()) params.values[name] = std::move(value);
+    if (params.values.empty()) {
+      params.values = std::move(body.as_object());  // the usual case: no query parameters
+    } else {
+      for (auto& [name, value] : body.as_object()) params.values[name] = std::move(value);
+    }
   } else if (type.starts_with("multipart/form-data")) {
     auto parts = net::parse_multipart(request.header("content-type").value_or(""), request.body);
     if (!parts) return bad_request("can't parse multipart/form-data body");

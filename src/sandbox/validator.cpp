@@ -156,10 +156,11 @@ const telegram::spec::Method* find_method(std::string_view name) {
 std::variant<json::object, ApiError> validate_params(const telegram::spec::Method& method,
                                                      const RawParams& params) {
   json::object out;
+  out.reserve(params.values.size() + params.files.size());  // at most one entry each
   for (const Field& field : method.fields) {
-    const std::string key(field.name);
+    const std::string_view key = field.name;
     const json::value* value = params.values.if_contains(key);
-    const bool uploaded = has_type(field, "InputFile") && params.files.contains(key);
+    const bool uploaded = has_type(field, "InputFile") && params.files.contains(std::string(key));
     if (uploaded && (value == nullptr || is_empty(*value))) {
       out[key] = json::object{{"upload", key}};
       continue;
