@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <memory>
 
 #include "app/users_statistics.hpp"
@@ -133,18 +132,19 @@ void UserTracker::flush(std::function<void()> done) {
     specs->push_back({json::object{{"_id", id}}, std::move(update), true});
   }
   if (!newly_active.empty()) add_activity();
-  if (todays_updates > 0) (*updates)[today] += todays_updates;
   stats_.active_today = active_today_.size();
   const std::size_t count = specs->size();
   std::weak_ptr<bool> alive = alive_;
   store_.run(
       // Each part of the write empties its share of the shared state once it committed, so the
       // completion knows what a failure left unwritten.
-      [specs, activity, updates](DocumentStore& store) {
-        const std::size_t written =
-            specs->empty() ? 0 : store.collection(kCollection).update_each(*specs).size();
-        // Written: a later failure (the statistics below) must not apply the $inc twice.
+      [specs, activity, updates, today, todays_updates](DocumentStore& store) {
+        const std::size_t written = store.collection(kCollection).update_each(*specs).size();
+        // Written: a later failure (the statistics below) must not apply the $inc twice. Only
+        // now do these users' updates join the day's count: had their write failed, restore()
+        // would give the counts back to pending_, to be counted with the retry.
         specs->clear();
+        if (todays_updates > 0) (*updates)[today] += todays_updates;
         if (!activity->empty()) store.collection(kActivityCollection).insert_many(*activity);
         activity->clear();
         while (!updates->empty()) {
@@ -156,8 +156,7 @@ void UserTracker::flush(std::function<void()> done) {
         }
         return written;
       },
-      [this, alive, specs, activity, updates, count, today,
-       todays_updates](StoreResult<std::size_t> result) {
+      [this, alive, specs, activity, updates, count](StoreResult<std::size_t> result) {
         if (!alive.lock()) return;
         writing_ = false;
         if (result) {
@@ -167,18 +166,10 @@ void UserTracker::flush(std::function<void()> done) {
           ++stats_.failures;
           COREBOT_LOG_WARN("users: writing {} user record(s) failed, will retry: {}", count,
                            result.error().what());
-          const bool users_unwritten = !specs->empty();
           restore(*specs);
           // Kept for the next batch (what was kept before went into this one).
           unwritten_activity_ = std::move(*activity);
           unwritten_updates_ = std::move(*updates);
-          // Restored users bring their update counts back into the next batch's day count.
-          if (users_unwritten) {
-            if (auto it = unwritten_updates_.find(today); it != unwritten_updates_.end()) {
-              it->second -= std::min(it->second, todays_updates);
-              if (it->second == 0) unwritten_updates_.erase(it);
-            }
-          }
         }
         if (!waiting_.empty() && result) return flush();
         if (!pending_.empty() || series_unwritten()) schedule();
