@@ -18,14 +18,6 @@ namespace {
 
 std::string kind_name(const json::value& v) { return std::string(json::to_string(v.kind())); }
 
-bool prefix_of(const Path& a, const Path& b) {
-  if (a.size() > b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 json::value values_to_add(const std::string& op, std::string_view dotted,
                           const json::value& operand) {
   const auto* obj = operand.if_object();
@@ -55,7 +47,6 @@ json::value* parent_slot(json::object& doc, const Path& path) {
 
 // Returns whether `doc` changed.
 bool unset(json::object& doc, const Path& path) {
-  if (path.size() == 1) return doc.erase(path.front()) > 0;
   json::value* parent = parent_slot(doc, path);
   if (parent == nullptr) return false;
   if (auto* obj = parent->if_object()) return obj->erase(path.back()) > 0;
@@ -93,9 +84,50 @@ json::value add_numbers(const json::value& a, const json::value& b, std::string_
 }
 
 bool pull_matches(const Update::Action& action, const json::value& element) {
-  if (action.match_wraps) return action.match->matches(json::object{{"v", element}});
+  const Update::Compiled& c = *action.compiled;
+  if (c.match_wraps) return c.match->matches(json::object{{"v", element}});
   const auto* obj = element.if_object();
-  return obj != nullptr && action.match->matches(*obj);
+  return obj != nullptr && c.match->matches(*obj);
+}
+
+}  // namespace
+
+namespace {
+
+struct OperatorName {
+  std::string_view name;
+  Update::Op op;
+};
+constexpr OperatorName kOperators[] = {
+    {"$set", Update::Op::kSet},
+    {"$unset", Update::Op::kUnset},
+    {"$inc", Update::Op::kInc},
+    {"$push", Update::Op::kPush},
+    {"$addToSet", Update::Op::kAddToSet},
+    {"$pull", Update::Op::kPull},
+    {"$setOnInsert", Update::Op::kSetOnInsert},
+    {"$min", Update::Op::kMin},
+    {"$max", Update::Op::kMax},
+};
+
+// Paths compared component by component on their dotted text, so a top-level field needs no
+// Path: "a" < "a.b" < "a-x" (as text, "a-x" would sort between the two).
+int compare_dotted(std::string_view a, std::string_view b) {
+  while (true) {
+    const std::string_view ca = a.substr(0, a.find('.'));
+    const std::string_view cb = b.substr(0, b.find('.'));
+    if (const int c = ca.compare(cb); c != 0) return c;
+    const bool a_ends = ca.size() == a.size();
+    const bool b_ends = cb.size() == b.size();
+    if (a_ends || b_ends) return a_ends == b_ends ? 0 : (a_ends ? -1 : 1);
+    a.remove_prefix(ca.size() + 1);
+    b.remove_prefix(cb.size() + 1);
+  }
+}
+
+// Whether `a` is `b` or one of its ancestors.
+bool dotted_prefix_of(std::string_view a, std::string_view b) {
+  return b.starts_with(a) && (b.size() == a.size() || b[a.size()] == '.');
 }
 
 }  // namespace
@@ -103,76 +135,73 @@ bool pull_matches(const Update::Action& action, const json::value& element) {
 Update Update::compile(const json::object& update) {
   if (update.empty()) fail(StoreErrorKind::kInvalidArgument, "the update document is empty");
   Update out;
+  bool nested = false;  // some path has more than one component
   std::size_t actions = 0;
   for (const auto& [key, fields] : update) {
     if (const auto* obj = fields.if_object()) actions += obj->size();
   }
   out.actions_.reserve(actions);
   for (const auto& [key, fields] : update) {
-    const std::string name(key);
     if (!key.starts_with('$')) {
       fail(StoreErrorKind::kInvalidArgument,
-           "'" + name + "' is not an update operator (use replace_one to replace a document)");
+           "'" + std::string(key) +
+               "' is not an update operator (use replace_one to replace a document)");
     }
-    Op op;
-    if (name == "$set") {
-      op = Op::kSet;
-    } else if (name == "$unset") {
-      op = Op::kUnset;
-    } else if (name == "$inc") {
-      op = Op::kInc;
-    } else if (name == "$push") {
-      op = Op::kPush;
-    } else if (name == "$addToSet") {
-      op = Op::kAddToSet;
-    } else if (name == "$pull") {
-      op = Op::kPull;
-    } else if (name == "$setOnInsert") {
-      op = Op::kSetOnInsert;
-    } else if (name == "$min") {
-      op = Op::kMin;
-    } else if (name == "$max") {
-      op = Op::kMax;
-    } else {
-      fail(StoreErrorKind::kUnsupportedOperator, "unsupported update operator '" + name + "'");
+    const auto* known = std::find_if(std::begin(kOperators), std::end(kOperators),
+                                     [&](const OperatorName& o) { return o.name == key; });
+    if (known == std::end(kOperators)) {
+      fail(StoreErrorKind::kUnsupportedOperator,
+           "unsupported update operator '" + std::string(key) + "'");
     }
+    const Op op = known->op;
+    const std::string name(key);
     if (!fields.is_object()) fail(StoreErrorKind::kInvalidArgument, name + " needs a document");
     for (const auto& [field, operand] : fields.get_object()) {
-      Action action{op, field, parse_path(field), &operand, {}, std::nullopt, false};
+      Action& action = out.actions_.emplace_back();
+      action.op = op;
+      action.dotted = field;
+      action.source = &operand;
+      // Most updates name top-level fields: those are reached by their key, with no Path.
+      if (field.empty() || field.front() == '$' || field.find('.') != std::string_view::npos) {
+        action.path = parse_path(field);  // validates, throws for an empty or `$` component
+        nested = true;
+      }
       if (op == Op::kInc && !operand.is_number()) {
         fail(StoreErrorKind::kInvalidArgument, "$inc on '" + std::string(action.dotted) +
                                                    "' needs a number, got " + kind_name(operand));
       }
       if (op == Op::kPush || op == Op::kAddToSet) {
-        action.owned = values_to_add(name, action.dotted, operand);
-        action.source = nullptr;
+        action.compiled = std::make_unique<const Compiled>(
+            Compiled{values_to_add(name, action.dotted, operand), std::nullopt, false});
       }
       if (op == Op::kPull) {
         const auto* cond = operand.if_object();
-        if (cond != nullptr && !cond->empty() && !cond->begin()->key().starts_with('$')) {
-          action.match = Filter::compile(*cond);
-        } else {
-          action.match = Filter::compile(json::object{{"v", operand}});
-          action.match_wraps = true;
-        }
+        const bool on_fields =
+            cond != nullptr && !cond->empty() && !cond->begin()->key().starts_with('$');
+        action.compiled = std::make_unique<const Compiled>(Compiled{
+            nullptr,
+            on_fields ? Filter::compile(*cond) : Filter::compile(json::object{{"v", operand}}),
+            !on_fields});
       }
-      out.actions_.push_back(std::move(action));
     }
   }
   // Two paths conflict when one is a prefix of the other (or they are equal). Sorted component by
   // component, a path's extensions follow it directly, so comparing neighbours finds every
-  // conflict: O(n log n) instead of every pair (a user's write sets ten fields).
-  std::vector<const Action*> sorted;
+  // conflict: O(n log n) instead of every pair (a user's write sets ten fields). Without a dotted
+  // path, that order is the text's.
+  std::vector<std::string_view> sorted;
   sorted.reserve(out.actions_.size());
-  for (const auto& action : out.actions_) sorted.push_back(&action);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Action* a, const Action* b) { return a->path < b->path; });
+  for (const auto& action : out.actions_) sorted.push_back(action.dotted);
+  if (nested) {
+    std::sort(sorted.begin(), sorted.end(),
+              [](std::string_view a, std::string_view b) { return compare_dotted(a, b) < 0; });
+  } else {
+    std::sort(sorted.begin(), sorted.end());
+  }
   for (std::size_t i = 0; i + 1 < sorted.size(); ++i) {
-    const Action* a = sorted[i];
-    const Action* b = sorted[i + 1];
-    if (prefix_of(a->path, b->path)) {
-      fail(StoreErrorKind::kInvalidArgument, "the paths '" + std::string(a->dotted) + "' and '" +
-                                                 std::string(b->dotted) + "' conflict");
+    if (dotted_prefix_of(sorted[i], sorted[i + 1])) {
+      fail(StoreErrorKind::kInvalidArgument, "the paths '" + std::string(sorted[i]) + "' and '" +
+                                                 std::string(sorted[i + 1]) + "' conflict");
     }
   }
   return out;
@@ -189,11 +218,16 @@ bool Update::apply(json::object& doc, bool inserting) const {
   // Compares before it copies: an operand equal to what is stored is never copied.
   auto set_if_different = [&](const Action& a, const json::value* existing, auto&& value) {
     if (existing != nullptr && *existing == value) return;
-    set_path(doc, a.path, json::value(std::forward<decltype(value)>(value)));
+    if (a.top_level()) {
+      doc.insert_or_assign(a.dotted, std::forward<decltype(value)>(value));
+    } else {
+      set_path(doc, a.path, json::value(std::forward<decltype(value)>(value)));
+    }
     changed = true;
   };
   for (const auto& a : actions_) {
-    const json::value* existing = find_exact(doc, a.path);
+    const json::value* existing =
+        a.top_level() ? doc.if_contains(a.dotted) : find_exact(doc, a.path);
     switch (a.op) {
       case Op::kSetOnInsert:
         if (!inserting) break;
@@ -202,7 +236,7 @@ bool Update::apply(json::object& doc, bool inserting) const {
         set_if_different(a, existing, a.value());
         break;
       case Op::kUnset:
-        changed = unset(doc, a.path) || changed;
+        changed = (a.top_level() ? doc.erase(a.dotted) > 0 : unset(doc, a.path)) || changed;
         break;
       case Op::kInc:
         if (existing == nullptr) {

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,17 +31,25 @@ class Update {
   bool apply(boost::json::object& doc, bool inserting) const;
 
   enum class Op { kSet, kUnset, kInc, kPush, kAddToSet, kPull, kSetOnInsert, kMin, kMax };
+  // What compiling rewrote or built for an operator: the values $push and $addToSet add (always
+  // an array), the condition $pull removes by. Apart from Action, so that the common action
+  // (a $set, an $inc) stays small.
+  struct Compiled {
+    boost::json::value values;
+    std::optional<Filter> match;
+    bool match_wraps = false;  // the $pull condition is on {"v": element}, not on the element
+  };
   struct Action {
-    Op op;
+    Op op = Op::kSet;
     std::string_view dotted;  // the key in the compiled update document
-    Path path;
-    // The operand in the compiled update document, or `owned` when compiling rewrote it ($push
-    // and $addToSet: always an array of values to add). Read it through value().
+    Path path;                // empty for a top-level field, reached by `dotted` alone
+    // The operand in the compiled update document, unless `compiled` holds what replaced it.
     const boost::json::value* source = nullptr;
-    boost::json::value owned;
-    std::optional<Filter> match;  // for $pull: the condition on elements
-    bool match_wraps = false;     // $pull condition is on {"v": element} rather than the element
-    [[nodiscard]] const boost::json::value& value() const { return source ? *source : owned; }
+    std::unique_ptr<const Compiled> compiled;
+    [[nodiscard]] const boost::json::value& value() const {
+      return compiled ? compiled->values : *source;
+    }
+    [[nodiscard]] bool top_level() const { return path.empty(); }
   };
 
  private:

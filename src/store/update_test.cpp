@@ -113,6 +113,10 @@ TEST(UpdateTest, Errors) {
   EXPECT_EQ(error_of(R"({"$set":{"a":1,"a.b":1}})"), StoreErrorKind::kInvalidArgument);
   EXPECT_EQ(error_of(R"({"$set":{"_id":2}})"), StoreErrorKind::kInvalidArgument);
   EXPECT_EQ(error_of(R"({"$set":5})"), StoreErrorKind::kInvalidArgument);
+  // A top-level field is validated like a dotted path's components.
+  EXPECT_EQ(error_of(R"({"$set":{"":1}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":{"$a":1}})"), StoreErrorKind::kInvalidArgument);
+  EXPECT_EQ(error_of(R"({"$set":{"a.":1}})"), StoreErrorKind::kInvalidArgument);
 }
 
 // Conflicts are found between neighbours of the sorted paths: a path's extensions sort right
