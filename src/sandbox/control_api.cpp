@@ -353,18 +353,13 @@ ControlApi::Result ControlApi::stats(const json::object& query) {
   const auto& all = bot->chats();
   for (auto it = all.lower_bound(*chat_min); it != all.end() && it->first <= *chat_max; ++it) {
     ++chats;
-    bool got = false;
-    for (const Message& m : it->second.messages) {
-      if (!m.from_bot) {
-        ++user_messages;
-        continue;
-      }
-      ++bot_messages;
-      got = true;
-      if (first_us == 0 || m.date_us < first_us) first_us = m.date_us;
-      last_us = std::max(last_us, m.date_us);
-    }
-    if (got) ++with_bot;
+    const Chat::Counts& c = it->second.counts;
+    user_messages += c.from_users;
+    if (c.from_bot == 0) continue;
+    ++with_bot;
+    bot_messages += c.from_bot;
+    if (first_us == 0 || c.first_bot_us < first_us) first_us = c.first_bot_us;
+    last_us = std::max(last_us, c.last_bot_us);
   }
   return json::value(
       json::object{{"calls", std::move(calls)},

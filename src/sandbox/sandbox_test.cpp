@@ -454,6 +454,15 @@ TEST_F(SandboxTest, StatsCountCallsAndBotMessagesPerChatRange) {
   EXPECT_EQ(q.at("bot_messages").as_int64(), 2);
   EXPECT_EQ(q.at("last_bot_message_us").as_int64() - q.at("first_bot_message_us").as_int64(), 7000);
   EXPECT_EQ(control("GET", "/control/stats?token=123:ABC&chat_min=x").status, 400);
+
+  // A cleared chat counts nothing of what it held.
+  EXPECT_EQ(control("POST", "/control/chats/clear", {{"token", kToken}, {"chat_id", 5001}}).status,
+            200);
+  Reply cleared = control("GET", "/control/stats?token=123:ABC&chat_min=5000&chat_max=5002");
+  const json::object& c = cleared.body.at("result").as_object();
+  EXPECT_EQ(c.at("chats_with_bot_messages").as_int64(), 1);
+  EXPECT_EQ(c.at("bot_messages").as_int64(), 1);
+  EXPECT_EQ(c.at("last_bot_message_us").as_int64(), c.at("first_bot_message_us").as_int64());
 }
 
 TEST_F(SandboxTest, MessagesAndCallsCarryMicrosecondTimes) {

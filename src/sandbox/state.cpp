@@ -88,6 +88,16 @@ Message& Bot::add_message(Chat& chat, Message message) {
   message.chat_id = chat.id;
   message.date_us = now_us();
   message.date_ms = message.date_us / 1000;
+  Chat::Counts& counts = chat.counts;
+  if (message.from_bot) {
+    ++counts.from_bot;
+    if (counts.first_bot_us == 0 || message.date_us < counts.first_bot_us) {
+      counts.first_bot_us = message.date_us;
+    }
+    counts.last_bot_us = std::max(counts.last_bot_us, message.date_us);
+  } else {
+    ++counts.from_users;
+  }
   chat.messages.push_back(std::move(message));
   emit("message", chat.messages.back());
   return chat.messages.back();
@@ -193,6 +203,7 @@ void Bot::set_file_data(std::string_view file_id, std::string data, std::string 
 
 void Bot::clear_chat(Chat& chat) {
   chat.messages.clear();
+  chat.counts = {};
   events.add(token_, json::object{{"kind", "cleared"}, {"chat_id", chat.id}});
 }
 

@@ -72,7 +72,16 @@ struct Chat {
   bool group = false;  // negative ids are groups
   std::string title;   // groups only
   std::int64_t next_message_id = 1;
-  std::vector<Message> messages;   // in id order
+  std::vector<Message> messages;  // in id order; appended only by Bot::add_message
+  // What the control API's stats report of `messages`, kept by Bot::add_message and clear_chat:
+  // the harness polls stats while 20,000 chats are answered, and walking every message each time
+  // was the sandbox's own cost, not the bot's.
+  struct Counts {
+    std::int64_t from_bot = 0;
+    std::int64_t from_users = 0;
+    std::int64_t first_bot_us = 0;  // the bot's first message's date_us, 0 without one
+    std::int64_t last_bot_us = 0;
+  } counts;
   std::set<std::int64_t> members;  // user ids (groups)
   bool is_forum = false;           // a supergroup with topics (made so by the control API)
   std::map<std::int64_t, ForumTopic> topics;  // by message_thread_id
