@@ -288,6 +288,12 @@ const json::value* Filter::id_equality() const {
   return &p.operand;
 }
 
+const json::value* Filter::plain_id(const json::object& filter) {
+  if (filter.size() != 1) return nullptr;
+  const json::value* id = filter.if_contains("_id");
+  return id != nullptr && (id->is_string() || id->is_number()) ? id : nullptr;
+}
+
 void set_path(json::object& doc, const Path& path, json::value value) {
   json::value* current = nullptr;
   json::object* parent = &doc;

@@ -41,6 +41,9 @@ class Filter {
   // with a string or number x, otherwise null. Such a filter matches exactly the document whose
   // id_key() is x's, so a store may look it up by its key instead of matching.
   [[nodiscard]] const boost::json::value* id_equality() const;
+  // The same operand for a filter that is exactly {_id: x}, read without compiling it (a batch of
+  // writes by id); null for any other filter, which may still have an id_equality() once compiled.
+  static const boost::json::value* plain_id(const boost::json::object& filter);
 
   struct Node;
 

@@ -131,5 +131,25 @@ TEST(FilterTest, IdEqualityIsOnlyAWholeFilterOnAScalarId) {
   EXPECT_EQ(id_of("{}"), "none");
 }
 
+// plain_id reads {_id: x} without compiling: whatever it gives, the compiled filter's
+// id_equality() gives too; the forms it leaves (null) are compiled and looked at there.
+TEST(FilterTest, PlainIdAgreesWithTheCompiledIdEquality) {
+  for (std::string_view text :
+       {R"({"_id":7})", R"({"_id":"x"})", R"({"_id":1.5})", R"({"_id":{"$eq":"x"}})",
+        R"({"_id":7,"a":1})", R"({"_id":{"$gt":7}})", R"({"_id":{"a":1}})", R"({"_id":null})",
+        R"({"_id":true})", R"({"_id":[7]})", R"({"a":7})", "{}"}) {
+    const json::object filter = json::parse(text).as_object();
+    const json::value* plain = Filter::plain_id(filter);
+    const json::value* compiled = Filter::compile(filter).id_equality();
+    if (plain != nullptr) {
+      ASSERT_NE(compiled, nullptr) << text;
+      EXPECT_EQ(*plain, *compiled) << text;
+    } else {
+      EXPECT_TRUE(compiled == nullptr || text == R"({"_id":{"$eq":"x"}})") << text;
+    }
+  }
+  EXPECT_EQ(json::serialize(*Filter::plain_id(json::parse(R"({"_id":7})").as_object())), "7");
+}
+
 }  // namespace
 }  // namespace corebot::store

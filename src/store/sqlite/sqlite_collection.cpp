@@ -301,14 +301,15 @@ UpdateResult SqliteCollection::modify(const json::object& filter_json, bool many
   auto connection = pool_.acquire();
   Transaction txn(*connection, true);
   std::optional<std::vector<IndexInfo>> indexes;
-  UpdateResult result = modify_in(*connection, indexes, filter, many, options.upsert, change);
+  UpdateResult result = modify_in(*connection, indexes, {filter.id_equality(), &filter}, many,
+                                  options.upsert, change);
   txn.commit();
   return result;
 }
 
 UpdateResult SqliteCollection::modify_in(Connection& connection,
                                          std::optional<std::vector<IndexInfo>>& indexes,
-                                         const Filter& filter, bool many, bool upsert,
+                                         Target target, bool many, bool upsert,
                                          const Change& change) {
   const std::size_t max_bytes = pool_.options().max_document_bytes;
   UpdateResult result;
@@ -321,7 +322,7 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
   }
   // Collect first: rows are not rewritten under a running SELECT.
   std::vector<Row> matched;
-  const json::value* id = filter.id_equality();
+  const json::value* id = target.id;
   std::string key;
   if (id != nullptr) {
     // A write by `_id` (users, sessions): one primary-key lookup, nothing to match again.
@@ -329,7 +330,7 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
     if (auto row = row_by_id(connection, sql_.select_id, key)) matched.push_back(std::move(*row));
   } else {
     scan(
-        connection, name_, filter, 0,
+        connection, name_, *target.filter, 0,
         [&](Row& row) {
           matched.push_back(std::move(row));
           return many;
@@ -348,7 +349,7 @@ UpdateResult SqliteCollection::modify_in(Connection& connection,
   }
   if (matched.empty() && upsert) {
     // By id, the seed is the id: an update may not change it, so its key stays `key`.
-    json::object doc = id != nullptr ? json::object{{"_id", *id}} : filter.upsert_seed();
+    json::object doc = id != nullptr ? json::object{{"_id", *id}} : target.filter->upsert_seed();
     change(doc, true);
     const std::string text = prepare_document(doc, max_bytes);
     if (id == nullptr) key = id_key(doc.at("_id"));
@@ -382,14 +383,16 @@ std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<Update
   return guarded(name_, "update_each", [&] {
     std::vector<UpdateResult> results;
     if (specs.empty()) return results;
-    std::vector<Filter> filters;
+    // Most batches write by `_id` ({_id: x}): those need no compiled filter.
+    std::vector<std::optional<Filter>> filters(specs.size());
     std::vector<Update> updates;
-    filters.reserve(specs.size());
     updates.reserve(specs.size());
     std::size_t i = 0;
     try {
       for (; i < specs.size(); ++i) {
-        filters.push_back(Filter::compile(specs[i].filter));
+        if (Filter::plain_id(specs[i].filter) == nullptr) {
+          filters[i] = Filter::compile(specs[i].filter);
+        }
         updates.push_back(Update::compile(specs[i].update));
       }
       auto connection = pool_.acquire();
@@ -398,8 +401,10 @@ std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<Update
       results.reserve(specs.size());
       for (i = 0; i < specs.size(); ++i) {
         const Update& update = updates[i];
+        const Target target = filters[i] ? Target{filters[i]->id_equality(), &*filters[i]}
+                                         : Target{Filter::plain_id(specs[i].filter), nullptr};
         results.push_back(modify_in(
-            *connection, indexes, filters[i], false, specs[i].upsert,
+            *connection, indexes, target, false, specs[i].upsert,
             [&](json::object& doc, bool inserting) { return update.apply(doc, inserting); }));
       }
       txn.commit();

@@ -41,10 +41,16 @@ class SqliteCollection final : public Collection {
   // One write transaction around `modify_in`.
   UpdateResult modify(const boost::json::object& filter, bool many, const UpdateOptions& options,
                       const Change& change);
-  // Applies `change` to the matching documents (or upserts) inside the caller's transaction;
+  // What a write goes to: the one document whose key is `id`'s (a filter that is one equality on
+  // `_id`, see Filter::id_equality), or else the documents `filter` matches.
+  struct Target {
+    const boost::json::value* id = nullptr;
+    const Filter* filter = nullptr;  // used without an id only
+  };
+  // Applies `change` to the target's documents (or upserts) inside the caller's transaction;
   // `indexes` caches the collection's index metadata for the transaction (null: not loaded yet).
   UpdateResult modify_in(Connection& connection, std::optional<std::vector<IndexInfo>>& indexes,
-                         const Filter& filter, bool many, bool upsert, const Change& change);
+                         Target target, bool many, bool upsert, const Change& change);
   std::vector<boost::json::value> insert_docs(std::vector<boost::json::object>& docs);
   std::int64_t remove(const boost::json::object& filter, bool many);
 
