@@ -1,5 +1,7 @@
 """Turns bench/results/broadcast.json into progress lines and Markdown tables (docs/benchmarks.md)."""
 
+import rounds
+
 
 def _f(value, digits=1, suffix=""):
     if value is None:
@@ -11,7 +13,12 @@ def _f(value, digits=1, suffix=""):
 
 def line(scenario: str, r: dict) -> str:
     """One progress line per finished bot run."""
-    head = f"[{scenario}] {r['bot']}: {r.get('status')}"
+    where = scenario
+    if r.get("round"):
+        where += f", round {r['round']}"
+    elif r.get("rounds"):
+        where += f", median of {r['rounds']} rounds"
+    head = f"[{where}] {r['bot']}: {r.get('status')}"
     if r.get("status") in ("skipped", "failed"):
         return f"{head} ({r.get('note', '')[:300]})"
     if scenario in ("broadcast", "paid"):
@@ -64,6 +71,26 @@ def _throughput_table(section: dict) -> list:
     return rows
 
 
+def _rounds_table(section: dict) -> list:
+    """With --rounds: each Corebot variant's ratios to the best peer, round by round."""
+    per_bot = rounds.ratios(section.get("rounds") or [])
+    if not per_bot:
+        return []
+    n = len(section["rounds"])
+    labels = {r["bot"]: r["label"] for each in section["rounds"] for r in each}
+    rows = ["", f"Medians of {n} rounds, each bot once a round in a rotating order. Ratios to the "
+            "best peer of the same round (CPU: the cheapest; replies/s: the fastest), "
+            "CPU per reply × / replies/s ×:", "",
+            "| bot | " + " | ".join(f"round {i + 1}" for i in range(n)) + " | median |",
+            "| --- |" + " ---: |" * (n + 1)]
+    for bot, per_round in per_bot.items():
+        cells = {p["round"]: f"{p['cpu']:.3f} / {p['rps']:.2f}" for p in per_round}
+        median = rounds.median_ratios(per_round)
+        rows.append(f"| {labels[bot]} | " + " | ".join(cells.get(i + 1, "–") for i in range(n)) +
+                    f" | {median['cpu']:.3f} / {median['rps']:.2f} |")
+    return rows
+
+
 def _idle_table(section: dict) -> list:
     rows = ["| bot | RSS MB after start | peak RSS MB | CPU s (start + idle) |",
             "| --- | ---: | ---: | ---: |"]
@@ -81,7 +108,8 @@ def markdown(results: dict) -> str:
     titles = {"broadcast": "Broadcast under load", "paid": "Paid broadcast",
               "throughput": "Throughput", "idle": "Idle footprint"}
     builders = {"broadcast": _mailing_table, "paid": _mailing_table,
-                "throughput": _throughput_table, "idle": _idle_table}
+                "throughput": lambda s: _throughput_table(s) + _rounds_table(s),
+                "idle": _idle_table}
     for key, title in titles.items():
         section = results.get(key)
         if not section:

@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bots  # noqa: E402
 import report  # noqa: E402
+import rounds  # noqa: E402
 from measure import Footprint, latency_summary  # noqa: E402
 from sandbox import Client, Sandbox, SandboxError, new_workdir  # noqa: E402
 
@@ -468,6 +469,9 @@ def parse_args(argv):
     p.add_argument("--paid-rate", type=int, default=1000)
     p.add_argument("--paid-bots", default="corebot", help="bots for --paid (corebot)")
     p.add_argument("--updates", type=int, default=20000, help="throughput: /start updates (20000)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="throughput: every bot N times, interleaved; rows are medians, ratios to "
+                        "the best peer are taken within each round (bench/broadcast/rounds.py)")
     p.add_argument("--throughput-timeout", type=float, default=90.0)
     p.add_argument("--perf", metavar="DIR", help="throughput: record each bot's stacks with perf "
                    "into DIR (for bench/flamegraph.py; the run's figures then include perf's cost)")
@@ -528,7 +532,9 @@ def run_all(args, specs, out: dict, workroot: str):
             r = run_broadcast_bot(spec, args, workroot, args.paid_recipients, args.paid_rate,
                                   paid=True)
             record(sec, "paid", r, common)
-    if args.throughput:
+    if args.throughput and args.rounds > 1:
+        run_throughput_rounds(args, specs, out, workroot, common)
+    elif args.throughput:
         sec = section(out, "throughput", {"updates": args.updates})
         for spec in specs:
             record(sec, "throughput", run_throughput_bot(spec, args, workroot), common)
@@ -536,6 +542,25 @@ def run_all(args, specs, out: dict, workroot: str):
         sec = section(out, "idle", {"idle_seconds": args.idle_seconds})
         for spec in specs:
             record(sec, "idle", run_idle_bot(spec, args, workroot), common)
+
+
+def run_throughput_rounds(args, specs, out: dict, workroot: str, common: dict):
+    """--rounds N: every bot N times, the order rotated each round; every run is kept under
+    "rounds", and each bot's row holds its medians (bench/broadcast/rounds.py says why)."""
+    sec = out["throughput"] = {"updates": args.updates, "rounds_asked": args.rounds, "bots": []}
+    sec["rounds"] = []
+    names = [s.name for s in bots.BOTS]
+    for index in range(args.rounds):
+        runs = []
+        for spec in rounds.order_of_round(specs, index):
+            r = run_throughput_bot(spec, args, workroot)
+            r["round"] = index + 1
+            print(report.line("throughput", r), flush=True)
+            runs.append(r)
+        sec["rounds"].append(sorted(runs, key=lambda r: names.index(r["bot"])))
+    for spec in specs:
+        runs = [r for each in sec["rounds"] for r in each if r["bot"] == spec.name]
+        record(sec, "throughput", rounds.median_row(runs), common)
 
 
 def load_settings(args) -> dict:
