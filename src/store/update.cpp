@@ -90,10 +90,6 @@ bool pull_matches(const Update::Action& action, const json::value& element) {
   return obj != nullptr && c.match->matches(*obj);
 }
 
-}  // namespace
-
-namespace {
-
 struct OperatorName {
   std::string_view name;
   Update::Op op;
@@ -179,7 +175,7 @@ Update Update::compile(const json::object& update) {
         const bool on_fields =
             cond != nullptr && !cond->empty() && !cond->begin()->key().starts_with('$');
         action.compiled = std::make_unique<const Compiled>(Compiled{
-            nullptr,
+            std::nullopt,
             on_fields ? Filter::compile(*cond) : Filter::compile(json::object{{"v", operand}}),
             !on_fields});
       }

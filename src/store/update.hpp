@@ -35,19 +35,19 @@ class Update {
   // an array), the condition $pull removes by. Apart from Action, so that the common action
   // (a $set, an $inc) stays small.
   struct Compiled {
-    boost::json::value values;
-    std::optional<Filter> match;
+    std::optional<boost::json::value> values;  // $push, $addToSet: replaces the operand
+    std::optional<Filter> match;               // $pull
     bool match_wraps = false;  // the $pull condition is on {"v": element}, not on the element
   };
   struct Action {
     Op op = Op::kSet;
     std::string_view dotted;  // the key in the compiled update document
     Path path;                // empty for a top-level field, reached by `dotted` alone
-    // The operand in the compiled update document, unless `compiled` holds what replaced it.
+    // The operand in the compiled update document; value() is what replaced it, if anything did.
     const boost::json::value* source = nullptr;
-    std::unique_ptr<const Compiled> compiled;
+    std::unique_ptr<const Compiled> compiled;  // null for most operators
     [[nodiscard]] const boost::json::value& value() const {
-      return compiled ? compiled->values : *source;
+      return compiled && compiled->values ? *compiled->values : *source;
     }
     [[nodiscard]] bool top_level() const { return path.empty(); }
   };
