@@ -140,7 +140,8 @@ TEST(FilterTest, PlainIdAgreesWithTheCompiledIdEquality) {
         R"({"_id":true})", R"({"_id":[7]})", R"({"a":7})", "{}"}) {
     const json::object filter = json::parse(text).as_object();
     const json::value* plain = Filter::plain_id(filter);
-    const json::value* compiled = Filter::compile(filter).id_equality();
+    const Filter compiled_filter = Filter::compile(filter);  // id_equality() points into it
+    const json::value* compiled = compiled_filter.id_equality();
     if (plain != nullptr) {
       ASSERT_NE(compiled, nullptr) << text;
       EXPECT_EQ(*plain, *compiled) << text;
