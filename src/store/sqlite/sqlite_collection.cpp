@@ -383,15 +383,20 @@ std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<Update
   return guarded(name_, "update_each", [&] {
     std::vector<UpdateResult> results;
     if (specs.empty()) return results;
-    // Most batches write by `_id` ({_id: x}): those need no compiled filter.
+    // Most batches write by `_id` ({_id: x}): those need no compiled filter. Sized once, so the
+    // targets may point into `filters`.
     std::vector<std::optional<Filter>> filters(specs.size());
+    std::vector<Target> targets(specs.size());
     std::vector<Update> updates;
     updates.reserve(specs.size());
     std::size_t i = 0;
     try {
       for (; i < specs.size(); ++i) {
-        if (Filter::plain_id(specs[i].filter) == nullptr) {
-          filters[i] = Filter::compile(specs[i].filter);
+        if (const json::value* id = Filter::plain_id(specs[i].filter)) {
+          targets[i] = {id, nullptr};
+        } else {
+          const Filter& filter = filters[i].emplace(Filter::compile(specs[i].filter));
+          targets[i] = {filter.id_equality(), &filter};
         }
         updates.push_back(Update::compile(specs[i].update));
       }
@@ -401,10 +406,8 @@ std::vector<UpdateResult> SqliteCollection::update_each(const std::vector<Update
       results.reserve(specs.size());
       for (i = 0; i < specs.size(); ++i) {
         const Update& update = updates[i];
-        const Target target = filters[i] ? Target{filters[i]->id_equality(), &*filters[i]}
-                                         : Target{Filter::plain_id(specs[i].filter), nullptr};
         results.push_back(modify_in(
-            *connection, indexes, target, false, specs[i].upsert,
+            *connection, indexes, targets[i], false, specs[i].upsert,
             [&](json::object& doc, bool inserting) { return update.apply(doc, inserting); }));
       }
       txn.commit();
